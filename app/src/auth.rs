@@ -1,0 +1,88 @@
+//! Sign-up, sign-in and sign-out as server functions, and the signed-in user for the shell.
+//! Their URLs are fixed (`/rpc/<name>`) so that tests and scripts can call them.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// What the browser knows of the signed-in user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedInUser {
+    pub email: String,
+    pub account_id: String,
+}
+
+#[server(prefix = "/rpc", endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
+    use crate::server::{app_state, session};
+    let state = app_state()?;
+    let session = session::current_session().await?;
+    let user = session::signed_in(&session, &state.store).await?;
+    Ok(user.map(|user| SignedInUser { email: user.email, account_id: user.account_id }))
+}
+
+#[server(prefix = "/rpc", endpoint = "login")]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::domain::accounts;
+    use crate::server::{app_state, session};
+    let state = app_state()?;
+    let client = ssr::client_ip().await;
+    if !state.login_throttle.allow_attempt(&email, client) {
+        return Err(ssr::respond(AppError::RateLimited(
+            "Too many sign-in attempts. Wait a minute, then try again.".into(),
+        )));
+    }
+    let user = accounts::authenticate(&state.store, &email, &password).await.map_err(ssr::respond)?;
+    let session = session::current_session().await?;
+    session::sign_in(&session, &user).await?;
+    tracing::info!(user_id = %user.user_id, "signed in");
+    leptos_axum::redirect(&crate::validation::safe_next_path(next.as_deref()));
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "register")]
+pub async fn register(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::domain::accounts;
+    use crate::server::{app_state, session};
+    let state = app_state()?;
+    let user = accounts::register(&state.store, &email, &password).await.map_err(ssr::respond)?;
+    let session = session::current_session().await?;
+    session::sign_in(&session, &user).await?;
+    tracing::info!(user_id = %user.user_id, account_id = %user.account_id, "registered");
+    leptos_axum::redirect(&crate::validation::safe_next_path(next.as_deref()));
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::server::session;
+    let session = session::current_session().await?;
+    session::sign_out(&session).await?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use std::net::{IpAddr, SocketAddr};
+
+    use axum::extract::ConnectInfo;
+
+    use crate::error::AppError;
+
+    /// The peer address of the request (absent when the server was not started with it).
+    pub async fn client_ip() -> Option<IpAddr> {
+        leptos_axum::extract::<ConnectInfo<SocketAddr>>().await.ok().map(|info| info.0.ip())
+    }
+
+    /// Gives the HTTP response of a failed server function the error's own status code.
+    pub fn respond(error: AppError) -> AppError {
+        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(status) = axum::http::StatusCode::from_u16(error.status()) {
+                options.set_status(status);
+            }
+        }
+        error
+    }
+}

@@ -1,0 +1,58 @@
+//! The signed-in shell: a header with the product, the navigation, the user and log-out.
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::use_location;
+
+use super::logo::Logo;
+use crate::auth::{current_user, Logout};
+
+#[component]
+pub fn DashboardLayout() -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    let user = Resource::new(|| (), |_| current_user());
+    let location = use_location();
+    let login_path = move || {
+        let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+        let here: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
+        format!("/login?next={here}")
+    };
+
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="topbar">
+            <div class="topbar-inner">
+                <a class="brand" href="/">
+                    <Logo />
+                    <span>"Hookrelay"</span>
+                </a>
+                <nav class="mainnav" aria-label="Main">
+                    <A href="/" exact=true>"Overview"</A>
+                </nav>
+                <div class="topbar-user">
+                    <Transition fallback=|| view! { <span class="skeleton skeleton-text" aria-hidden="true"></span> }>
+                        {move || Suspend::new(async move {
+                            match user.await {
+                                Ok(Some(user)) => view! {
+                                    <span class="user-email" title="Signed in as">{user.email}</span>
+                                }.into_any(),
+                                Ok(None) => view! { <Redirect path=login_path() /> }.into_any(),
+                                Err(error) => view! {
+                                    <span class="inline-error" role="alert">{error.to_string()}</span>
+                                }.into_any(),
+                            }
+                        })}
+                    </Transition>
+                    <ActionForm action=logout attr:class="logout-form">
+                        <button type="submit" class="btn btn-ghost btn-small" disabled=move || logout.pending().get()>
+                            "Log out"
+                        </button>
+                    </ActionForm>
+                </div>
+            </div>
+        </header>
+        <main class="content" id="main" tabindex="-1">
+            <Outlet />
+        </main>
+    }
+}

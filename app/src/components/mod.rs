@@ -1,0 +1,3 @@
+pub mod field;
+pub mod layout;
+pub mod logo;

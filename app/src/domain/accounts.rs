@@ -1,0 +1,101 @@
+//! Registration and sign-in.
+
+use email_address::EmailAddress;
+
+use super::{ids::new_id, now_ms, passwords};
+use crate::error::AppError;
+use crate::store::{is_unique_violation, NewAccount, NewUser, Store};
+use crate::validation::check_password;
+
+/// Who is signed in, and into which account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedIn {
+    pub user_id: String,
+    pub account_id: String,
+    pub email: String,
+}
+
+/// The one answer to every failed sign-in, so that it never tells which emails exist.
+pub const BAD_CREDENTIALS: &str = "That email and password do not match an account.";
+
+/// Lower-cases and checks an email address.
+pub fn normalize_email(email: &str) -> Result<String, AppError> {
+    let email = email.trim().to_lowercase();
+    if email.is_empty() {
+        return Err(AppError::validation("email", "Enter your email address."));
+    }
+    if email.len() > 254 || !EmailAddress::is_valid(&email) {
+        return Err(AppError::validation("email", "Enter a valid email address, like you@example.com."));
+    }
+    Ok(email)
+}
+
+/// Creates a user and an account owned by that user.
+pub async fn register(store: &Store, email: &str, password: &str) -> Result<SignedIn, AppError> {
+    let email = normalize_email(email)?;
+    check_password(password).map_err(|message| AppError::validation("password", message))?;
+
+    let password_hash = passwords::hash(password.to_string()).await?;
+    let now = now_ms();
+    let account_id = new_id("acc");
+    let user_id = new_id("usr");
+    let account = NewAccount { id: &account_id, name: &email, created_at: now };
+    let user = NewUser { id: &user_id, email: &email, password_hash: &password_hash, created_at: now };
+    match store.insert_account_with_owner(&account, &user).await {
+        Ok(()) => Ok(SignedIn { user_id, account_id, email }),
+        Err(error) if is_unique_violation(&error) => Err(AppError::Conflict {
+            field: Some("email".into()),
+            message: "An account with this email already exists. Log in instead.".into(),
+        }),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Checks an email and password; any mismatch gives the same [`BAD_CREDENTIALS`] answer.
+pub async fn authenticate(store: &Store, email: &str, password: &str) -> Result<SignedIn, AppError> {
+    let bad_credentials = || AppError::Validation { field: "password".into(), message: BAD_CREDENTIALS.into() };
+    let Ok(email) = normalize_email(email) else {
+        return Err(bad_credentials());
+    };
+    if password.chars().count() > crate::validation::MAX_PASSWORD_CHARS {
+        return Err(bad_credentials());
+    }
+    let user = store.find_user_by_email(&email).await?;
+    let stored_hash = user.as_ref().map(|user| user.password_hash.clone());
+    if !passwords::verify(password.to_string(), stored_hash).await? {
+        return Err(bad_credentials());
+    }
+    let Some(user) = user else {
+        return Err(bad_credentials());
+    };
+    let Some(account_id) = store.first_account_of(&user.id).await? else {
+        tracing::warn!(user_id = %user.id, "user without an account tried to sign in");
+        return Err(bad_credentials());
+    };
+    Ok(SignedIn { user_id: user.id, account_id, email: user.email })
+}
+
+/// Resolves a session's user and account, checking the membership still holds.
+pub async fn signed_in(store: &Store, user_id: &str, account_id: &str) -> Result<Option<SignedIn>, AppError> {
+    let Some(user) = store.find_user(user_id).await? else {
+        return Ok(None);
+    };
+    if !store.is_member(user_id, account_id).await? {
+        return Ok(None);
+    }
+    Ok(Some(SignedIn { user_id: user.id, account_id: account_id.to_string(), email: user.email }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_email;
+
+    #[test]
+    fn emails_are_lowercased_and_checked() {
+        assert_eq!(normalize_email("  Ada@Example.COM ").unwrap(), "ada@example.com");
+        assert!(normalize_email("").is_err());
+        assert!(normalize_email("no-at-sign").is_err());
+        assert!(normalize_email("a@b@c").is_err());
+        assert_eq!(normalize_email("x").unwrap_err().field(), Some("email"));
+    }
+}

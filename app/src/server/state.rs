@@ -1,0 +1,33 @@
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use leptos::prelude::use_context;
+
+use super::rate_limit::LoginThrottle;
+use crate::error::AppError;
+use crate::store::Store;
+
+/// Instance-wide settings the app needs at request time.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The URL people and programs reach this instance at (shown in examples and links).
+    pub public_url: String,
+}
+
+/// The router state. leptos_axum provides it as context to every render and server function.
+#[derive(Clone, Debug, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: Store,
+    pub settings: Arc<Settings>,
+    pub login_throttle: Arc<LoginThrottle>,
+}
+
+/// The state, from inside a server function.
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
+}

@@ -1,0 +1,107 @@
+//! Accounts, users and the memberships that join them.
+
+use super::Store;
+
+pub struct NewAccount<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub created_at: i64,
+}
+
+pub struct NewUser<'a> {
+    pub id: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub created_at: i64,
+}
+
+/// A user as stored. Deliberately not `Serialize`: the password hash never leaves the server.
+#[derive(sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: String,
+    pub email: String,
+    pub password_hash: String,
+    pub created_at: i64,
+}
+
+impl std::fmt::Debug for UserRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRecord")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("password_hash", &"[redacted]")
+            .finish()
+    }
+}
+
+impl Store {
+    /// Creates an account and its first user, its owner, in one transaction.
+    pub async fn insert_account_with_owner(
+        &self,
+        account: &NewAccount<'_>,
+        user: &NewUser<'_>,
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO accounts (id, name, created_at) VALUES (?, ?, ?)")
+            .bind(account.id)
+            .bind(account.name)
+            .bind(account.created_at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)")
+            .bind(user.id)
+            .bind(user.email)
+            .bind(user.password_hash)
+            .bind(user.created_at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO memberships (account_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)",
+        )
+        .bind(account.id)
+        .bind(user.id)
+        .bind(user.created_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
+    pub async fn find_user_by_email(&self, email: &str) -> Result<Option<UserRecord>, sqlx::Error> {
+        sqlx::query_as::<_, UserRecord>(
+            "SELECT id, email, password_hash, created_at FROM users WHERE email = ?",
+        )
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    pub async fn find_user(&self, user_id: &str) -> Result<Option<UserRecord>, sqlx::Error> {
+        sqlx::query_as::<_, UserRecord>(
+            "SELECT id, email, password_hash, created_at FROM users WHERE id = ?",
+        )
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// The account a user lands in after signing in: the oldest one they belong to.
+    pub async fn first_account_of(&self, user_id: &str) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT account_id FROM memberships WHERE user_id = ? ORDER BY created_at, account_id LIMIT 1",
+        )
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    pub async fn is_member(&self, user_id: &str, account_id: &str) -> Result<bool, sqlx::Error> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM memberships WHERE user_id = ? AND account_id = ?",
+        )
+        .bind(user_id)
+        .bind(account_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
+    }
+}

@@ -1,0 +1,64 @@
+//! The storage layer: every SQL statement Hookrelay runs lives below this module, one file per
+//! table family, as methods on [`Store`]. A PostgreSQL backend is another implementation of
+//! these methods, not a change to their callers.
+
+mod accounts;
+
+pub use accounts::{NewAccount, NewUser, UserRecord};
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+/// The schema, embedded in the binary and applied at start-up.
+pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (and creates, if missing) the database at `url`.
+    pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            // WAL lets the dashboard read while the worker writes; NORMAL is durable across a
+            // process crash in WAL mode (only an OS crash can lose the last transactions).
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        Ok(Store { pool })
+    }
+
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        MIGRATOR.run(&self.pool).await
+    }
+
+    /// For components that bring their own SQL schema (the session store).
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Answers when the database does; used by `/healthz`.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Whether an error is a unique-constraint violation (portable across SQLite and PostgreSQL).
+pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
+}

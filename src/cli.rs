@@ -1,0 +1,186 @@
+//! The command line of API.md. Every `serve` option is also an environment variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hookrelay",
+    version,
+    about = "Self-hosted webhook delivery with a dashboard, in one binary.",
+    long_about = "Self-hosted webhook delivery with a dashboard, in one binary.\n\n\
+                  Without a command, `hookrelay` runs `serve` with the options below.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+impl Cli {
+    /// The command to run; no command means `serve`.
+    pub fn into_command(self) -> Command {
+        self.command.unwrap_or(Command::Serve(self.serve))
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server, the dashboard and the delivery worker (the default).
+    Serve(ServeArgs),
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user and its account; the password is read from standard input.
+    Create(UserCreateArgs),
+}
+
+/// Where the data lives; shared by every command so that they all work on one database.
+#[derive(Debug, Clone, Args)]
+pub struct StorageArgs {
+    /// Folder for the database and the session signing key; created if missing.
+    #[arg(long, env = "HOOKRELAY_DATA_DIR", default_value = "./data", value_name = "DIR")]
+    pub data_dir: PathBuf,
+
+    /// Database to use [default: sqlite://<data-dir>/hookrelay.db].
+    #[arg(long, env = "HOOKRELAY_DATABASE_URL", value_name = "URL", value_parser = parse_database_url)]
+    pub database_url: Option<String>,
+}
+
+impl StorageArgs {
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("hookrelay.db").display()))
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "HOOKRELAY_BIND", default_value = "127.0.0.1:3000", value_name = "ADDR")]
+    pub bind: SocketAddr,
+
+    /// The URL users reach this instance at, when it differs from http://<bind> (behind a
+    /// reverse proxy). An https URL makes the session cookie Secure.
+    #[arg(long, env = "HOOKRELAY_PUBLIC_URL", value_name = "URL", value_parser = parse_public_url)]
+    pub public_url: Option<String>,
+
+    /// Accept plain-http subscription URLs (otherwise https is required).
+    #[arg(long, env = "HOOKRELAY_ALLOW_HTTP")]
+    pub allow_http: bool,
+
+    /// Allow deliveries to loopback, private, link-local and other internal addresses.
+    #[arg(long, env = "HOOKRELAY_ALLOW_PRIVATE_DESTINATIONS")]
+    pub allow_private_destinations: bool,
+
+    /// Delays between attempts after the first, comma-separated; after the last, a delivery fails.
+    #[arg(long, env = "HOOKRELAY_RETRY_SCHEDULE", default_value = "5s,5m,30m,2h,5h,10h,10h",
+          value_name = "DURATIONS", value_parser = parse_schedule)]
+    pub retry_schedule: RetrySchedule,
+
+    /// How long one delivery attempt may take, connection included.
+    #[arg(long, env = "HOOKRELAY_REQUEST_TIMEOUT", default_value = "15s", value_name = "DURATION",
+          value_parser = parse_duration)]
+    pub request_timeout: Duration,
+
+    /// How long payloads and attempt bodies are kept.
+    #[arg(long, env = "HOOKRELAY_RETENTION", default_value = "30d", value_name = "DURATION",
+          value_parser = parse_duration)]
+    pub retention: Duration,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UserCreateArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+
+    /// The new user's email address.
+    #[arg(long)]
+    pub email: String,
+}
+
+/// The delays between delivery attempts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetrySchedule(pub Vec<Duration>);
+
+/// Parses `250ms`, `5s`, `5m`, `2h`, `1d` (and combinations such as `1h30m`).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("expected a duration such as 250ms, 5s, 5m, 2h or 1d".into());
+    }
+    humantime::parse_duration(text).map_err(|error| format!("{error}; expected a duration such as 250ms, 5s, 5m, 2h or 1d"))
+}
+
+fn parse_schedule(text: &str) -> Result<RetrySchedule, String> {
+    let delays = text
+        .split(',')
+        .map(|part| parse_duration(part).map_err(|error| format!("'{}': {error}", part.trim())))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(RetrySchedule(delays))
+}
+
+fn parse_database_url(text: &str) -> Result<String, String> {
+    if text.starts_with("sqlite:") {
+        Ok(text.to_string())
+    } else {
+        Err("only sqlite: URLs are supported, e.g. sqlite://./data/hookrelay.db".into())
+    }
+}
+
+fn parse_public_url(text: &str) -> Result<String, String> {
+    let url = url::Url::parse(text).map_err(|error| format!("not a URL: {error}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err("expected an http or https URL such as https://hooks.example.com".into());
+    }
+    Ok(text.trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_take_the_documented_units() {
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("5s"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("2h"), Ok(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("1d"), Ok(Duration::from_secs(86400)));
+        assert!(parse_duration("5").is_err());
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("").is_err());
+    }
+
+    #[test]
+    fn the_default_schedule_parses() {
+        let schedule = parse_schedule("5s,5m,30m,2h,5h,10h,10h").unwrap();
+        assert_eq!(schedule.0.len(), 7);
+        assert_eq!(schedule.0[6], Duration::from_secs(36000));
+        assert!(parse_schedule("5s,,5m").is_err());
+    }
+
+    #[test]
+    fn a_bad_value_is_refused_naming_the_option() {
+        let error = Cli::try_parse_from(["hookrelay", "serve", "--request-timeout", "fast"]).unwrap_err();
+        assert!(error.to_string().contains("--request-timeout"), "{error}");
+        let error = Cli::try_parse_from(["hookrelay", "serve", "--bind", "nowhere"]).unwrap_err();
+        assert!(error.to_string().contains("--bind"), "{error}");
+    }
+}

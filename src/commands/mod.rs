@@ -1,0 +1,3 @@
+//! Command-line tools that work on the same database as a running server.
+
+pub mod user;

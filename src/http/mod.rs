@@ -1,0 +1,46 @@
+//! The HTTP surface: the Leptos pages and server functions, health, and the embedded assets.
+
+mod assets;
+mod health;
+mod page_guard;
+
+use std::net::SocketAddr;
+
+use app::server::AppState;
+use app::{shell, App};
+use axum::middleware::from_fn;
+use axum::routing::get;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::trace::TraceLayer;
+use tower_sessions::service::SignedCookie;
+use tower_sessions::SessionManagerLayer;
+use tower_sessions_sqlx_store::SqliteStore;
+
+/// The name cargo-leptos gives the WASM, JS and CSS bundle (`name` in Cargo.toml's metadata).
+pub const OUTPUT_NAME: &str = "hookrelay";
+
+/// Leptos's options, built here rather than read from Cargo.toml: the binary runs on its own,
+/// far from the source tree, serving the bundle it embeds.
+pub fn leptos_options(bind: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(OUTPUT_NAME)
+        .site_pkg_dir("pkg")
+        .site_addr(bind)
+        .env(leptos::config::Env::PROD)
+        .build()
+}
+
+pub fn router(state: AppState, sessions: SessionManagerLayer<SqliteStore, SignedCookie>) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .route_layer(from_fn(page_guard::require_session_for_pages))
+        .route("/healthz", get(health::health))
+        .fallback(assets::serve_asset_or_not_found)
+        .layer(sessions)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,20 @@
+use clap::Parser;
+use hookrelay::cli::{Cli, Command, UserCommand};
+use hookrelay::{commands, server, telemetry};
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    telemetry::init();
+    let outcome = match cli.into_command() {
+        Command::Serve(args) => server::serve(args).await,
+        Command::User { command: UserCommand::Create(args) } => commands::user::create(args).await,
+    };
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("hookrelay: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

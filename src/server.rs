@@ -1,0 +1,127 @@
+//! Start-up and shutdown: open the database, apply the schema, assemble the HTTP surface, serve.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use app::server::rate_limit::LoginThrottle;
+use app::server::{AppState, Settings};
+use app::store::Store;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+use crate::cli::ServeArgs;
+use crate::{http, session_key};
+
+/// A server ready to accept connections.
+pub struct Server {
+    state: AppState,
+    sessions: SqliteStore,
+    session_layer: SessionManagerLayer<SqliteStore, tower_sessions::service::SignedCookie>,
+}
+
+impl Server {
+    /// Opens the data folder and the database and applies migrations; fails with a message
+    /// that says what to fix.
+    pub async fn build(args: &ServeArgs, public_url: String) -> anyhow::Result<Server> {
+        std::fs::create_dir_all(&args.storage.data_dir)
+            .with_context(|| format!("cannot create the data folder {}", args.storage.data_dir.display()))?;
+        let database_url = args.storage.database_url();
+        let store = Store::connect(&database_url)
+            .await
+            .with_context(|| format!("cannot open the database {database_url}"))?;
+        store
+            .migrate()
+            .await
+            .with_context(|| format!("cannot apply the database migrations to {database_url}"))?;
+
+        let sessions = SqliteStore::new(store.pool().clone());
+        sessions.migrate().await.context("cannot create the session table")?;
+        let key = session_key::load_or_create(&args.storage.data_dir)?;
+        let session_layer = SessionManagerLayer::new(sessions.clone())
+            .with_name("hookrelay_session")
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_secure(public_url.starts_with("https://"))
+            .with_expiry(Expiry::OnInactivity(time::Duration::days(14)))
+            .with_signed(key);
+
+        let state = AppState {
+            leptos_options: http::leptos_options(args.bind),
+            store,
+            settings: Arc::new(Settings { public_url }),
+            login_throttle: Arc::new(LoginThrottle::default()),
+        };
+        Ok(Server { state, sessions, session_layer })
+    }
+
+    /// Serves on `listener` until `shutdown` is cancelled.
+    pub async fn run(self, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let Server { state, sessions, session_layer } = self;
+        let store = state.store.clone();
+        let housekeeping = tokio::spawn(housekeeping(sessions, state.login_throttle.clone(), shutdown.clone()));
+        let router = http::router(state, session_layer);
+        let served = axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+            .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+            .await
+            .context("the HTTP server stopped");
+        shutdown.cancel();
+        let _ = housekeeping.await;
+        store.close().await;
+        served
+    }
+}
+
+/// Periodic clean-ups: expired sessions and idle throttle entries.
+async fn housekeeping(sessions: SqliteStore, throttle: Arc<LoginThrottle>, shutdown: CancellationToken) {
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        if let Err(error) = tower_sessions::ExpiredDeletion::delete_expired(&sessions).await {
+            tracing::warn!(%error, "could not delete expired sessions");
+        }
+        throttle.forget_idle();
+    }
+}
+
+/// `hookrelay serve`: binds, prints the URL and runs until SIGINT or SIGTERM.
+pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let public_url = args.public_url.clone().unwrap_or_else(|| format!("http://{}", args.bind));
+    let server = Server::build(&args, public_url.clone()).await?;
+    let listener = TcpListener::bind(args.bind).await.with_context(|| format!("cannot listen on {}", args.bind))?;
+    let shutdown = CancellationToken::new();
+    tokio::spawn(cancel_on_signal(shutdown.clone()));
+    println!("Hookrelay is running at {public_url}");
+    tracing::info!(bind = %args.bind, data_dir = %args.storage.data_dir.display(), "listening");
+    server.run(listener, shutdown).await
+}
+
+async fn cancel_on_signal(shutdown: CancellationToken) {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate => {}
+    }
+    tracing::info!("shutting down");
+    shutdown.cancel();
+}
