@@ -1,0 +1,29 @@
+# The two commands of the README:
+#   make run    builds the release binary (installing what is missing) and starts Hookrelay
+#   make test   runs every test: unit, integration (real server, real SQLite) and browser tests
+.PHONY: run test setup setup-e2e build test-rust test-e2e clean
+
+run: build
+	./target/release/hookrelay serve
+
+test: setup-e2e build test-rust test-e2e
+
+setup:
+	./scripts/setup.sh
+
+setup-e2e:
+	./scripts/setup.sh --e2e
+
+# One release build serves both the binary and the tests, so nothing is compiled twice.
+build: setup
+	cargo leptos build --release
+
+test-rust:
+	cargo test --release --workspace --features app/ssr
+
+test-e2e:
+	cd end2end && npx playwright test
+
+clean:
+	cargo clean
+	rm -rf end2end/node_modules end2end/test-results end2end/screenshots

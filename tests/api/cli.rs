@@ -1,0 +1,91 @@
+//! The binary's command line, run as a separate process.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::helpers::{spawn_app_in, PASSWORD};
+
+fn hookrelay() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_hookrelay"))
+}
+
+fn create_user(data_dir: &std::path::Path, email: &str, password: &str) -> std::process::Output {
+    let mut child = hookrelay()
+        .args(["user", "create", "--email", email, "--data-dir"])
+        .arg(data_dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn hookrelay");
+    child.stdin.take().expect("stdin").write_all(format!("{password}\n").as_bytes()).expect("write password");
+    child.wait_with_output().expect("hookrelay exits")
+}
+
+#[tokio::test]
+async fn user_create_makes_a_user_who_can_log_in_to_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = create_user(dir.path(), "cli@example.com", PASSWORD);
+
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Created user cli@example.com"));
+    let app = spawn_app_in(dir.path()).await;
+    assert_eq!(app.login("cli@example.com", PASSWORD).await.status(), 200);
+    app.stop().await;
+}
+
+#[test]
+fn user_create_refuses_a_short_password_and_a_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let short = create_user(dir.path(), "short@example.com", "short");
+    let first = create_user(dir.path(), "dup@example.com", PASSWORD);
+    let duplicate = create_user(dir.path(), "dup@example.com", PASSWORD);
+
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("password"));
+    assert!(first.status.success());
+    assert!(!duplicate.status.success());
+    assert!(String::from_utf8_lossy(&duplicate.stderr).contains("already exists"));
+}
+
+#[test]
+fn help_explains_every_serve_option() {
+    let output = hookrelay().args(["serve", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&output.stdout);
+
+    assert!(output.status.success());
+    for option in [
+        "--bind", "--data-dir", "--database-url", "--allow-http", "--allow-private-destinations",
+        "--retry-schedule", "--request-timeout", "--retention", "HOOKRELAY_BIND", "HOOKRELAY_RETENTION",
+    ] {
+        assert!(help.contains(option), "serve --help lacks {option}:\n{help}");
+    }
+}
+
+#[test]
+fn a_bad_option_value_stops_start_up_naming_the_option() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let flag = hookrelay().args(["serve", "--retry-schedule", "5s,soon"]).arg("--data-dir").arg(dir.path()).output().unwrap();
+    let env = hookrelay().arg("serve").arg("--data-dir").arg(dir.path()).env("HOOKRELAY_REQUEST_TIMEOUT", "forever").output().unwrap();
+
+    assert!(!flag.status.success());
+    assert!(String::from_utf8_lossy(&flag.stderr).contains("--retry-schedule"));
+    assert!(!env.status.success());
+    assert!(String::from_utf8_lossy(&env.stderr).contains("--request-timeout"));
+}
+
+#[test]
+fn a_database_that_cannot_be_migrated_stops_start_up_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hookrelay.db");
+    std::fs::write(&db, b"this is not a database file, it is text pretending to be one......").unwrap();
+
+    let output = hookrelay().arg("serve").arg("--data-dir").arg(dir.path()).arg("--bind").arg("127.0.0.1:0").output().unwrap();
+
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("hookrelay.db"), "{stderr}");
+}

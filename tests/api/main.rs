@@ -1,0 +1,8 @@
+//! Integration tests: the real server on a random port with a temporary SQLite file, driven over
+//! HTTP. One binary, one module per area.
+
+mod auth;
+mod cli;
+mod health;
+mod helpers;
+mod pages;
