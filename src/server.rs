@@ -52,7 +52,7 @@ impl Server {
         let state = AppState {
             leptos_options: http::leptos_options(args.bind),
             store,
-            settings: Arc::new(Settings { public_url }),
+            settings: Arc::new(Settings { public_url, allow_http: args.allow_http }),
             login_throttle: Arc::new(LoginThrottle::default()),
         };
         Ok(Server { state, sessions, session_layer })

@@ -25,15 +25,15 @@ pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
 #[server(prefix = "/rpc", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::domain::accounts;
-    use crate::server::{app_state, session};
+    use crate::server::{app_state, session, with_status};
     let state = app_state()?;
     let client = ssr::client_ip().await;
     if !state.login_throttle.allow_attempt(&email, client) {
-        return Err(ssr::respond(AppError::RateLimited(
+        return with_status(Err(AppError::RateLimited(
             "Too many sign-in attempts. Wait a minute, then try again.".into(),
         )));
     }
-    let user = accounts::authenticate(&state.store, &email, &password).await.map_err(ssr::respond)?;
+    let user = with_status(accounts::authenticate(&state.store, &email, &password).await)?;
     let session = session::current_session().await?;
     session::sign_in(&session, &user).await?;
     tracing::info!(user_id = %user.user_id, "signed in");
@@ -44,9 +44,9 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 #[server(prefix = "/rpc", endpoint = "register")]
 pub async fn register(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::domain::accounts;
-    use crate::server::{app_state, session};
+    use crate::server::{app_state, session, with_status};
     let state = app_state()?;
-    let user = accounts::register(&state.store, &email, &password).await.map_err(ssr::respond)?;
+    let user = with_status(accounts::register(&state.store, &email, &password).await)?;
     let session = session::current_session().await?;
     session::sign_in(&session, &user).await?;
     tracing::info!(user_id = %user.user_id, account_id = %user.account_id, "registered");
@@ -69,20 +69,8 @@ mod ssr {
 
     use axum::extract::ConnectInfo;
 
-    use crate::error::AppError;
-
     /// The peer address of the request (absent when the server was not started with it).
     pub async fn client_ip() -> Option<IpAddr> {
         leptos_axum::extract::<ConnectInfo<SocketAddr>>().await.ok().map(|info| info.0.ip())
-    }
-
-    /// Gives the HTTP response of a failed server function the error's own status code.
-    pub fn respond(error: AppError) -> AppError {
-        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            if let Ok(status) = axum::http::StatusCode::from_u16(error.status()) {
-                options.set_status(status);
-            }
-        }
-        error
     }
 }

@@ -5,7 +5,9 @@
 pub mod auth;
 pub mod components;
 pub mod error;
+pub mod model;
 pub mod pages;
+pub mod rpc;
 pub mod shell;
 pub mod validation;
 

@@ -32,6 +32,97 @@ pub fn check_password(password: &str) -> Result<(), String> {
     Ok(())
 }
 
+
+pub const MAX_EVENT_TYPE_NAME: usize = 128;
+pub const MAX_DESCRIPTION_CHARS: usize = 1024;
+pub const MAX_URL_LEN: usize = 2048;
+pub const MAX_CUSTOM_HEADERS: usize = 20;
+pub const MAX_HEADER_VALUE_LEN: usize = 2048;
+pub const MAX_WEBHOOK_ID_CHARS: usize = 256;
+/// Event types under this prefix are Hookrelay's own (`hookrelay.test`, alerts).
+pub const RESERVED_TYPE_PREFIX: &str = "hookrelay.";
+
+/// Event type names: lowercase dot-separated words, at least two, each starting with a letter
+/// (`invoice.paid`, `user.email_changed`).
+pub fn check_event_type_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("Enter a name such as invoice.paid.".into());
+    }
+    if name.len() > MAX_EVENT_TYPE_NAME {
+        return Err(format!("Use at most {MAX_EVENT_TYPE_NAME} characters."));
+    }
+    let words: Vec<&str> = name.split('.').collect();
+    let word_ok = |word: &&str| {
+        let mut chars = word.chars();
+        chars.next().is_some_and(|c| c.is_ascii_lowercase())
+            && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    };
+    if words.len() < 2 || !words.iter().all(word_ok) {
+        return Err(
+            "Use lowercase words separated by dots, at least two, like invoice.paid or user.email_changed.".into(),
+        );
+    }
+    Ok(())
+}
+
+/// A subscription URL: absolute http(s), https unless plain http is allowed, no credentials.
+pub fn check_subscription_url(url: &str, allow_http: bool) -> Result<(), String> {
+    if url.trim().is_empty() {
+        return Err("Enter the URL that should receive the webhooks.".into());
+    }
+    if url.len() > MAX_URL_LEN {
+        return Err(format!("Use at most {MAX_URL_LEN} characters."));
+    }
+    let parsed = url::Url::parse(url).map_err(|_| "Enter an absolute URL such as https://example.com/webhooks.".to_string())?;
+    match parsed.scheme() {
+        "https" => {}
+        "http" if allow_http => {}
+        "http" => return Err("Use an https:// URL; this instance does not deliver over plain http.".into()),
+        _ => return Err("Use an https:// URL.".into()),
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err("The URL needs a host name.".into());
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err("Put no credentials in the URL; use a custom header instead.".into());
+    }
+    Ok(())
+}
+
+/// Headers Hookrelay sets itself, which a custom header must not override.
+pub fn is_reserved_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    matches!(
+        name.as_str(),
+        "content-type" | "user-agent" | "host" | "content-length" | "transfer-encoding" | "connection"
+    ) || name.starts_with("webhook-")
+}
+
+/// A custom header's name and value.
+pub fn check_custom_header(name: &str, value: &str) -> Result<(), String> {
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if name.is_empty() || name.len() > 256 || !name.chars().all(token) {
+        return Err(format!("'{name}' is not a valid header name."));
+    }
+    if is_reserved_header(name) {
+        return Err(format!("{name} is set by Hookrelay and cannot be overridden."));
+    }
+    if value.len() > MAX_HEADER_VALUE_LEN {
+        return Err(format!("The value of {name} is longer than {MAX_HEADER_VALUE_LEN} characters."));
+    }
+    if !value.chars().all(|c| c == '\t' || (' '..='~').contains(&c)) {
+        return Err(format!("The value of {name} may hold only printable ASCII characters."));
+    }
+    Ok(())
+}
+
+pub fn check_description(description: &str) -> Result<(), String> {
+    if description.chars().count() > MAX_DESCRIPTION_CHARS {
+        return Err(format!("Use at most {MAX_DESCRIPTION_CHARS} characters."));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,5 +144,38 @@ mod tests {
         assert!(check_password("ééééééé").is_err());
         assert!(check_password("éééééééé").is_ok());
         assert!(check_password(&"x".repeat(MAX_PASSWORD_CHARS + 1)).is_err());
+    }
+
+    #[test]
+    fn event_type_names_are_dotted_lowercase_words() {
+        for good in ["invoice.paid", "user.email_changed", "a.b.c", "v2.order.created"] {
+            assert!(check_event_type_name(good).is_ok(), "{good}");
+        }
+        for bad in ["", "invoice", "Invoice.paid", "invoice..paid", ".invoice.paid", "invoice.paid.", "invoice.2paid", "in voice.paid", "invoice-paid.x"] {
+            assert!(check_event_type_name(bad).is_err(), "{bad}");
+        }
+        assert!(check_event_type_name(&format!("a.{}", "b".repeat(127))).is_err());
+    }
+
+    #[test]
+    fn subscription_urls_must_be_https_without_credentials() {
+        assert!(check_subscription_url("https://example.com/hooks", false).is_ok());
+        assert!(check_subscription_url("http://example.com/hooks", false).is_err());
+        assert!(check_subscription_url("http://localhost:8080/hooks", true).is_ok());
+        assert!(check_subscription_url("ftp://example.com", true).is_err());
+        assert!(check_subscription_url("https://user:pw@example.com", false).is_err());
+        assert!(check_subscription_url("/relative", false).is_err());
+        assert!(check_subscription_url(&format!("https://example.com/{}", "a".repeat(2048)), false).is_err());
+    }
+
+    #[test]
+    fn custom_headers_cannot_override_ours() {
+        assert!(check_custom_header("X-Api-Token", "abc 123").is_ok());
+        for reserved in ["Content-Type", "user-agent", "Host", "content-length", "webhook-signature", "Webhook-Id"] {
+            assert!(check_custom_header(reserved, "x").is_err(), "{reserved}");
+        }
+        assert!(check_custom_header("Bad Name", "x").is_err());
+        assert!(check_custom_header("X-Ok", "line\r\nbreak").is_err());
+        assert!(check_custom_header("", "x").is_err());
     }
 }

@@ -2,11 +2,40 @@
 //! dashboard's server functions both call these functions, and only these reach the store.
 
 pub mod accounts;
+pub mod api_keys;
+pub mod event_types;
 pub mod ids;
+pub mod paging;
 pub mod passwords;
+pub mod subscriptions;
 
 /// Now, in Unix milliseconds: the unit every stored time uses.
 pub fn now_ms() -> i64 {
     let now = time::OffsetDateTime::now_utc();
     (now.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// A stored time as RFC 3339 in UTC, the form every API answer uses.
+pub fn format_time(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+/// `n` random bytes from the operating system's generator.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    use rand::RngCore;
+    let mut bytes = [0u8; N];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn times_are_rfc3339_utc() {
+        assert_eq!(super::format_time(0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::format_time(1_700_000_000_123), "2023-11-14T22:13:20.123Z");
+    }
 }

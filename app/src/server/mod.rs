@@ -1,8 +1,10 @@
 //! Server-side glue between Leptos and the domain: the shared state, the typed session and the
 //! login throttle. Server functions and the root package's axum layers both use these.
 
+pub mod context;
 pub mod rate_limit;
 pub mod session;
 pub mod state;
 
+pub use context::{require_account, with_status};
 pub use state::{app_state, AppState, Settings};

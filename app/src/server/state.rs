@@ -13,6 +13,14 @@ use crate::store::Store;
 pub struct Settings {
     /// The URL people and programs reach this instance at (shown in examples and links).
     pub public_url: String,
+    /// Whether subscription URLs may be plain http (`--allow-http`).
+    pub allow_http: bool,
+}
+
+impl Settings {
+    pub fn subscription_policy(&self) -> crate::domain::subscriptions::Policy {
+        crate::domain::subscriptions::Policy { allow_http: self.allow_http }
+    }
 }
 
 /// The router state. leptos_axum provides it as context to every render and server function.

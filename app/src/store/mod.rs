@@ -3,8 +3,14 @@
 //! these methods, not a change to their callers.
 
 mod accounts;
+mod api_keys;
+mod event_types;
+mod subscriptions;
 
 pub use accounts::{NewAccount, NewUser, UserRecord};
+pub use api_keys::ApiKeyRecord;
+pub use event_types::EventTypeRecord;
+pub use subscriptions::{SecretsRecord, SubscriptionRecord};
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -1,0 +1,76 @@
+//! API keys: `hrk_` + 43 characters of URL-safe base64 (32 random bytes). Only a SHA-256 of the
+//! key is stored; a key is shown once, when it is made.
+
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+use super::{format_time, ids::new_id, now_ms, random_bytes};
+use crate::error::AppError;
+use crate::model::{ApiKey, CreatedApiKey};
+use crate::store::{ApiKeyRecord, Store};
+
+const KEY_PREFIX: &str = "hrk_";
+/// How much of the key is kept in clear to tell keys apart (the prefix and 6 characters).
+const SHOWN_CHARS: usize = KEY_PREFIX.len() + 6;
+const MAX_NAME_CHARS: usize = 100;
+
+fn hash_key(key: &str) -> String {
+    hex::encode(Sha256::digest(key.as_bytes()))
+}
+
+fn to_model(record: ApiKeyRecord) -> ApiKey {
+    ApiKey {
+        id: record.id,
+        name: record.name,
+        prefix: record.prefix,
+        created_at: format_time(record.created_at),
+        last_used_at: record.last_used_at.map(format_time),
+        revoked_at: record.revoked_at.map(format_time),
+    }
+}
+
+pub async fn create(store: &Store, account_id: &str, name: &str) -> Result<CreatedApiKey, AppError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::validation("name", "Give the key a name, such as the service that will use it."));
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(AppError::validation("name", format!("Use at most {MAX_NAME_CHARS} characters.")));
+    }
+    let key = format!("{KEY_PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>()));
+    let record = ApiKeyRecord {
+        id: new_id("key"),
+        account_id: account_id.to_string(),
+        name: name.to_string(),
+        prefix: key[..SHOWN_CHARS].to_string(),
+        created_at: now_ms(),
+        last_used_at: None,
+        revoked_at: None,
+    };
+    store.insert_api_key(&record, &hash_key(&key)).await?;
+    Ok(CreatedApiKey { api_key: to_model(record), key })
+}
+
+/// The account a presented key belongs to; `Unauthorized` for an unknown or revoked key.
+pub async fn authenticate(store: &Store, presented: &str) -> Result<String, AppError> {
+    if !presented.starts_with(KEY_PREFIX) || presented.len() > 200 {
+        return Err(AppError::Unauthorized);
+    }
+    let Some(record) = store.find_live_api_key_by_hash(&hash_key(presented)).await? else {
+        return Err(AppError::Unauthorized);
+    };
+    store.touch_api_key(&record.id, now_ms()).await?;
+    Ok(record.account_id)
+}
+
+pub async fn list(store: &Store, account_id: &str) -> Result<Vec<ApiKey>, AppError> {
+    Ok(store.list_api_keys(account_id).await?.into_iter().map(to_model).collect())
+}
+
+pub async fn revoke(store: &Store, account_id: &str, id: &str) -> Result<(), AppError> {
+    if store.revoke_api_key(account_id, id, now_ms()).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}

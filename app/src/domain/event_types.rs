@@ -1,0 +1,95 @@
+//! Event types: the catalog of what an account publishes.
+
+use serde_json::Value;
+
+use super::paging::{PageRequest, Window};
+use super::{format_time, ids::new_id, now_ms};
+use crate::error::AppError;
+use crate::model::{EventType, EventTypeCreate, EventTypePatch, Page};
+use crate::store::{is_unique_violation, EventTypeRecord, Store};
+use crate::validation::{check_description, check_event_type_name, RESERVED_TYPE_PREFIX};
+
+const MAX_EXAMPLE_BYTES: usize = 64 * 1024;
+
+fn to_model(record: EventTypeRecord) -> EventType {
+    EventType {
+        name: record.name,
+        description: record.description,
+        // Stored by us from a serde_json::Value, so it parses; a damaged row shows no example.
+        example: record.example.and_then(|text| serde_json::from_str(&text).ok()),
+        archived: record.archived,
+        created_at: format_time(record.created_at),
+        updated_at: format_time(record.updated_at),
+    }
+}
+
+fn check_example(example: Option<&Value>) -> Result<Option<String>, AppError> {
+    let Some(example) = example else { return Ok(None) };
+    let text = serde_json::to_string(example).map_err(|_| AppError::validation("example", "The example is not valid JSON."))?;
+    if text.len() > MAX_EXAMPLE_BYTES {
+        return Err(AppError::validation("example", "The example is larger than 64 KiB."));
+    }
+    Ok(Some(text))
+}
+
+pub async fn create(store: &Store, account_id: &str, input: EventTypeCreate) -> Result<EventType, AppError> {
+    check_event_type_name(&input.name).map_err(|message| AppError::validation("name", message))?;
+    if input.name.starts_with(RESERVED_TYPE_PREFIX) {
+        return Err(AppError::validation("name", "Names starting with hookrelay. are reserved for Hookrelay's own events."));
+    }
+    let description = input.description.unwrap_or_default();
+    check_description(&description).map_err(|message| AppError::validation("description", message))?;
+    let example = check_example(input.example.as_ref())?;
+    let now = now_ms();
+    let record = EventTypeRecord {
+        id: new_id("etp"),
+        name: input.name,
+        description,
+        example,
+        archived: false,
+        created_at: now,
+        updated_at: now,
+    };
+    match store.insert_event_type(account_id, &record).await {
+        Ok(()) => Ok(to_model(record)),
+        Err(error) if is_unique_violation(&error) => Err(AppError::Conflict {
+            field: Some("name".into()),
+            message: format!("An event type named {} already exists.", record.name),
+        }),
+        Err(error) => Err(error.into()),
+    }
+}
+
+pub async fn get(store: &Store, account_id: &str, name: &str) -> Result<EventType, AppError> {
+    store.find_event_type(account_id, name).await?.map(to_model).ok_or(AppError::NotFound)
+}
+
+pub async fn list(store: &Store, account_id: &str, request: &PageRequest) -> Result<Page<EventType>, AppError> {
+    let window: Window = request.window("etp")?;
+    let rows = store.list_event_types(account_id, window.before.as_deref(), window.fetch()).await?;
+    Ok(window.page(rows, |row| row.id.clone(), to_model))
+}
+
+pub async fn update(store: &Store, account_id: &str, name: &str, patch: EventTypePatch) -> Result<EventType, AppError> {
+    let mut record = store.find_event_type(account_id, name).await?.ok_or(AppError::NotFound)?;
+    if let Some(description) = patch.description {
+        check_description(&description).map_err(|message| AppError::validation("description", message))?;
+        record.description = description;
+    }
+    if let Some(example) = patch.example {
+        record.example = check_example(example.as_ref())?;
+    }
+    if let Some(archived) = patch.archived {
+        record.archived = archived;
+    }
+    record.updated_at = now_ms();
+    if !store.update_event_type(account_id, &record).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(to_model(record))
+}
+
+/// Archives a type: events of it are refused from then on; it can be restored by a patch.
+pub async fn archive(store: &Store, account_id: &str, name: &str) -> Result<(), AppError> {
+    update(store, account_id, name, EventTypePatch { archived: Some(true), ..Default::default() }).await.map(|_| ())
+}

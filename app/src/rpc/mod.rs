@@ -1,0 +1,6 @@
+//! The dashboard's server functions, one module per page family. Each checks the session, then
+//! calls the same domain function the REST API calls. URLs are fixed: `/rpc/<area>/<name>`.
+
+pub mod api_keys;
+pub mod event_types;
+pub mod subscriptions;

@@ -1,0 +1,28 @@
+//! What every dashboard server function starts with: the state and the signed-in account.
+
+use leptos::prelude::use_context;
+
+use super::{app_state, session, AppState};
+use crate::domain::accounts::SignedIn;
+use crate::error::AppError;
+
+/// The state and the signed-in user, or `Unauthorized`.
+pub async fn require_account() -> Result<(AppState, SignedIn), AppError> {
+    let state = app_state()?;
+    let session = session::current_session().await?;
+    let user = session::require_user(&session, &state.store).await?;
+    Ok((state, user))
+}
+
+/// Gives the HTTP response of a failed server function the error's own status code, so that a
+/// refused call is a 4xx on the wire too, not a 500.
+pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(status) = axum::http::StatusCode::from_u16(error.status()) {
+                options.set_status(status);
+            }
+        }
+    }
+    result
+}

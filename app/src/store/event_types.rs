@@ -1,0 +1,94 @@
+//! Event types of an account.
+
+use super::Store;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EventTypeRecord {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub example: Option<String>,
+    pub archived: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const COLUMNS: &str = "id, name, description, example, archived, created_at, updated_at";
+
+impl Store {
+    pub async fn insert_event_type(&self, account_id: &str, record: &EventTypeRecord) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO event_types (id, account_id, name, description, example, archived, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&record.id)
+        .bind(account_id)
+        .bind(&record.name)
+        .bind(&record.description)
+        .bind(&record.example)
+        .bind(record.archived)
+        .bind(record.created_at)
+        .bind(record.updated_at)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn find_event_type(&self, account_id: &str, name: &str) -> Result<Option<EventTypeRecord>, sqlx::Error> {
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM event_types WHERE account_id = ? AND name = ?"))
+            .bind(account_id)
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    /// Newest first; `before` is the id of the last row of the previous page.
+    pub async fn list_event_types(
+        &self,
+        account_id: &str,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<EventTypeRecord>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM event_types WHERE account_id = ? AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?"
+        ))
+        .bind(account_id)
+        .bind(before)
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// The names among `names` that exist in the account and are not archived.
+    pub async fn active_event_type_names(&self, account_id: &str, names: &[String]) -> Result<Vec<String>, sqlx::Error> {
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders = vec!["?"; names.len()].join(", ");
+        let sql = format!(
+            "SELECT name FROM event_types WHERE account_id = ? AND archived = 0 AND name IN ({placeholders})"
+        );
+        let mut query = sqlx::query_scalar(&sql).bind(account_id);
+        for name in names {
+            query = query.bind(name);
+        }
+        query.fetch_all(&self.pool).await
+    }
+
+    pub async fn update_event_type(&self, account_id: &str, record: &EventTypeRecord) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE event_types SET description = ?, example = ?, archived = ?, updated_at = ?
+             WHERE account_id = ? AND name = ?",
+        )
+        .bind(&record.description)
+        .bind(&record.example)
+        .bind(record.archived)
+        .bind(record.updated_at)
+        .bind(account_id)
+        .bind(&record.name)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
