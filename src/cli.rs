@@ -39,6 +39,32 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage API keys.
+    #[command(name = "api-key")]
+    ApiKey {
+        #[command(subcommand)]
+        command: ApiKeyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Create an API key for a user's account; the key is printed alone on the last line.
+    Create(ApiKeyCreateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ApiKeyCreateArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+
+    /// The email of a user of the account the key is for.
+    #[arg(long)]
+    pub email: String,
+
+    /// A name to tell the key apart, such as the service that will use it.
+    #[arg(long)]
+    pub name: String,
 }
 
 #[derive(Debug, Subcommand)]

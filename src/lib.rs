@@ -2,6 +2,7 @@
 //! command-line tools. The domain rules and the storage layer live in the `app` crate (behind
 //! its `ssr` feature) so that the dashboard's server functions can call them too.
 
+pub mod api;
 pub mod cli;
 pub mod commands;
 pub mod http;

@@ -1,5 +1,5 @@
 use clap::Parser;
-use hookrelay::cli::{Cli, Command, UserCommand};
+use hookrelay::cli::{ApiKeyCommand, Cli, Command, UserCommand};
 use hookrelay::{commands, server, telemetry};
 
 #[tokio::main]
@@ -9,6 +9,7 @@ async fn main() -> std::process::ExitCode {
     let outcome = match cli.into_command() {
         Command::Serve(args) => server::serve(args).await,
         Command::User { command: UserCommand::Create(args) } => commands::user::create(args).await,
+        Command::ApiKey { command: ApiKeyCommand::Create(args) } => commands::api_key::create(args).await,
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -39,6 +39,7 @@ pub fn router(state: AppState, sessions: SessionManagerLayer<SqliteStore, Signed
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .route_layer(from_fn(page_guard::require_session_for_pages))
         .route("/healthz", get(health::health))
+        .merge(crate::api::router())
         .fallback(assets::serve_asset_or_not_found)
         .layer(sessions)
         .layer(TraceLayer::new_for_http())

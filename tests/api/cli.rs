@@ -89,3 +89,28 @@ fn a_database_that_cannot_be_migrated_stops_start_up_with_a_message() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("hookrelay.db"), "{stderr}");
 }
+
+#[tokio::test]
+async fn api_key_create_prints_a_working_key_on_the_last_line() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(create_user(dir.path(), "keys@example.com", PASSWORD).status.success());
+
+    let output = hookrelay()
+        .args(["api-key", "create", "--email", "KEYS@example.com", "--name", "billing"])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let unknown = hookrelay().args(["api-key", "create", "--email", "nobody@example.com", "--name", "x"]).arg("--data-dir").arg(dir.path()).output().unwrap();
+
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let key = stdout.lines().last().unwrap().trim().to_string();
+    assert!(key.starts_with("hrk_"), "{stdout}");
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no user"));
+    let app = spawn_app_in(dir.path()).await;
+    let response = app.api(reqwest::Method::GET, "/subscriptions", &key).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    app.stop().await;
+}

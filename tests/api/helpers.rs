@@ -42,9 +42,14 @@ pub fn serve_args(data_dir: &Path, extra: &[&str]) -> ServeArgs {
 
 /// Starts the server on an existing data folder (to test restarts).
 pub async fn spawn_app_in(data_dir: &Path) -> TestApp {
+    spawn_app_with(data_dir, &[]).await
+}
+
+/// Starts the server on a data folder with extra `serve` options.
+pub async fn spawn_app_with(data_dir: &Path, extra: &[&str]) -> TestApp {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("local addr");
-    let mut args = serve_args(data_dir, &[]);
+    let mut args = serve_args(data_dir, extra);
     args.bind = addr;
     let base = format!("http://{addr}");
     let server = Server::build(&args, base.clone()).await.expect("server builds");
@@ -118,4 +123,40 @@ fn ulid_like() -> String {
     use std::time::{SystemTime, UNIX_EPOCH};
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
     format!("{nanos:x}")
+}
+
+/// A registered user's session cookie and an API key of their account.
+pub struct Caller {
+    pub cookie: String,
+    pub key: String,
+    pub key_id: String,
+}
+
+impl TestApp {
+    /// Registers `email` and creates an API key through the dashboard's server function.
+    pub async fn caller(&self, email: &str) -> Caller {
+        let cookie = self.register(email).await;
+        let response = self.rpc("api_keys/create", &[("name", "tests")], Some(&cookie)).await;
+        assert_eq!(response.status(), 200, "create key: {:?}", response.text().await);
+        let created: serde_json::Value = response.json().await.expect("key JSON");
+        Caller {
+            cookie,
+            key: created["key"].as_str().expect("key").to_string(),
+            key_id: created["api_key"]["id"].as_str().expect("key id").to_string(),
+        }
+    }
+
+    /// A request to `/api/v1{path}` signed with `key`.
+    pub fn api(&self, method: reqwest::Method, path: &str, key: &str) -> reqwest::RequestBuilder {
+        self.http.request(method, self.url(&format!("/api/v1{path}"))).bearer_auth(key)
+    }
+}
+
+/// Asserts the API's error shape and returns it.
+pub async fn expect_error(response: Response, status: u16, code: &str) -> serde_json::Value {
+    assert_eq!(response.status(), status, "expected {status} {code}");
+    let body: serde_json::Value = response.json().await.expect("JSON error body");
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    body
 }

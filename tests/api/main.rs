@@ -6,3 +6,6 @@ mod cli;
 mod health;
 mod helpers;
 mod pages;
+mod rest_access;
+mod rest_event_types;
+mod rest_subscriptions;

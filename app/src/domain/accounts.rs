@@ -86,6 +86,14 @@ pub async fn signed_in(store: &Store, user_id: &str, account_id: &str) -> Result
     Ok(Some(SignedIn { user_id: user.id, account_id: account_id.to_string(), email: user.email }))
 }
 
+/// The first account of the user with this (normalised) email, if there is such a user.
+pub async fn account_of_email(store: &Store, email: &str) -> Result<Option<String>, AppError> {
+    let Some(user) = store.find_user_by_email(email).await? else {
+        return Ok(None);
+    };
+    Ok(store.first_account_of(&user.id).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::normalize_email;
