@@ -125,6 +125,25 @@ pub struct ServeArgs {
           value_parser = parse_duration)]
     pub request_timeout: Duration,
 
+    /// Largest event payload (`data`) accepted, in bytes; larger ones are refused with 413.
+    #[arg(long, env = "HOOKRELAY_MAX_PAYLOAD_BYTES", default_value_t = 256 * 1024, value_name = "BYTES")]
+    pub max_payload_bytes: usize,
+
+    /// Most delivery attempts in flight at once, over all subscriptions.
+    #[arg(long, env = "HOOKRELAY_MAX_IN_FLIGHT", default_value_t = 64, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub max_in_flight: u32,
+
+    /// Most delivery attempts in flight at once to one subscription.
+    #[arg(long, env = "HOOKRELAY_MAX_IN_FLIGHT_PER_SUBSCRIPTION", default_value_t = 8, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=1_000))]
+    pub max_in_flight_per_subscription: u32,
+
+    /// A subscription whose deliveries have all failed for this long is disabled.
+    #[arg(long, env = "HOOKRELAY_DISABLE_FAILING_AFTER", default_value = "5d", value_name = "DURATION",
+          value_parser = parse_duration)]
+    pub disable_failing_after: Duration,
+
     /// How long payloads and attempt bodies are kept.
     #[arg(long, env = "HOOKRELAY_RETENTION", default_value = "30d", value_name = "DURATION",
           value_parser = parse_duration)]

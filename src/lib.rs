@@ -9,3 +9,4 @@ pub mod http;
 pub mod server;
 pub mod session_key;
 pub mod telemetry;
+pub mod worker;

@@ -13,12 +13,16 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
+use tokio::sync::Notify;
+
 use crate::cli::ServeArgs;
+use crate::worker::{Worker, WorkerConfig};
 use crate::{http, session_key};
 
 /// A server ready to accept connections.
 pub struct Server {
     state: AppState,
+    worker: Worker,
     sessions: SqliteStore,
     session_layer: SessionManagerLayer<SqliteStore, tower_sessions::service::SignedCookie>,
 }
@@ -49,29 +53,51 @@ impl Server {
             .with_expiry(Expiry::OnInactivity(time::Duration::days(14)))
             .with_signed(key);
 
+        let worker_wakeup = Arc::new(Notify::new());
+        let worker = Worker::new(store.clone(), worker_config(args), worker_wakeup.clone())?;
         let state = AppState {
             leptos_options: http::leptos_options(args.bind),
             store,
-            settings: Arc::new(Settings { public_url, allow_http: args.allow_http }),
+            settings: Arc::new(Settings {
+                public_url,
+                allow_http: args.allow_http,
+                max_payload_bytes: args.max_payload_bytes,
+            }),
             login_throttle: Arc::new(LoginThrottle::default()),
+            worker_wakeup,
         };
-        Ok(Server { state, sessions, session_layer })
+        Ok(Server { state, worker, sessions, session_layer })
     }
 
     /// Serves on `listener` until `shutdown` is cancelled.
     pub async fn run(self, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
-        let Server { state, sessions, session_layer } = self;
+        let Server { state, worker, sessions, session_layer } = self;
         let store = state.store.clone();
         let housekeeping = tokio::spawn(housekeeping(sessions, state.login_throttle.clone(), shutdown.clone()));
+        let worker = tokio::spawn(worker.run(shutdown.clone()));
         let router = http::router(state, session_layer);
         let served = axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
             .with_graceful_shutdown(shutdown.clone().cancelled_owned())
             .await
             .context("the HTTP server stopped");
         shutdown.cancel();
+        if let Err(error) = worker.await {
+            tracing::error!(%error, "the delivery worker stopped abnormally");
+        }
         let _ = housekeeping.await;
         store.close().await;
         served
+    }
+}
+
+fn worker_config(args: &ServeArgs) -> WorkerConfig {
+    WorkerConfig {
+        retry_schedule: args.retry_schedule.0.clone(),
+        request_timeout: args.request_timeout,
+        allow_private_destinations: args.allow_private_destinations,
+        max_in_flight: args.max_in_flight as usize,
+        max_in_flight_per_subscription: args.max_in_flight_per_subscription as usize,
+        disable_failing_after: args.disable_failing_after,
     }
 }
 

@@ -175,3 +175,158 @@ pub struct Page<T> {
     pub data: Vec<T>,
     pub next_cursor: Option<String>,
 }
+
+/// An event to publish: `{type, data, idempotency_key?}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EventInput {
+    /// The event type's name; it must exist and not be archived.
+    #[serde(rename = "type")]
+    pub event_type: String,
+    /// Any JSON value; it becomes `data` in what subscribers receive.
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub data: Value,
+    /// Publishing the same key again within 24 hours returns the first event and creates nothing.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Event {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub timestamp: String,
+    /// `null` once the payload has been purged by retention.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    pub data: Option<Value>,
+    /// Present on a single event, absent in lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deliveries: Option<Vec<Delivery>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    Pending,
+    Retrying,
+    Succeeded,
+    Failed,
+}
+
+impl DeliveryStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Retrying => "retrying",
+            DeliveryStatus::Succeeded => "succeeded",
+            DeliveryStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "pending" => Some(DeliveryStatus::Pending),
+            "retrying" => Some(DeliveryStatus::Retrying),
+            "succeeded" => Some(DeliveryStatus::Succeeded),
+            "failed" => Some(DeliveryStatus::Failed),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Delivery {
+    pub id: String,
+    pub event_id: String,
+    pub subscription_id: String,
+    pub status: DeliveryStatus,
+    pub attempts_made: i64,
+    pub next_attempt_at: Option<String>,
+    pub last_status_code: Option<i64>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Present on a single delivery, absent in lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts: Option<Vec<Attempt>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Attempt {
+    pub id: String,
+    pub number: i64,
+    /// `scheduled`, `manual`, `replay` or `test`.
+    pub trigger: String,
+    /// Who asked for it, for manual attempts and replays.
+    pub triggered_by: Option<String>,
+    pub started_at: String,
+    pub duration_ms: i64,
+    pub request: AttemptRequest,
+    pub response: Option<AttemptResponse>,
+    pub error: Option<AttemptError>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AttemptRequest {
+    pub url: String,
+    pub headers: BTreeMap<String, String>,
+    /// `null` once purged by retention.
+    pub body: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AttemptResponse {
+    pub status: i64,
+    pub headers: BTreeMap<String, String>,
+    /// Up to the first 64 KiB; `null` once purged by retention.
+    pub body: Option<String>,
+    pub truncated: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AttemptError {
+    /// `timeout`, `connect`, `dns`, `tls`, `blocked`, `status`, `body`, `request`.
+    pub kind: String,
+    pub message: String,
+}
+
+/// What publishing gives back: the event and the deliveries it fanned out to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Published {
+    pub event: Event,
+    /// False when an earlier event with the same idempotency key was returned instead.
+    pub created: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TestSent {
+    pub event_id: String,
+    pub delivery_id: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReplayInput {
+    /// RFC 3339: failed deliveries created at or after this time are sent again.
+    pub since: String,
+    /// RFC 3339, default now.
+    #[serde(default)]
+    pub until: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReplayQueued {
+    pub queued: u64,
+}

@@ -15,6 +15,8 @@ use super::error::ApiError;
 /// The account whose API key signed the request.
 pub struct ApiAccount {
     pub account_id: String,
+    /// Who to credit with attempts this request asks for.
+    pub actor: String,
 }
 
 impl FromRequestParts<AppState> for ApiAccount {
@@ -28,8 +30,8 @@ impl FromRequestParts<AppState> for ApiAccount {
             .and_then(|value| value.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or(AppError::Unauthorized)?;
-        let account_id = api_keys::authenticate(&state.store, presented).await?;
-        Ok(ApiAccount { account_id })
+        let holder = api_keys::authenticate(&state.store, presented).await?;
+        Ok(ApiAccount { account_id: holder.account_id, actor: holder.actor })
     }
 }
 

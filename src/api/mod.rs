@@ -1,8 +1,10 @@
 //! The REST API under `/api/v1` (API.md). Handlers are thin: they authenticate, extract, and
 //! call the same domain functions the dashboard's server functions call.
 
+mod deliveries;
 mod error;
 mod event_types;
+mod events;
 mod extract;
 mod subscriptions;
 
@@ -27,7 +29,7 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
     info(title = "Hookrelay API", description = "Publish events, manage event types and subscriptions, read deliveries."),
     modifiers(&BearerAuth),
     security(("api_key" = [])),
-    tags((name = "Event types"), (name = "Subscriptions"))
+    tags((name = "Events"), (name = "Deliveries"), (name = "Event types"), (name = "Subscriptions"))
 )]
 struct ApiDoc;
 
@@ -64,6 +66,8 @@ pub fn router() -> Router<AppState> {
     let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(event_types::router())
         .merge(subscriptions::router())
+        .merge(events::router())
+        .merge(deliveries::router())
         .split_for_parts();
     openapi.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     let document = Json(openapi);

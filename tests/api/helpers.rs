@@ -34,7 +34,7 @@ pub async fn spawn_app() -> TestApp {
 pub fn serve_args(data_dir: &Path, extra: &[&str]) -> ServeArgs {
     let mut argv = vec!["hookrelay", "serve", "--data-dir", data_dir.to_str().expect("utf-8 path")];
     argv.extend_from_slice(extra);
-    match Cli::parse_from(argv).into_command() {
+    match Cli::try_parse_from(argv).expect("valid serve options").into_command() {
         Command::Serve(args) => args,
         other => panic!("expected serve, got {other:?}"),
     }

@@ -3,9 +3,11 @@
 
 mod auth;
 mod cli;
+mod delivery;
 mod health;
 mod helpers;
 mod pages;
+mod receiver;
 mod rest_access;
 mod rest_event_types;
 mod rest_subscriptions;

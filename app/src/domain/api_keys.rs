@@ -51,8 +51,16 @@ pub async fn create(store: &Store, account_id: &str, name: &str) -> Result<Creat
     Ok(CreatedApiKey { api_key: to_model(record), key })
 }
 
+/// Who a presented API key speaks for.
+#[derive(Clone, Debug)]
+pub struct KeyHolder {
+    pub account_id: String,
+    /// How attempts it triggers are attributed: "API key <name>".
+    pub actor: String,
+}
+
 /// The account a presented key belongs to; `Unauthorized` for an unknown or revoked key.
-pub async fn authenticate(store: &Store, presented: &str) -> Result<String, AppError> {
+pub async fn authenticate(store: &Store, presented: &str) -> Result<KeyHolder, AppError> {
     if !presented.starts_with(KEY_PREFIX) || presented.len() > 200 {
         return Err(AppError::Unauthorized);
     }
@@ -60,7 +68,7 @@ pub async fn authenticate(store: &Store, presented: &str) -> Result<String, AppE
         return Err(AppError::Unauthorized);
     };
     store.touch_api_key(&record.id, now_ms()).await?;
-    Ok(record.account_id)
+    Ok(KeyHolder { account_id: record.account_id, actor: format!("API key {}", record.name) })
 }
 
 pub async fn list(store: &Store, account_id: &str) -> Result<Vec<ApiKey>, AppError> {

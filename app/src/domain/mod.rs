@@ -3,10 +3,14 @@
 
 pub mod accounts;
 pub mod api_keys;
+pub mod deliveries;
+pub mod envelope;
 pub mod event_types;
+pub mod events;
 pub mod ids;
 pub mod paging;
 pub mod passwords;
+pub mod signing;
 pub mod subscriptions;
 
 /// Now, in Unix milliseconds: the unit every stored time uses.
@@ -21,6 +25,13 @@ pub fn format_time(ms: i64) -> String {
         .ok()
         .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
         .unwrap_or_default()
+}
+
+/// Parses an RFC 3339 time given in `field` into Unix milliseconds.
+pub fn parse_time(field: &str, text: &str) -> Result<i64, crate::error::AppError> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
+        .map_err(|_| crate::error::AppError::validation(field, format!("{field} must be an RFC 3339 time such as 2026-01-31T12:00:00Z.")))
 }
 
 /// `n` random bytes from the operating system's generator.

@@ -15,6 +15,8 @@ pub struct Settings {
     pub public_url: String,
     /// Whether subscription URLs may be plain http (`--allow-http`).
     pub allow_http: bool,
+    /// The largest event payload accepted, in bytes.
+    pub max_payload_bytes: usize,
 }
 
 impl Settings {
@@ -30,6 +32,8 @@ pub struct AppState {
     pub store: Store,
     pub settings: Arc<Settings>,
     pub login_throttle: Arc<LoginThrottle>,
+    /// Wakes the delivery worker when deliveries become due now.
+    pub worker_wakeup: Arc<tokio::sync::Notify>,
 }
 
 /// The state, from inside a server function.

@@ -41,7 +41,7 @@ impl Store {
         account: &NewAccount<'_>,
         user: &NewUser<'_>,
     ) -> Result<(), sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_transaction().await?;
         sqlx::query("INSERT INTO accounts (id, name, created_at) VALUES (?, ?, ?)")
             .bind(account.id)
             .bind(account.name)

@@ -4,12 +4,18 @@
 
 mod accounts;
 mod api_keys;
+mod deliveries;
 mod event_types;
+mod events;
+mod queue;
 mod subscriptions;
 
 pub use accounts::{NewAccount, NewUser, UserRecord};
 pub use api_keys::ApiKeyRecord;
+pub use deliveries::{DeliveryFilter, DeliveryRecord, StoredAttempt};
 pub use event_types::EventTypeRecord;
+pub use events::{EventRecord, FanOut, Inserted};
+pub use queue::{AttemptContext, AttemptRecord, Claimed, DeliveryOutcome, SubscriptionEffect};
 pub use subscriptions::{SecretsRecord, SubscriptionRecord};
 
 use std::str::FromStr;
@@ -57,6 +63,13 @@ impl Store {
     /// Answers when the database does; used by `/healthz`.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+    }
+
+    /// A transaction that takes the write lock at once (`BEGIN IMMEDIATE`). A deferred one that
+    /// reads and then writes can fail with SQLITE_BUSY when another writer got in between,
+    /// whatever the busy timeout.
+    pub(crate) async fn write_transaction(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
     }
 
     pub async fn close(&self) {

@@ -38,7 +38,7 @@ impl Store {
         record: &SubscriptionRecord,
         secret: &str,
     ) -> Result<(), sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_transaction().await?;
         sqlx::query(
             "INSERT INTO subscriptions
                (id, account_id, url, description, headers, webhook_id, enabled, disabled_reason, secret, created_at, updated_at)
@@ -119,7 +119,7 @@ impl Store {
 
     /// Replaces the editable fields; false when the subscription does not exist in the account.
     pub async fn update_subscription(&self, account_id: &str, record: &SubscriptionRecord) -> Result<bool, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_transaction().await?;
         let done = sqlx::query(
             "UPDATE subscriptions
              SET url = ?, description = ?, headers = ?, webhook_id = ?, enabled = ?, disabled_reason = ?, updated_at = ?

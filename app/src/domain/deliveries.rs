@@ -1,0 +1,122 @@
+//! Deliveries and attempts: reading them, and asking for more attempts.
+
+use std::collections::BTreeMap;
+
+use tokio::sync::Notify;
+
+use super::paging::PageRequest;
+use super::{format_time, now_ms, parse_time};
+use crate::error::AppError;
+use crate::model::{Attempt, AttemptError, AttemptRequest, AttemptResponse, Delivery, DeliveryStatus, Page, ReplayInput, ReplayQueued};
+use crate::store::{DeliveryFilter, DeliveryRecord, Store, StoredAttempt};
+
+pub(crate) fn to_delivery(record: DeliveryRecord) -> Delivery {
+    Delivery {
+        status: DeliveryStatus::parse(&record.status).unwrap_or(DeliveryStatus::Pending),
+        // While an attempt is in flight the stored time is the claim's expiry, not a schedule.
+        next_attempt_at: match record.lease_until {
+            Some(_) => None,
+            None => record.next_attempt_at.map(format_time),
+        },
+        created_at: format_time(record.created_at),
+        updated_at: format_time(record.updated_at),
+        id: record.id,
+        event_id: record.event_id,
+        subscription_id: record.subscription_id,
+        attempts_made: record.attempts_made,
+        last_status_code: record.last_status_code,
+        attempts: None,
+    }
+}
+
+fn headers_of(json: Option<&str>) -> BTreeMap<String, String> {
+    json.and_then(|text| serde_json::from_str(text).ok()).unwrap_or_default()
+}
+
+fn to_attempt(record: StoredAttempt) -> Attempt {
+    Attempt {
+        request: AttemptRequest {
+            url: record.request_url,
+            headers: headers_of(Some(&record.request_headers)),
+            body: record.request_body,
+        },
+        response: record.response_status.map(|status| AttemptResponse {
+            status,
+            headers: headers_of(record.response_headers.as_deref()),
+            body: record.response_body,
+            truncated: record.response_truncated,
+        }),
+        error: record.error_kind.map(|kind| AttemptError { kind, message: record.error_message.unwrap_or_default() }),
+        id: record.id,
+        number: record.number,
+        trigger: record.trigger,
+        triggered_by: record.triggered_by,
+        started_at: format_time(record.started_at),
+        duration_ms: record.duration_ms,
+    }
+}
+
+/// One delivery with every attempt.
+pub async fn get(store: &Store, account_id: &str, id: &str) -> Result<Delivery, AppError> {
+    let record = store.find_delivery(account_id, id).await?.ok_or(AppError::NotFound)?;
+    let attempts = store.attempts_of(account_id, id).await?;
+    let mut delivery = to_delivery(record);
+    delivery.attempts = Some(attempts.into_iter().map(to_attempt).collect());
+    Ok(delivery)
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ListFilter {
+    pub subscription_id: Option<String>,
+    pub event_id: Option<String>,
+    pub status: Option<String>,
+}
+
+pub async fn list(store: &Store, account_id: &str, filter: &ListFilter, request: &PageRequest) -> Result<Page<Delivery>, AppError> {
+    let window = request.window("dlv")?;
+    if let Some(status) = &filter.status {
+        if DeliveryStatus::parse(status).is_none() {
+            return Err(AppError::validation("status", "status is one of pending, retrying, succeeded, failed."));
+        }
+    }
+    let store_filter = DeliveryFilter {
+        subscription_id: filter.subscription_id.as_deref(),
+        event_id: filter.event_id.as_deref(),
+        status: filter.status.as_deref(),
+    };
+    let rows = store.list_deliveries(account_id, &store_filter, window.before.as_deref(), window.fetch()).await?;
+    Ok(window.page(rows, |row| row.id.clone(), to_delivery))
+}
+
+/// A new attempt now, whatever the delivery's state, recorded as `manual` and by whom.
+pub async fn redeliver(store: &Store, wake: &Notify, account_id: &str, id: &str, requested_by: &str) -> Result<Delivery, AppError> {
+    if !store.request_attempt(account_id, id, "manual", Some(requested_by), now_ms()).await? {
+        return Err(AppError::NotFound);
+    }
+    wake.notify_one();
+    let record = store.find_delivery(account_id, id).await?.ok_or(AppError::NotFound)?;
+    Ok(to_delivery(record))
+}
+
+/// Sends every failed delivery of a subscription created in the window again.
+pub async fn replay(
+    store: &Store,
+    wake: &Notify,
+    account_id: &str,
+    subscription_id: &str,
+    input: &ReplayInput,
+    requested_by: &str,
+) -> Result<ReplayQueued, AppError> {
+    store.find_subscription(account_id, subscription_id).await?.ok_or(AppError::NotFound)?;
+    let now = now_ms();
+    let since = parse_time("since", &input.since)?;
+    let until = input.until.as_deref().map(|text| parse_time("until", text)).transpose()?.unwrap_or(now + 1);
+    if until <= since {
+        return Err(AppError::validation("until", "until must be later than since."));
+    }
+    let queued = store.request_replay(account_id, subscription_id, since, until, Some(requested_by), now).await?;
+    if queued > 0 {
+        wake.notify_one();
+    }
+    Ok(ReplayQueued { queued })
+}

@@ -1,0 +1,130 @@
+//! Publishing events, and reading them back.
+
+use tokio::sync::Notify;
+
+use super::deliveries::to_delivery;
+use super::paging::PageRequest;
+use super::{format_time, ids::new_id, now_ms, parse_time};
+use crate::error::AppError;
+use crate::model::{Event, EventInput, Page, Published, TestSent};
+use crate::store::{EventRecord, FanOut, Inserted, Store};
+use crate::validation::check_event_type_name;
+
+/// How long an idempotency key keeps answering with its first event.
+pub const IDEMPOTENCY_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
+pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 256;
+/// The type of the events "Send test event" makes.
+pub const TEST_EVENT_TYPE: &str = "hookrelay.test";
+
+fn to_event(record: EventRecord) -> Event {
+    Event {
+        timestamp: format_time(record.created_at),
+        data: record.payload.and_then(|text| serde_json::from_str(&text).ok()),
+        id: record.id,
+        event_type: record.event_type,
+        deliveries: None,
+    }
+}
+
+/// Stores an event and its deliveries, then wakes the worker. A repeated idempotency key within
+/// 24 hours returns the first event instead (`created: false`).
+pub async fn publish(
+    store: &Store,
+    wake: &Notify,
+    account_id: &str,
+    input: EventInput,
+    max_payload_bytes: usize,
+) -> Result<Published, AppError> {
+    check_event_type_name(&input.event_type).map_err(|message| AppError::validation("type", message))?;
+    let active = store.active_event_type_names(account_id, std::slice::from_ref(&input.event_type)).await?;
+    if active.is_empty() {
+        return Err(AppError::validation(
+            "type",
+            format!("There is no active event type named {}. Declare it first (or restore it if archived).", input.event_type),
+        ));
+    }
+    if let Some(key) = &input.idempotency_key {
+        if key.is_empty() || key.chars().count() > MAX_IDEMPOTENCY_KEY_CHARS || key.chars().any(char::is_control) {
+            return Err(AppError::validation(
+                "idempotency_key",
+                format!("An idempotency key is 1 to {MAX_IDEMPOTENCY_KEY_CHARS} printable characters."),
+            ));
+        }
+    }
+    let payload = serde_json::to_string(&input.data).map_err(|_| AppError::validation("data", "data is not valid JSON."))?;
+    if payload.len() > max_payload_bytes {
+        return Err(AppError::PayloadTooLarge(format!(
+            "data is {} bytes; the limit is {max_payload_bytes} bytes.",
+            payload.len()
+        )));
+    }
+    let record = EventRecord {
+        id: new_id("evt"),
+        account_id: account_id.to_string(),
+        event_type: input.event_type,
+        payload: Some(payload),
+        idempotency_key: input.idempotency_key,
+        created_at: now_ms(),
+    };
+    let since = record.created_at - IDEMPOTENCY_WINDOW_MS;
+    match store.insert_event(&record, FanOut::Matching, since, || new_id("dlv")).await? {
+        Inserted::Created { .. } => {
+            wake.notify_one();
+            Ok(Published { event: get(store, account_id, &record.id).await?, created: true })
+        }
+        Inserted::Existing { event_id } => Ok(Published { event: get(store, account_id, &event_id).await?, created: false }),
+    }
+}
+
+/// Sends a `hookrelay.test` event to one subscription only.
+pub async fn send_test(store: &Store, wake: &Notify, account_id: &str, subscription_id: &str) -> Result<TestSent, AppError> {
+    store.find_subscription(account_id, subscription_id).await?.ok_or(AppError::NotFound)?;
+    let now = now_ms();
+    let data = serde_json::json!({
+        "message": "This is a test event from Hookrelay.",
+        "subscription_id": subscription_id,
+    });
+    let record = EventRecord {
+        id: new_id("evt"),
+        account_id: account_id.to_string(),
+        event_type: TEST_EVENT_TYPE.to_string(),
+        payload: Some(data.to_string()),
+        idempotency_key: None,
+        created_at: now,
+    };
+    let fan_out = FanOut::Only { subscription_id, trigger: "test" };
+    match store.insert_event(&record, fan_out, now, || new_id("dlv")).await? {
+        Inserted::Created { delivery_ids } => {
+            wake.notify_one();
+            let delivery_id = delivery_ids.into_iter().next().ok_or(AppError::Internal)?;
+            Ok(TestSent { event_id: record.id, delivery_id })
+        }
+        Inserted::Existing { .. } => Err(AppError::Internal),
+    }
+}
+
+/// One event with its deliveries.
+pub async fn get(store: &Store, account_id: &str, id: &str) -> Result<Event, AppError> {
+    let record = store.find_event(account_id, id).await?.ok_or(AppError::NotFound)?;
+    let deliveries = store.deliveries_of_event(account_id, id).await?;
+    let mut event = to_event(record);
+    event.deliveries = Some(deliveries.into_iter().map(to_delivery).collect());
+    Ok(event)
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct EventFilter {
+    pub event_type: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+}
+
+pub async fn list(store: &Store, account_id: &str, filter: &EventFilter, request: &PageRequest) -> Result<Page<Event>, AppError> {
+    let window = request.window("evt")?;
+    let since = filter.since.as_deref().map(|text| parse_time("since", text)).transpose()?;
+    let until = filter.until.as_deref().map(|text| parse_time("until", text)).transpose()?;
+    let rows = store
+        .list_events(account_id, filter.event_type.as_deref(), since, until, window.before.as_deref(), window.fetch())
+        .await?;
+    Ok(window.page(rows, |row| row.id.clone(), to_event))
+}

@@ -1,0 +1,309 @@
+//! The delivery queue: claiming due deliveries with a lease, recording the outcome of an
+//! attempt, and the requests that make a delivery due again (redeliver, replay). All of the
+//! queue's concurrency rules live here, so that another database is another version of this
+//! file. SQLite has one writer at a time, so a claim is a single UPDATE … RETURNING.
+
+use sqlx::QueryBuilder;
+
+use super::Store;
+
+/// A delivery the worker now holds.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Claimed {
+    pub id: String,
+    pub account_id: String,
+    pub event_id: String,
+    pub subscription_id: String,
+    pub status: String,
+    pub attempts_made: i64,
+    pub next_trigger: String,
+    pub triggered_by: Option<String>,
+    pub version: i64,
+}
+
+/// What an attempt needs to know about its event and subscription.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttemptContext {
+    pub event_type: String,
+    pub event_created_at: i64,
+    pub payload: Option<String>,
+    pub url: String,
+    pub headers: String,
+    pub webhook_id: Option<String>,
+    pub secret: String,
+    pub previous_secret: Option<String>,
+    pub previous_secret_expires_at: Option<i64>,
+    pub subscription_active: bool,
+    pub failing_since: Option<i64>,
+}
+
+/// An attempt as it is stored.
+#[derive(Debug, Clone)]
+pub struct AttemptRecord {
+    pub id: String,
+    pub account_id: String,
+    pub delivery_id: String,
+    pub trigger: String,
+    pub triggered_by: Option<String>,
+    pub started_at: i64,
+    pub duration_ms: i64,
+    pub request_url: String,
+    pub request_headers: String,
+    pub request_body: Option<String>,
+    pub response_status: Option<i64>,
+    pub response_headers: Option<String>,
+    pub response_body: Option<String>,
+    pub response_truncated: bool,
+    pub error_kind: Option<String>,
+    pub error_message: Option<String>,
+}
+
+/// Where a delivery goes after an attempt.
+#[derive(Debug, Clone)]
+pub struct DeliveryOutcome {
+    /// `succeeded`, `retrying` or `failed`.
+    pub status: &'static str,
+    pub next_attempt_at: Option<i64>,
+    pub last_status_code: Option<i64>,
+}
+
+/// What an attempt does to its subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubscriptionEffect {
+    /// A success ends any run of failures.
+    Succeeded,
+    /// A failure starts (or continues) a run of failures.
+    Failed,
+    /// Disable it, with this reason (`gone`, `failing`).
+    Disable(&'static str),
+}
+
+impl Store {
+    /// Claims up to `limit` due deliveries, at most `per_subscription` of any one subscription
+    /// and none of the subscriptions in `saturated`, holding each until `now + lease_ms`.
+    pub async fn claim_due(
+        &self,
+        now: i64,
+        lease_ms: i64,
+        limit: u32,
+        per_subscription: u32,
+        saturated: &[String],
+    ) -> Result<Vec<Claimed>, sqlx::Error> {
+        let mut query = QueryBuilder::new("UPDATE deliveries SET lease_until = ");
+        query.push_bind(now + lease_ms).push(", next_attempt_at = ").push_bind(now + lease_ms);
+        query.push(
+            " WHERE id IN (
+                SELECT id FROM (
+                    SELECT id, subscription_id, next_attempt_at,
+                           ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY next_attempt_at, id) AS nth
+                    FROM deliveries WHERE next_attempt_at <= ",
+        );
+        query.push_bind(now);
+        query.push(") WHERE nth <= ").push_bind(per_subscription);
+        if !saturated.is_empty() {
+            query.push(" AND subscription_id NOT IN (");
+            let mut list = query.separated(", ");
+            for id in saturated {
+                list.push_bind(id);
+            }
+            query.push(")");
+        }
+        query.push(" ORDER BY next_attempt_at, id LIMIT ").push_bind(limit);
+        query.push(
+            ") RETURNING id, account_id, event_id, subscription_id, status, attempts_made, next_trigger, triggered_by, version",
+        );
+        query.build_query_as().fetch_all(&self.pool).await
+    }
+
+    pub async fn attempt_context(&self, claimed: &Claimed) -> Result<Option<AttemptContext>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT e.event_type, e.created_at AS event_created_at, e.payload,
+                    s.url, s.headers, s.webhook_id, s.secret, s.previous_secret, s.previous_secret_expires_at,
+                    (s.enabled = 1 AND s.deleted_at IS NULL) AS subscription_active, s.failing_since
+             FROM events e, subscriptions s
+             WHERE e.id = ? AND s.id = ?",
+        )
+        .bind(&claimed.event_id)
+        .bind(&claimed.subscription_id)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// Stores an attempt and moves its delivery (and maybe its subscription) on, atomically.
+    pub async fn record_attempt(
+        &self,
+        claimed: &Claimed,
+        attempt: &AttemptRecord,
+        outcome: &DeliveryOutcome,
+        effect: SubscriptionEffect,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.write_transaction().await?;
+        sqlx::query(
+            "INSERT INTO attempts (id, account_id, delivery_id, number, trigger, triggered_by, started_at, duration_ms,
+                request_url, request_headers, request_body, response_status, response_headers, response_body,
+                response_truncated, error_kind, error_message)
+             VALUES (?, ?, ?, (SELECT attempts_made + 1 FROM deliveries WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&attempt.id)
+        .bind(&attempt.account_id)
+        .bind(&attempt.delivery_id)
+        .bind(&attempt.delivery_id)
+        .bind(&attempt.trigger)
+        .bind(&attempt.triggered_by)
+        .bind(attempt.started_at)
+        .bind(attempt.duration_ms)
+        .bind(&attempt.request_url)
+        .bind(&attempt.request_headers)
+        .bind(&attempt.request_body)
+        .bind(attempt.response_status)
+        .bind(&attempt.response_headers)
+        .bind(&attempt.response_body)
+        .bind(attempt.response_truncated)
+        .bind(&attempt.error_kind)
+        .bind(&attempt.error_message)
+        .execute(&mut *tx)
+        .await?;
+
+        let moved_on = sqlx::query(
+            "UPDATE deliveries
+             SET status = ?, attempts_made = attempts_made + 1, next_attempt_at = ?, next_trigger = 'scheduled',
+                 triggered_by = NULL, lease_until = NULL, last_status_code = COALESCE(?, last_status_code), updated_at = ?
+             WHERE id = ? AND version = ?",
+        )
+        .bind(outcome.status)
+        .bind(outcome.next_attempt_at)
+        .bind(outcome.last_status_code)
+        .bind(now)
+        .bind(&claimed.id)
+        .bind(claimed.version)
+        .execute(&mut *tx)
+        .await?;
+        if moved_on.rows_affected() == 0 {
+            // Someone asked for another attempt while this one ran: record this one's result
+            // but leave the request (next_attempt_at, trigger, lease) as it is.
+            sqlx::query(
+                "UPDATE deliveries
+                 SET status = ?, attempts_made = attempts_made + 1, last_status_code = COALESCE(?, last_status_code), updated_at = ?
+                 WHERE id = ?",
+            )
+            .bind(outcome.status)
+            .bind(outcome.last_status_code)
+            .bind(now)
+            .bind(&claimed.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+
+        let subscription_update = match effect {
+            SubscriptionEffect::Succeeded => "UPDATE subscriptions SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL",
+            SubscriptionEffect::Failed => "UPDATE subscriptions SET failing_since = ? WHERE id = ? AND failing_since IS NULL",
+            SubscriptionEffect::Disable(_) => {
+                "UPDATE subscriptions SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ? AND enabled = 1"
+            }
+        };
+        let query = sqlx::query(subscription_update);
+        let query = match effect {
+            SubscriptionEffect::Succeeded => query.bind(&claimed.subscription_id),
+            SubscriptionEffect::Failed => query.bind(now).bind(&claimed.subscription_id),
+            SubscriptionEffect::Disable(reason) => query.bind(reason).bind(now).bind(&claimed.subscription_id),
+        };
+        query.execute(&mut *tx).await?;
+        tx.commit().await
+    }
+
+    /// Ends a delivery without an attempt (its subscription is disabled or gone).
+    pub async fn fail_without_attempt(&self, claimed: &Claimed, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, next_trigger = 'scheduled',
+                 triggered_by = NULL, lease_until = NULL, updated_at = ?
+             WHERE id = ? AND version = ?",
+        )
+        .bind(now)
+        .bind(&claimed.id)
+        .bind(claimed.version)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+    }
+
+    /// Makes claimed deliveries due again at once (shutdown with attempts unfinished).
+    pub async fn release(&self, ids: &[String], now: i64) -> Result<(), sqlx::Error> {
+        for id in ids {
+            sqlx::query("UPDATE deliveries SET lease_until = NULL, next_attempt_at = ? WHERE id = ? AND lease_until IS NOT NULL")
+                .bind(now)
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// At start-up: a claim held by a process that is gone is due again now. One SQLite file has
+    /// one server, so every lease found at start-up is a dead process's.
+    pub async fn release_all_leases(&self, now: i64) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query("UPDATE deliveries SET lease_until = NULL, next_attempt_at = ? WHERE lease_until IS NOT NULL")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// When the next delivery falls due (a retry, or a claim running out), if any.
+    pub async fn next_due_at(&self) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM deliveries WHERE next_attempt_at IS NOT NULL")
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    /// Asks for an attempt now, whatever the delivery's state; false if no such delivery.
+    pub async fn request_attempt(
+        &self,
+        account_id: &str,
+        delivery_id: &str,
+        trigger: &str,
+        triggered_by: Option<&str>,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE deliveries SET next_attempt_at = ?, next_trigger = ?, triggered_by = ?, version = version + 1, updated_at = ?
+             WHERE account_id = ? AND id = ?",
+        )
+        .bind(now)
+        .bind(trigger)
+        .bind(triggered_by)
+        .bind(now)
+        .bind(account_id)
+        .bind(delivery_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Asks for a `replay` attempt of every failed delivery of a subscription created within
+    /// `[since, until)`; returns how many.
+    pub async fn request_replay(
+        &self,
+        account_id: &str,
+        subscription_id: &str,
+        since: i64,
+        until: i64,
+        triggered_by: Option<&str>,
+        now: i64,
+    ) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE deliveries SET next_attempt_at = ?, next_trigger = 'replay', triggered_by = ?, version = version + 1, updated_at = ?
+             WHERE account_id = ? AND subscription_id = ? AND status = 'failed' AND created_at >= ? AND created_at < ?",
+        )
+        .bind(now)
+        .bind(triggered_by)
+        .bind(now)
+        .bind(account_id)
+        .bind(subscription_id)
+        .bind(since)
+        .bind(until)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+}

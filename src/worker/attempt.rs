@@ -1,0 +1,133 @@
+//! One attempt of one claimed delivery, from building the signed request to recording the result.
+
+use std::collections::BTreeMap;
+
+use app::domain::envelope::envelope;
+use app::domain::ids::new_id;
+use app::domain::{format_time, now_ms, signing};
+use app::store::{AttemptContext, AttemptRecord, Claimed};
+
+use super::outcome::{self, Situation};
+use super::send::Sent;
+use super::Shared;
+
+pub async fn run(shared: &Shared, claimed: Claimed) -> Result<(), sqlx::Error> {
+    let store = &shared.store;
+    let Some(context) = store.attempt_context(&claimed).await? else {
+        tracing::error!(delivery_id = %claimed.id, "delivery without its event or subscription");
+        return store.fail_without_attempt(&claimed, now_ms()).await;
+    };
+    // Scheduled work stops with its subscription; a person asking for an attempt gets one.
+    if !context.subscription_active && claimed.next_trigger == "scheduled" {
+        return store.fail_without_attempt(&claimed, now_ms()).await;
+    }
+
+    let started_at = now_ms();
+    let (headers, body, sent) = match context.payload.as_deref() {
+        Some(payload) => send(shared, &claimed, &context, payload, started_at).await,
+        None => (Vec::new(), None, purged()),
+    };
+    let duration_ms = i64::try_from((now_ms() - started_at).max(0)).unwrap_or(0);
+
+    let now = now_ms();
+    let situation = Situation {
+        previous_status: &claimed.status,
+        trigger: &claimed.next_trigger,
+        attempts_made: claimed.attempts_made + 1,
+        schedule: &shared.config.retry_schedule,
+        now_ms: now,
+        failing_since: context.failing_since,
+        disable_failing_after: shared.config.disable_failing_after,
+    };
+    let (delivery_outcome, effect) = outcome::decide(&sent.result, &situation, outcome::jitter);
+    let (error_kind, status) = match &sent.result {
+        outcome::Result::Error { kind } => (Some(kind.to_string()), None),
+        outcome::Result::Success { status } => (None, Some(*status)),
+        outcome::Result::Status { status, .. } => (Some("status".to_string()), Some(*status)),
+    };
+    let error_message = match (&sent.result, &sent.error_message) {
+        (_, Some(message)) => Some(message.clone()),
+        (outcome::Result::Status { status, .. }, None) => Some(format!("the endpoint answered {status}")),
+        _ => None,
+    };
+    let header_json = |map: &BTreeMap<String, String>| serde_json::to_string(map).unwrap_or_else(|_| "{}".into());
+    let attempt = AttemptRecord {
+        id: new_id("att"),
+        account_id: claimed.account_id.clone(),
+        delivery_id: claimed.id.clone(),
+        trigger: claimed.next_trigger.clone(),
+        triggered_by: claimed.triggered_by.clone(),
+        started_at,
+        duration_ms,
+        request_url: context.url.clone(),
+        request_headers: header_json(&headers.into_iter().collect()),
+        request_body: body,
+        response_status: sent.response.as_ref().map(|r| i64::from(r.status)),
+        response_headers: sent.response.as_ref().map(|r| header_json(&r.headers)),
+        response_body: sent.response.as_ref().map(|r| r.body.clone()),
+        response_truncated: sent.response.as_ref().is_some_and(|r| r.truncated),
+        error_kind,
+        error_message,
+    };
+    tracing::info!(
+        delivery_id = %claimed.id,
+        event_id = %claimed.event_id,
+        subscription_id = %claimed.subscription_id,
+        attempt_id = %attempt.id,
+        trigger = %claimed.next_trigger,
+        status = ?status,
+        error = ?attempt.error_kind,
+        duration_ms,
+        outcome = delivery_outcome.status,
+        "attempt"
+    );
+    store.record_attempt(&claimed, &attempt, &delivery_outcome, effect, now).await
+}
+
+/// Builds, signs (at this moment, so that a late retry still verifies within a receiver's
+/// tolerance) and sends the request.
+async fn send(
+    shared: &Shared,
+    claimed: &Claimed,
+    context: &AttemptContext,
+    payload: &str,
+    started_at: i64,
+) -> (Vec<(String, String)>, Option<String>, Sent) {
+    let timestamp = format_time(context.event_created_at);
+    let body = match envelope(&claimed.event_id, &context.event_type, &timestamp, context.webhook_id.as_deref(), payload) {
+        Ok(body) => body,
+        Err(error) => {
+            tracing::error!(%error, event_id = %claimed.event_id, "stored payload is not JSON");
+            return (Vec::new(), None, failure("request", "the stored payload could not be read"));
+        }
+    };
+    let signed_at = started_at / 1000;
+    let mut secrets = vec![context.secret.as_str()];
+    if let (Some(previous), Some(until)) = (&context.previous_secret, context.previous_secret_expires_at) {
+        if until > started_at {
+            secrets.push(previous);
+        }
+    }
+    let signature = signing::signature_header(secrets, &claimed.event_id, signed_at, body.as_bytes());
+
+    let mut headers: Vec<(String, String)> = vec![
+        ("content-type".into(), "application/json".into()),
+        ("user-agent".into(), concat!("Hookrelay/", env!("CARGO_PKG_VERSION")).into()),
+    ];
+    let custom: BTreeMap<String, String> = serde_json::from_str(&context.headers).unwrap_or_default();
+    headers.extend(custom);
+    headers.push(("webhook-id".into(), claimed.event_id.clone()));
+    headers.push(("webhook-timestamp".into(), signed_at.to_string()));
+    headers.push(("webhook-signature".into(), signature));
+
+    let sent = shared.sender.send(&context.url, &headers, body.clone()).await;
+    (headers, Some(body), sent)
+}
+
+fn failure(kind: &'static str, message: &str) -> Sent {
+    Sent { result: outcome::Result::Error { kind }, response: None, error_message: Some(message.to_string()) }
+}
+
+fn purged() -> Sent {
+    failure("request", "the event's payload was purged by the retention policy; there is nothing left to send")
+}
