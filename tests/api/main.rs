@@ -3,6 +3,7 @@
 
 mod auth;
 mod cli;
+mod crash;
 mod delivery;
 mod health;
 mod helpers;

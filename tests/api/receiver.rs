@@ -131,6 +131,11 @@ impl Receiver {
         }
     }
 
+    /// The distinct `webhook-id`s received so far.
+    pub fn webhook_ids(&self) -> std::collections::HashSet<String> {
+        self.shared.all.lock().expect("lock").iter().map(|r| r.header("webhook-id").to_string()).collect()
+    }
+
     pub fn count(&self) -> usize {
         self.shared.all.lock().expect("lock").len()
     }
