@@ -23,6 +23,7 @@ use crate::{http, session_key};
 pub struct Server {
     state: AppState,
     worker: Worker,
+    retention: Duration,
     sessions: SqliteStore,
     session_layer: SessionManagerLayer<SqliteStore, tower_sessions::service::SignedCookie>,
 }
@@ -66,14 +67,20 @@ impl Server {
             login_throttle: Arc::new(LoginThrottle::default()),
             worker_wakeup,
         };
-        Ok(Server { state, worker, sessions, session_layer })
+        Ok(Server { state, worker, sessions, session_layer, retention: args.retention })
     }
 
     /// Serves on `listener` until `shutdown` is cancelled.
     pub async fn run(self, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
-        let Server { state, worker, sessions, session_layer } = self;
+        let Server { state, worker, sessions, session_layer, retention: self_retention } = self;
         let store = state.store.clone();
-        let housekeeping = tokio::spawn(housekeeping(sessions, state.login_throttle.clone(), shutdown.clone()));
+        let housekeeping = tokio::spawn(housekeeping(
+            sessions,
+            state.store.clone(),
+            state.login_throttle.clone(),
+            self_retention,
+            shutdown.clone(),
+        ));
         let worker = tokio::spawn(worker.run(shutdown.clone()));
         let router = http::router(state, session_layer);
         let served = axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
@@ -101,13 +108,27 @@ fn worker_config(args: &ServeArgs) -> WorkerConfig {
     }
 }
 
-/// Periodic clean-ups: expired sessions and idle throttle entries.
-async fn housekeeping(sessions: SqliteStore, throttle: Arc<LoginThrottle>, shutdown: CancellationToken) {
-    let mut tick = tokio::time::interval(Duration::from_secs(600));
+/// Periodic clean-ups: payloads past retention, expired sessions, idle throttle entries. It
+/// runs at least every ten minutes, and more often for a short retention.
+async fn housekeeping(
+    sessions: SqliteStore,
+    store: Store,
+    throttle: Arc<LoginThrottle>,
+    retention: Duration,
+    shutdown: CancellationToken,
+) {
+    let period = (retention / 2).clamp(Duration::from_millis(250), Duration::from_secs(600));
+    let retention_ms = i64::try_from(retention.as_millis()).unwrap_or(i64::MAX);
+    let mut tick = tokio::time::interval(period);
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => return,
             _ = tick.tick() => {}
+        }
+        match store.purge_before(app::domain::now_ms().saturating_sub(retention_ms)).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "purged payloads past retention"),
+            Err(error) => tracing::warn!(%error, "could not purge payloads past retention"),
         }
         if let Err(error) = tower_sessions::ExpiredDeletion::delete_expired(&sessions).await {
             tracing::warn!(%error, "could not delete expired sessions");

@@ -546,3 +546,34 @@ async fn another_accounts_events_and_deliveries_are_not_found() {
     receiver.expect_none(Duration::from_millis(300)).await;
     s.app.stop().await;
 }
+
+#[tokio::test]
+async fn payloads_and_bodies_past_retention_are_purged_but_the_rows_stay() {
+    let s = setup(&["--retention", "1s"]).await;
+    let mut receiver = Receiver::start(Reply::status(200).body("thanks")).await;
+    subscribe(&s, &receiver.url, json!({})).await;
+    let event = publish(&s, "invoice.paid", json!({"secret": "old"})).await;
+    receiver.next().await;
+    let delivery_id = only_delivery(&event);
+    delivery_when(&s, &delivery_id, "succeeded").await;
+
+    let path = format!("/events/{}", event["id"].as_str().unwrap());
+    let mut purged = Value::Null;
+    for _ in 0..100 {
+        let (_, current) = call(&s.app, &s.alice.key, Method::GET, &path, None).await;
+        if current["data"].is_null() {
+            purged = current;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    assert_eq!(purged["id"], event["id"], "the event row stays");
+    assert_eq!(purged["deliveries"][0]["status"], "succeeded");
+    let (_, delivery) = call(&s.app, &s.alice.key, Method::GET, &format!("/deliveries/{delivery_id}"), None).await;
+    let attempt = &delivery["attempts"][0];
+    assert!(attempt["request"]["body"].is_null());
+    assert!(attempt["response"]["body"].is_null());
+    assert_eq!(attempt["response"]["status"], 200, "the figures stay");
+    s.app.stop().await;
+}

@@ -8,6 +8,7 @@ mod deliveries;
 mod event_types;
 mod events;
 mod queue;
+mod retention;
 mod subscriptions;
 
 pub use accounts::{NewAccount, NewUser, UserRecord};
