@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make run    builds the release binary (installing what is missing) and starts Hookrelay
 #   make test   runs every test: unit, integration (real server, real SQLite) and browser tests
-.PHONY: run test setup setup-e2e build test-rust test-e2e clean
+.PHONY: run test setup setup-e2e build test-rust test-e2e bench clean
 
 run: build
 	./target/release/hookrelay serve
@@ -23,6 +23,10 @@ test-rust:
 
 test-e2e:
 	cd end2end && npx playwright test
+
+# Prints ingest and delivery throughput, latency and peak memory (see benches/delivery.rs).
+bench: build
+	cargo bench --bench delivery
 
 clean:
 	cargo clean

@@ -6,7 +6,10 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::layout::DashboardLayout;
-use crate::pages::{LoginPage, NotFoundPage, OverviewPage, RegisterPage};
+use crate::pages::{
+    ApiKeysPage, EditSubscriptionPage, EventTypesPage, LoginPage, NewSubscriptionPage, NotFoundPage, OverviewPage,
+    RegisterPage, SubscriptionDetailPage, SubscriptionsPage,
+};
 
 /// The document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -44,6 +47,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/register") view=RegisterPage />
                 <ParentRoute path=path!("") view=DashboardLayout>
                     <Route path=path!("") view=OverviewPage />
+                    <Route path=path!("/subscriptions") view=SubscriptionsPage />
+                    // Before the `:id` routes, so that "new" is never taken for an id.
+                    <Route path=path!("/subscriptions/new") view=NewSubscriptionPage />
+                    <Route path=path!("/subscriptions/:id/edit") view=EditSubscriptionPage />
+                    <Route path=path!("/subscriptions/:id") view=SubscriptionDetailPage />
+                    <Route path=path!("/event-types") view=EventTypesPage />
+                    <Route path=path!("/api-keys") view=ApiKeysPage />
                 </ParentRoute>
             </Routes>
         </Router>

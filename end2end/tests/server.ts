@@ -93,9 +93,16 @@ export async function hydrated(page: Page): Promise<void> {
 
 /** Saves a full-page screenshot, light and dark, for people to look at. */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  // From the top, so that the sticky header is drawn at the top, not where the page was scrolled.
+  await page.evaluate(() => window.scrollTo(0, 0));
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${scheme}.png`), fullPage: true });
+    // Without animations: colour transitions would otherwise be caught half-way between themes.
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, `${name}-${scheme}.png`),
+      fullPage: true,
+      animations: "disabled",
+    });
   }
   await page.emulateMedia({ colorScheme: "light" });
 }

@@ -5,21 +5,23 @@ use std::collections::BTreeMap;
 use app::domain::envelope::envelope;
 use app::domain::ids::new_id;
 use app::domain::{format_time, now_ms, signing};
-use app::store::{AttemptContext, AttemptRecord, Claimed};
+use app::store::{AttemptContext, AttemptRecord, Claimed, Finished};
 
 use super::outcome::{self, Situation};
 use super::send::Sent;
 use super::Shared;
 
-pub async fn run(shared: &Shared, claimed: Claimed) -> Result<(), sqlx::Error> {
+/// Makes the attempt; returns what to record, or `None` when the delivery was ended without an
+/// attempt (its subscription is disabled or deleted).
+pub async fn run(shared: &Shared, claimed: Claimed) -> Result<Option<Finished>, sqlx::Error> {
     let store = &shared.store;
     let Some(context) = store.attempt_context(&claimed).await? else {
         tracing::error!(delivery_id = %claimed.id, "delivery without its event or subscription");
-        return store.fail_without_attempt(&claimed, now_ms()).await;
+        return store.fail_without_attempt(&claimed, now_ms()).await.map(|()| None);
     };
     // Scheduled work stops with its subscription; a person asking for an attempt gets one.
     if !context.subscription_active && claimed.next_trigger == "scheduled" {
-        return store.fail_without_attempt(&claimed, now_ms()).await;
+        return store.fail_without_attempt(&claimed, now_ms()).await.map(|()| None);
     }
 
     let started_at = now_ms();
@@ -81,7 +83,7 @@ pub async fn run(shared: &Shared, claimed: Claimed) -> Result<(), sqlx::Error> {
         outcome = delivery_outcome.status,
         "attempt"
     );
-    store.record_attempt(&claimed, &attempt, &delivery_outcome, effect, now).await
+    Ok(Some(Finished { claimed, attempt, outcome: delivery_outcome, effect, now }))
 }
 
 /// Builds, signs (at this moment, so that a late retry still verifies within a receiver's

@@ -17,7 +17,8 @@ use std::time::Duration;
 
 use app::domain::now_ms;
 use app::store::Store;
-use tokio::sync::Notify;
+use app::store::Finished;
+use tokio::sync::{mpsc, Notify};
 use tokio::task::{Id, JoinSet};
 use tokio_util::sync::CancellationToken;
 
@@ -67,6 +68,7 @@ impl Worker {
         }
         let lease_ms = i64::try_from((shared.config.request_timeout + LEASE_MARGIN).as_millis()).unwrap_or(i64::MAX / 4);
         let per_subscription = shared.config.max_in_flight_per_subscription.max(1);
+        let (record, recorder) = recorder(store.clone(), self.wake.clone());
         let mut tasks: JoinSet<()> = JoinSet::new();
         // task id -> (delivery id, subscription id)
         let mut running: HashMap<Id, (String, String)> = HashMap::new();
@@ -80,25 +82,30 @@ impl Worker {
                 break;
             }
             let capacity = shared.config.max_in_flight.saturating_sub(tasks.len());
-            let mut claimed_full_batch = false;
+            let mut claimed_any = false;
             let mut claim_failed = false;
             if capacity > 0 {
-                let saturated: Vec<String> =
-                    per_sub.iter().filter(|(_, n)| **n >= per_subscription).map(|(id, _)| id.clone()).collect();
+                let in_flight: Vec<(String, u32)> =
+                    per_sub.iter().map(|(id, n)| (id.clone(), u32::try_from(*n).unwrap_or(u32::MAX))).collect();
                 let batch = u32::try_from(capacity).unwrap_or(u32::MAX);
                 let per = u32::try_from(per_subscription).unwrap_or(u32::MAX);
-                match store.claim_due(now_ms(), lease_ms, batch, per, &saturated).await {
+                match store.claim_due(now_ms(), lease_ms, batch, per, &in_flight).await {
                     Ok(claimed) => {
-                        claimed_full_batch = claimed.len() == capacity;
+                        claimed_any = !claimed.is_empty();
                         for delivery in claimed {
                             *per_sub.entry(delivery.subscription_id.clone()).or_default() += 1;
                             let ids = (delivery.id.clone(), delivery.subscription_id.clone());
                             let shared = shared.clone();
+                            let record = record.clone();
                             let handle = tasks.spawn(async move {
                                 let delivery_id = delivery.id.clone();
-                                if let Err(error) = attempt::run(&shared, delivery).await {
+                                match attempt::run(&shared, delivery).await {
+                                    Ok(Some(finished)) => {
+                                        let _ = record.send(finished);
+                                    }
+                                    Ok(None) => {}
                                     // The lease runs out and the delivery is attempted again.
-                                    tracing::error!(%error, %delivery_id, "could not record an attempt");
+                                    Err(error) => tracing::error!(%error, %delivery_id, "could not run an attempt"),
                                 }
                             });
                             running.insert(handle.id(), ids);
@@ -110,7 +117,8 @@ impl Worker {
                     }
                 }
             }
-            if claimed_full_batch {
+            if claimed_any {
+                // There may be more due work (of other subscriptions, or beyond this batch).
                 continue;
             }
 
@@ -146,7 +154,33 @@ impl Worker {
         }
 
         drain(&store, &mut tasks, &mut running, &mut per_sub, shared.config.request_timeout).await;
+        drop(record);
+        if recorder.await.is_err() {
+            tracing::error!("the attempt recorder stopped abnormally");
+        }
     }
+}
+
+/// Most finished attempts written in one transaction.
+const RECORD_BATCH: usize = 256;
+
+/// Writes finished attempts in batches: whatever has piled up while the previous batch was
+/// being written goes into the next transaction. Each write may schedule a retry, so it wakes
+/// the claiming loop to look at the due times again. It ends when every sender is gone.
+fn recorder(store: Store, wake: Arc<Notify>) -> (mpsc::UnboundedSender<Finished>, tokio::task::JoinHandle<()>) {
+    let (sender, mut receiver) = mpsc::unbounded_channel::<Finished>();
+    let task = tokio::spawn(async move {
+        let mut batch = Vec::with_capacity(RECORD_BATCH);
+        while receiver.recv_many(&mut batch, RECORD_BATCH).await > 0 {
+            if let Err(error) = store.record_attempts(&batch).await {
+                // Their leases run out and they are attempted again: at least once, never lost.
+                tracing::error!(%error, attempts = batch.len(), "could not record attempts");
+            }
+            batch.clear();
+            wake.notify_one();
+        }
+    });
+    (sender, task)
 }
 
 fn finished(

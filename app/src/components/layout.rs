@@ -28,6 +28,9 @@ pub fn DashboardLayout() -> impl IntoView {
                 </a>
                 <nav class="mainnav" aria-label="Main">
                     <A href="/" exact=true>"Overview"</A>
+                    <A href="/subscriptions">"Subscriptions"</A>
+                    <A href="/event-types">"Event types"</A>
+                    <A href="/api-keys">"API keys"</A>
                 </nav>
                 <div class="topbar-user">
                     <Transition fallback=|| view! { <span class="skeleton skeleton-text" aria-hidden="true"></span> }>

@@ -1,3 +1,10 @@
+pub mod chip;
+pub mod confirm;
+pub mod copy;
+pub mod empty_state;
 pub mod field;
 pub mod layout;
 pub mod logo;
+pub mod states;
+pub mod table;
+pub mod time;

@@ -7,7 +7,7 @@ use super::paging::PageRequest;
 use super::{format_time, ids::new_id, now_ms, parse_time};
 use crate::error::AppError;
 use crate::model::{Event, EventInput, Page, Published, TestSent};
-use crate::store::{EventRecord, FanOut, Inserted, Store};
+use crate::store::{DeliveryRecord, EventRecord, FanOut, Inserted, Store};
 use crate::validation::check_event_type_name;
 
 /// How long an idempotency key keeps answering with its first event.
@@ -68,12 +68,35 @@ pub async fn publish(
     };
     let since = record.created_at - IDEMPOTENCY_WINDOW_MS;
     match store.insert_event(&record, FanOut::Matching, since, || new_id("dlv")).await? {
-        Inserted::Created { .. } => {
+        Inserted::Created { deliveries } => {
             wake.notify_one();
-            Ok(Published { event: get(store, account_id, &record.id).await?, created: true })
+            Ok(Published { event: just_created(record, deliveries), created: true })
         }
         Inserted::Existing { event_id } => Ok(Published { event: get(store, account_id, &event_id).await?, created: false }),
     }
+}
+
+/// The answer to a publish, built from what was just written rather than read back.
+fn just_created(record: EventRecord, deliveries: Vec<(String, String)>) -> Event {
+    let created_at = record.created_at;
+    let deliveries = deliveries
+        .into_iter()
+        .map(|(id, subscription_id)| DeliveryRecord {
+            id,
+            event_id: record.id.clone(),
+            subscription_id,
+            status: "pending".into(),
+            attempts_made: 0,
+            next_attempt_at: Some(created_at),
+            lease_until: None,
+            last_status_code: None,
+            created_at,
+            updated_at: created_at,
+        })
+        .collect::<Vec<_>>();
+    let mut event = to_event(record);
+    event.deliveries = Some(deliveries.into_iter().map(to_delivery).collect());
+    event
 }
 
 /// Sends a `hookrelay.test` event to one subscription only.
@@ -94,9 +117,9 @@ pub async fn send_test(store: &Store, wake: &Notify, account_id: &str, subscript
     };
     let fan_out = FanOut::Only { subscription_id, trigger: "test" };
     match store.insert_event(&record, fan_out, now, || new_id("dlv")).await? {
-        Inserted::Created { delivery_ids } => {
+        Inserted::Created { deliveries } => {
             wake.notify_one();
-            let delivery_id = delivery_ids.into_iter().next().ok_or(AppError::Internal)?;
+            let (delivery_id, _) = deliveries.into_iter().next().ok_or(AppError::Internal)?;
             Ok(TestSent { event_id: record.id, delivery_id })
         }
         Inserted::Existing { .. } => Err(AppError::Internal),

@@ -20,9 +20,9 @@ pub fn OverviewPage() -> impl IntoView {
                 subscription that asked for its type, retrying until the receiver answers."
             </p>
             <ol class="steps">
-                <li><strong>"Declare event types"</strong>" such as "<code>"invoice.paid"</code>"."</li>
-                <li><strong>"Add a subscription"</strong>": the URL that receives them, and which types it wants."</li>
-                <li><strong>"Create an API key"</strong>" and publish events with "<code>"POST /api/v1/events"</code>"."</li>
+                <li><a href="/event-types"><strong>"Declare event types"</strong></a>" such as "<code>"invoice.paid"</code>"."</li>
+                <li><a href="/subscriptions/new"><strong>"Add a subscription"</strong></a>": the URL that receives them, and which types it wants."</li>
+                <li><a href="/api-keys"><strong>"Create an API key"</strong></a>" and publish events with "<code>"POST /api/v1/events"</code>"."</li>
             </ol>
             <Suspense fallback=|| view! { <p class="muted">"Loading your account…"</p> }>
                 {move || Suspend::new(async move {

@@ -22,7 +22,8 @@ pub enum FanOut<'a> {
 }
 
 pub enum Inserted {
-    Created { delivery_ids: Vec<String> },
+    /// `(delivery id, subscription id)` of each delivery made.
+    Created { deliveries: Vec<(String, String)> },
     /// The idempotency key was used within the window: the first event's id.
     Existing { event_id: String },
 }
@@ -102,7 +103,7 @@ impl Store {
             ),
             FanOut::Only { subscription_id, trigger } => (vec![subscription_id.to_string()], trigger),
         };
-        let mut delivery_ids = Vec::with_capacity(targets.len());
+        let mut deliveries = Vec::with_capacity(targets.len());
         for subscription_id in targets {
             let id = new_delivery_id();
             sqlx::query(
@@ -120,10 +121,10 @@ impl Store {
             .bind(event.created_at)
             .execute(&mut *tx)
             .await?;
-            delivery_ids.push(id);
+            deliveries.push((id, subscription_id));
         }
         tx.commit().await?;
-        Ok(Inserted::Created { delivery_ids })
+        Ok(Inserted::Created { deliveries })
     }
 
     pub async fn find_event(&self, account_id: &str, id: &str) -> Result<Option<EventRecord>, sqlx::Error> {

@@ -16,7 +16,7 @@ pub use api_keys::ApiKeyRecord;
 pub use deliveries::{DeliveryFilter, DeliveryRecord, StoredAttempt};
 pub use event_types::EventTypeRecord;
 pub use events::{EventRecord, FanOut, Inserted};
-pub use queue::{AttemptContext, AttemptRecord, Claimed, DeliveryOutcome, SubscriptionEffect};
+pub use queue::{AttemptContext, AttemptRecord, Claimed, DeliveryOutcome, Finished, SubscriptionEffect};
 pub use subscriptions::{SecretsRecord, SubscriptionRecord};
 
 use std::str::FromStr;

@@ -79,27 +79,31 @@ pub enum SubscriptionEffect {
 }
 
 impl Store {
-    /// Claims up to `limit` due deliveries, at most `per_subscription` of any one subscription
-    /// and none of the subscriptions in `saturated`, holding each until `now + lease_ms`.
+    /// Claims up to `limit` due deliveries, holding each until `now + lease_ms`. No subscription
+    /// ends up with more than `per_subscription` in flight, counting the `in_flight` ones the
+    /// worker already holds (subscription id, count).
     pub async fn claim_due(
         &self,
         now: i64,
         lease_ms: i64,
         limit: u32,
         per_subscription: u32,
-        saturated: &[String],
+        in_flight: &[(String, u32)],
     ) -> Result<Vec<Claimed>, sqlx::Error> {
+        // Only the first few due rows (by the due-time index) are looked at, so a claim costs
+        // the same with ten due deliveries or a million.
+        let scan = i64::from(limit) * 4;
+        let saturated: Vec<&String> = in_flight.iter().filter(|(_, n)| *n >= per_subscription).map(|(id, _)| id).collect();
         let mut query = QueryBuilder::new("UPDATE deliveries SET lease_until = ");
         query.push_bind(now + lease_ms).push(", next_attempt_at = ").push_bind(now + lease_ms);
         query.push(
             " WHERE id IN (
                 SELECT id FROM (
-                    SELECT id, subscription_id, next_attempt_at,
-                           ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY next_attempt_at, id) AS nth
-                    FROM deliveries WHERE next_attempt_at <= ",
+                    SELECT id, subscription_id, due, ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY due, id) AS nth
+                    FROM (SELECT id, subscription_id, next_attempt_at AS due FROM deliveries
+                          WHERE next_attempt_at <= ",
         );
         query.push_bind(now);
-        query.push(") WHERE nth <= ").push_bind(per_subscription);
         if !saturated.is_empty() {
             query.push(" AND subscription_id NOT IN (");
             let mut list = query.separated(", ");
@@ -108,7 +112,21 @@ impl Store {
             }
             query.push(")");
         }
-        query.push(" ORDER BY next_attempt_at, id LIMIT ").push_bind(limit);
+        query.push(" ORDER BY next_attempt_at LIMIT ").push_bind(scan);
+        query.push(")) AS ranked WHERE nth + ");
+        // How many the worker already holds for the row's subscription.
+        if in_flight.is_empty() {
+            query.push("0");
+        } else {
+            query.push("COALESCE((SELECT busy.column2 FROM (VALUES ");
+            let mut rows = query.separated(", ");
+            for (id, n) in in_flight {
+                rows.push("(").push_bind_unseparated(id).push_unseparated(", ").push_bind_unseparated(*n).push_unseparated(")");
+            }
+            query.push(") AS busy WHERE busy.column1 = ranked.subscription_id), 0)");
+        }
+        query.push(" <= ").push_bind(per_subscription);
+        query.push(" ORDER BY due, id LIMIT ").push_bind(limit);
         query.push(
             ") RETURNING id, account_id, event_id, subscription_id, status, attempts_made, next_trigger, triggered_by, version",
         );
@@ -129,86 +147,14 @@ impl Store {
         .await
     }
 
-    /// Stores an attempt and moves its delivery (and maybe its subscription) on, atomically.
-    pub async fn record_attempt(
-        &self,
-        claimed: &Claimed,
-        attempt: &AttemptRecord,
-        outcome: &DeliveryOutcome,
-        effect: SubscriptionEffect,
-        now: i64,
-    ) -> Result<(), sqlx::Error> {
+    /// Stores finished attempts and moves their deliveries (and maybe subscriptions) on, all in
+    /// one transaction: one commit for many attempts is what lets the worker keep up with a
+    /// fast receiver.
+    pub async fn record_attempts(&self, finished: &[Finished]) -> Result<(), sqlx::Error> {
         let mut tx = self.write_transaction().await?;
-        sqlx::query(
-            "INSERT INTO attempts (id, account_id, delivery_id, number, trigger, triggered_by, started_at, duration_ms,
-                request_url, request_headers, request_body, response_status, response_headers, response_body,
-                response_truncated, error_kind, error_message)
-             VALUES (?, ?, ?, (SELECT attempts_made + 1 FROM deliveries WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&attempt.id)
-        .bind(&attempt.account_id)
-        .bind(&attempt.delivery_id)
-        .bind(&attempt.delivery_id)
-        .bind(&attempt.trigger)
-        .bind(&attempt.triggered_by)
-        .bind(attempt.started_at)
-        .bind(attempt.duration_ms)
-        .bind(&attempt.request_url)
-        .bind(&attempt.request_headers)
-        .bind(&attempt.request_body)
-        .bind(attempt.response_status)
-        .bind(&attempt.response_headers)
-        .bind(&attempt.response_body)
-        .bind(attempt.response_truncated)
-        .bind(&attempt.error_kind)
-        .bind(&attempt.error_message)
-        .execute(&mut *tx)
-        .await?;
-
-        let moved_on = sqlx::query(
-            "UPDATE deliveries
-             SET status = ?, attempts_made = attempts_made + 1, next_attempt_at = ?, next_trigger = 'scheduled',
-                 triggered_by = NULL, lease_until = NULL, last_status_code = COALESCE(?, last_status_code), updated_at = ?
-             WHERE id = ? AND version = ?",
-        )
-        .bind(outcome.status)
-        .bind(outcome.next_attempt_at)
-        .bind(outcome.last_status_code)
-        .bind(now)
-        .bind(&claimed.id)
-        .bind(claimed.version)
-        .execute(&mut *tx)
-        .await?;
-        if moved_on.rows_affected() == 0 {
-            // Someone asked for another attempt while this one ran: record this one's result
-            // but leave the request (next_attempt_at, trigger, lease) as it is.
-            sqlx::query(
-                "UPDATE deliveries
-                 SET status = ?, attempts_made = attempts_made + 1, last_status_code = COALESCE(?, last_status_code), updated_at = ?
-                 WHERE id = ?",
-            )
-            .bind(outcome.status)
-            .bind(outcome.last_status_code)
-            .bind(now)
-            .bind(&claimed.id)
-            .execute(&mut *tx)
-            .await?;
+        for item in finished {
+            record_one(&mut tx, item).await?;
         }
-
-        let subscription_update = match effect {
-            SubscriptionEffect::Succeeded => "UPDATE subscriptions SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL",
-            SubscriptionEffect::Failed => "UPDATE subscriptions SET failing_since = ? WHERE id = ? AND failing_since IS NULL",
-            SubscriptionEffect::Disable(_) => {
-                "UPDATE subscriptions SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ? AND enabled = 1"
-            }
-        };
-        let query = sqlx::query(subscription_update);
-        let query = match effect {
-            SubscriptionEffect::Succeeded => query.bind(&claimed.subscription_id),
-            SubscriptionEffect::Failed => query.bind(now).bind(&claimed.subscription_id),
-            SubscriptionEffect::Disable(reason) => query.bind(reason).bind(now).bind(&claimed.subscription_id),
-        };
-        query.execute(&mut *tx).await?;
         tx.commit().await
     }
 
@@ -306,4 +252,88 @@ impl Store {
         .await?;
         Ok(done.rows_affected())
     }
+}
+
+/// One finished attempt, ready to be recorded.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    pub claimed: Claimed,
+    pub attempt: AttemptRecord,
+    pub outcome: DeliveryOutcome,
+    pub effect: SubscriptionEffect,
+    pub now: i64,
+}
+
+async fn record_one(tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>, item: &Finished) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO attempts (id, account_id, delivery_id, number, trigger, triggered_by, started_at, duration_ms,
+                request_url, request_headers, request_body, response_status, response_headers, response_body,
+                response_truncated, error_kind, error_message)
+             VALUES (?, ?, ?, (SELECT attempts_made + 1 FROM deliveries WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&item.attempt.id)
+        .bind(&item.attempt.account_id)
+        .bind(&item.attempt.delivery_id)
+        .bind(&item.attempt.delivery_id)
+        .bind(&item.attempt.trigger)
+        .bind(&item.attempt.triggered_by)
+        .bind(item.attempt.started_at)
+        .bind(item.attempt.duration_ms)
+        .bind(&item.attempt.request_url)
+        .bind(&item.attempt.request_headers)
+        .bind(&item.attempt.request_body)
+        .bind(item.attempt.response_status)
+        .bind(&item.attempt.response_headers)
+        .bind(&item.attempt.response_body)
+        .bind(item.attempt.response_truncated)
+        .bind(&item.attempt.error_kind)
+        .bind(&item.attempt.error_message)
+        .execute(&mut **tx)
+        .await?;
+
+        let moved_on = sqlx::query(
+            "UPDATE deliveries
+             SET status = ?, attempts_made = attempts_made + 1, next_attempt_at = ?, next_trigger = 'scheduled',
+                 triggered_by = NULL, lease_until = NULL, last_status_code = COALESCE(?, last_status_code), updated_at = ?
+             WHERE id = ? AND version = ?",
+        )
+        .bind(item.outcome.status)
+        .bind(item.outcome.next_attempt_at)
+        .bind(item.outcome.last_status_code)
+        .bind(item.now)
+        .bind(&item.claimed.id)
+        .bind(item.claimed.version)
+        .execute(&mut **tx)
+        .await?;
+        if moved_on.rows_affected() == 0 {
+            // Someone asked for another attempt while this one ran: record this one's result
+            // but leave the request (next_attempt_at, trigger, lease) as it is.
+            sqlx::query(
+                "UPDATE deliveries
+                 SET status = ?, attempts_made = attempts_made + 1, last_status_code = COALESCE(?, last_status_code), updated_at = ?
+                 WHERE id = ?",
+            )
+            .bind(item.outcome.status)
+            .bind(item.outcome.last_status_code)
+            .bind(item.now)
+            .bind(&item.claimed.id)
+            .execute(&mut **tx)
+            .await?;
+        }
+
+        let subscription_update = match item.effect {
+            SubscriptionEffect::Succeeded => "UPDATE subscriptions SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL",
+            SubscriptionEffect::Failed => "UPDATE subscriptions SET failing_since = ? WHERE id = ? AND failing_since IS NULL",
+            SubscriptionEffect::Disable(_) => {
+                "UPDATE subscriptions SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ? AND enabled = 1"
+            }
+        };
+        let query = sqlx::query(subscription_update);
+        let query = match item.effect {
+            SubscriptionEffect::Succeeded => query.bind(&item.claimed.subscription_id),
+            SubscriptionEffect::Failed => query.bind(item.now).bind(&item.claimed.subscription_id),
+            SubscriptionEffect::Disable(reason) => query.bind(reason).bind(item.now).bind(&item.claimed.subscription_id),
+        };
+        query.execute(&mut **tx).await?;
+    Ok(())
 }

@@ -1,0 +1,76 @@
+//! Times as people read them ("5 min ago"), with the exact RFC 3339 time on hover.
+
+use leptos::prelude::*;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+#[component]
+pub fn RelativeTime(#[prop(into)] at: String) -> impl IntoView {
+    let text = relative(&at, OffsetDateTime::now_utc());
+    view! { <time datetime=at.clone() title=at>{text}</time> }
+}
+
+/// `at` (RFC 3339) relative to `now`; the text unchanged if it does not parse.
+pub fn relative(at: &str, now: OffsetDateTime) -> String {
+    let Ok(then) = OffsetDateTime::parse(at, &Rfc3339) else {
+        return at.to_string();
+    };
+    let seconds = (now - then).whole_seconds();
+    const MINUTE: i64 = 60;
+    const HOUR: i64 = 60 * MINUTE;
+    const DAY: i64 = 24 * HOUR;
+    match seconds {
+        // A little in the future is clock skew between server and browser.
+        -59..45 => "just now".to_string(),
+        45..90 => "1 min ago".to_string(),
+        90..HOUR => format!("{} min ago", (seconds + MINUTE / 2) / MINUTE),
+        HOUR..5_400 => "1 hour ago".to_string(),
+        5_400..DAY => format!("{} hours ago", (seconds + HOUR / 2) / HOUR),
+        DAY..172_800 => "yesterday".to_string(),
+        172_800..2_592_000 => format!("{} days ago", seconds / DAY),
+        _ => format!("{} {} {}", then.day(), short_month(then.month()), then.year()),
+    }
+}
+
+fn short_month(month: time::Month) -> &'static str {
+    use time::Month::*;
+    match month {
+        January => "Jan",
+        February => "Feb",
+        March => "Mar",
+        April => "Apr",
+        May => "May",
+        June => "Jun",
+        July => "Jul",
+        August => "Aug",
+        September => "Sep",
+        October => "Oct",
+        November => "Nov",
+        December => "Dec",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> OffsetDateTime {
+        OffsetDateTime::parse(text, &Rfc3339).unwrap()
+    }
+
+    #[test]
+    fn reads_like_a_person_would_say_it() {
+        let now = at("2025-06-10T12:00:00Z");
+        assert_eq!(relative("2025-06-10T11:59:30Z", now), "just now");
+        assert_eq!(relative("2025-06-10T12:00:20Z", now), "just now");
+        assert_eq!(relative("2025-06-10T11:59:00Z", now), "1 min ago");
+        assert_eq!(relative("2025-06-10T11:35:00Z", now), "25 min ago");
+        assert_eq!(relative("2025-06-10T11:00:00Z", now), "1 hour ago");
+        assert_eq!(relative("2025-06-10T07:00:00Z", now), "5 hours ago");
+        assert_eq!(relative("2025-06-09T10:00:00Z", now), "yesterday");
+        assert_eq!(relative("2025-06-06T12:00:00Z", now), "4 days ago");
+        assert_eq!(relative("2025-03-02T12:00:00Z", now), "2 Mar 2025");
+        assert_eq!(relative("2025-07-02T12:00:00Z", now), "2 Jul 2025");
+        assert_eq!(relative("not a time", now), "not a time");
+    }
+}

@@ -1,0 +1,276 @@
+//! The catalog of event types: list, create, edit, archive and restore.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::components::chip::{Chip, Tone};
+use crate::components::empty_state::EmptyState;
+use crate::components::field::{error_for, focus_element, form_error, TextAreaField, TextField};
+use crate::components::states::{ActionError, LoadError};
+use crate::components::table::{DataTable, LoadingTable, Pager, ACTIONS};
+use crate::components::time::RelativeTime;
+use crate::model::EventType;
+use crate::rpc::event_types::{list_event_types, SaveEventType, SetEventTypeArchived};
+
+const FIELDS: &[&str] = &["name", "description", "example"];
+
+/// What the form holds; shared by the table's Edit buttons and the form.
+#[derive(Clone, Copy)]
+struct Draft {
+    name: RwSignal<String>,
+    description: RwSignal<String>,
+    example: RwSignal<String>,
+    /// True while the form edits an existing type (its name cannot change).
+    editing: RwSignal<bool>,
+    /// What the last save did, until the next edit starts.
+    notice: RwSignal<Option<String>>,
+}
+
+impl Draft {
+    fn new() -> Self {
+        Draft {
+            name: RwSignal::new(String::new()),
+            description: RwSignal::new(String::new()),
+            example: RwSignal::new(String::new()),
+            editing: RwSignal::new(false),
+            notice: RwSignal::new(None),
+        }
+    }
+
+    fn load(&self, event_type: &EventType) {
+        self.name.set(event_type.name.clone());
+        self.description.set(event_type.description.clone());
+        let example = event_type
+            .example
+            .as_ref()
+            .map(|value| serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string()))
+            .unwrap_or_default();
+        self.example.set(example);
+        self.editing.set(true);
+        self.notice.set(None);
+    }
+
+    fn clear(&self) {
+        self.name.set(String::new());
+        self.description.set(String::new());
+        self.example.set(String::new());
+        self.editing.set(false);
+    }
+}
+
+#[component]
+pub fn EventTypesPage() -> impl IntoView {
+    let save = ServerAction::<SaveEventType>::new();
+    let archive = ServerAction::<SetEventTypeArchived>::new();
+    let cursor = RwSignal::new(None::<String>);
+    let types = Resource::new(
+        move || (cursor.get(), save.version().get(), archive.version().get()),
+        |(cursor, _, _)| list_event_types(cursor),
+    );
+    let draft = Draft::new();
+    let archive_error = Signal::derive(move || match archive.value().get() {
+        Some(Err(error)) => Some(error.to_string()),
+        _ => None,
+    });
+
+    view! {
+        <Title text="Event types" />
+        <div class="page-header">
+            <h1>"Event types"</h1>
+            <p class="page-lede">
+                "The kinds of events your application publishes. Subscriptions choose which of them they receive."
+            </p>
+        </div>
+        <div class="split">
+            <div class="split-main">
+                <ActionError error=archive_error />
+                <Transition fallback=|| view! { <LoadingTable label="event types" /> }>
+                    {move || Suspend::new(async move {
+                        match types.await {
+                            Ok(page) if page.data.is_empty() && cursor.with_untracked(Option::is_none) => {
+                                view! {
+                                    <EmptyState title="No event types yet">
+                                        <p>
+                                            "An event type names something that happens in your application, such as "
+                                            <code>"invoice.paid"</code>
+                                            ". Declare each type you will publish, with a description and an example payload, so that the people who subscribe know what to expect."
+                                        </p>
+                                        <p class="muted">"Create your first one with the form."</p>
+                                    </EmptyState>
+                                }
+                                    .into_any()
+                            }
+                            Ok(page) => {
+                                view! {
+                                    <EventTypeTable types=page.data draft save archive />
+                                    <Pager cursor next=page.next_cursor />
+                                }
+                                    .into_any()
+                            }
+                            Err(error) => view! { <LoadError what="event types" error /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </div>
+            <EventTypeForm save draft />
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn EventTypeTable(
+    types: Vec<EventType>,
+    draft: Draft,
+    save: ServerAction<SaveEventType>,
+    archive: ServerAction<SetEventTypeArchived>,
+) -> impl IntoView {
+    let rows = types
+        .into_iter()
+        .map(|event_type| {
+            let name = event_type.name.clone();
+            let archived = event_type.archived;
+            let edit_label = format!("Edit {name}");
+            let archive_label = format!("{} {name}", if archived { "Restore" } else { "Archive" });
+            let description = if event_type.description.is_empty() {
+                view! { <span class="faint">"No description"</span> }.into_any()
+            } else {
+                view! { <span>{event_type.description.clone()}</span> }.into_any()
+            };
+            let created_at = event_type.created_at.clone();
+            let on_edit = move |_| {
+                save.value().set(None);
+                draft.load(&event_type);
+                focus_element("event-type-description");
+            };
+            let on_archive = {
+                let name = name.clone();
+                move |_| {
+                    archive.dispatch(SetEventTypeArchived { name: name.clone(), archived: !archived });
+                }
+            };
+            view! {
+                <tr class:row-archived=archived>
+                    <td data-label="Name">
+                        <span class="cell-title mono">{name}</span>
+                        {archived.then(|| view! { <Chip tone=Tone::Neutral label="Archived" /> })}
+                    </td>
+                    <td data-label="Description" class="cell-wrap">{description}</td>
+                    <td data-label="Created" class="cell-nowrap"><RelativeTime at=created_at /></td>
+                    <td class="cell-actions">
+                        <div class="row-actions">
+                            <button type="button" class="btn btn-small" aria-label=edit_label on:click=on_edit>
+                                "Edit"
+                            </button>
+                            <button
+                                type="button"
+                                class="btn btn-small btn-toggle-width"
+                                aria-label=archive_label
+                                disabled=move || archive.pending().get()
+                                on:click=on_archive
+                            >
+                                {if archived { "Restore" } else { "Archive" }}
+                            </button>
+                        </div>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <DataTable label="Event types" columns=&["Name", "Description", "Created", ACTIONS]>
+            {rows}
+        </DataTable>
+    }
+    .into_any()
+}
+
+#[component]
+fn EventTypeForm(save: ServerAction<SaveEventType>, draft: Draft) -> impl IntoView {
+    let notice = draft.notice;
+    let last = move || save.value().get();
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(saved)) => {
+            notice.set(Some(format!("Saved {}.", saved.name)));
+            draft.clear();
+        }
+        Some(Err(error)) => {
+            if let Some(field @ ("name" | "description" | "example")) = error.field() {
+                focus_element(&format!("event-type-{field}"));
+            }
+        }
+        None => {}
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        notice.set(None);
+        save.dispatch(SaveEventType {
+            name: draft.name.get_untracked(),
+            description: draft.description.get_untracked(),
+            example: draft.example.get_untracked(),
+            editing: draft.editing.get_untracked(),
+        });
+    };
+    let on_cancel = move |_| {
+        save.value().set(None);
+        draft.clear();
+    };
+    let editing = draft.editing;
+
+    view! {
+        <section class="panel form-panel" aria-labelledby="event-type-form-title">
+            <h2 id="event-type-form-title">
+                {move || if editing.get() { "Edit event type" } else { "New event type" }}
+            </h2>
+            <form class="form" novalidate=true on:submit=on_submit>
+                <ActionError error=Signal::derive(move || form_error(last(), FIELDS)) />
+                <TextField
+                    label="Name"
+                    id="event-type-name"
+                    value=draft.name
+                    mono=true
+                    readonly=editing
+                    placeholder="invoice.paid"
+                    autocomplete="off"
+                    hint="Lowercase words separated by dots. It cannot change later."
+                    error=Signal::derive(move || error_for(last(), "name"))
+                />
+                <TextField
+                    label="Description"
+                    id="event-type-description"
+                    value=draft.description
+                    optional=true
+                    placeholder="An invoice was paid in full"
+                    autocomplete="off"
+                    error=Signal::derive(move || error_for(last(), "description"))
+                />
+                <TextAreaField
+                    label="Example payload"
+                    id="event-type-example"
+                    value=draft.example
+                    mono=true
+                    optional=true
+                    rows=6
+                    placeholder="{\n  \"invoice_id\": \"inv_123\",\n  \"amount\": 4200\n}"
+                    hint="JSON, as your application will send it in data."
+                    error=Signal::derive(move || error_for(last(), "example"))
+                />
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
+                        {move || match (save.pending().get(), editing.get()) {
+                            (true, _) => "Saving…",
+                            (false, true) => "Save changes",
+                            (false, false) => "Create event type",
+                        }}
+                    </button>
+                    <button type="button" class="btn btn-ghost" hidden=move || !editing.get() on:click=on_cancel>
+                        "Cancel"
+                    </button>
+                </div>
+                <p class="form-notice" role="status">{move || notice.get()}</p>
+            </form>
+        </section>
+    }
+    .into_any()
+}

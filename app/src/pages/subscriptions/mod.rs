@@ -1,0 +1,40 @@
+//! Subscriptions: the list, the create and edit form, and the detail page.
+
+mod detail;
+mod form;
+mod list;
+
+pub use detail::SubscriptionDetailPage;
+pub use form::{EditSubscriptionPage, NewSubscriptionPage};
+pub use list::SubscriptionsPage;
+
+use leptos::prelude::*;
+
+use crate::components::chip::{Chip, Tone};
+use crate::model::{DisabledReason, Subscription};
+
+/// "Enabled", or why it is not, in words and colour.
+#[component]
+fn SubscriptionStatus(subscription: Subscription) -> impl IntoView {
+    let (tone, label) = match (subscription.enabled, subscription.disabled_reason) {
+        (true, _) => (Tone::Ok, "Enabled"),
+        (false, Some(DisabledReason::Manual)) => (Tone::Neutral, DisabledReason::Manual.explain()),
+        (false, Some(reason)) => (Tone::Danger, reason.explain()),
+        (false, None) => (Tone::Neutral, "Disabled"),
+    };
+    view! { <Chip tone label /> }
+}
+
+/// The event types a subscription receives, as monospace tags, or "All types".
+#[component]
+fn EventTypeTags(types: Vec<String>, #[prop(default = "All types")] all_label: &'static str) -> impl IntoView {
+    if types.is_empty() {
+        return view! { <span class="muted">{all_label}</span> }.into_any();
+    }
+    view! {
+        <ul class="tag-list">
+            {types.into_iter().map(|name| view! { <li class="tag mono">{name}</li> }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
