@@ -92,7 +92,7 @@ async fn a_published_event_arrives_signed_as_standard_webhooks_specify() {
     let mut receiver = Receiver::start(Reply::status(204)).await;
     let sub = subscribe(&s, &format!("{}/hooks", receiver.url), json!({"headers": {"X-Team": "billing"}, "webhook_id": "client-7"})).await;
 
-    let event = publish(&s, "invoice.paid", json!({"amount": 42, "note": "<b>ok</b>"})).await;
+    let event = publish(&s, "invoice.paid", json!({"note": "<b>ok</b>", "amount": 42})).await;
     let got = receiver.next().await;
 
     let event_id = event["id"].as_str().unwrap();
@@ -106,6 +106,8 @@ async fn a_published_event_arrives_signed_as_standard_webhooks_specify() {
     assert!(!verify("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", &got));
     let body = got.json();
     assert_eq!(body, json!({"id": event_id, "type": "invoice.paid", "timestamp": event["timestamp"], "webhook_id": "client-7", "data": {"amount": 42, "note": "<b>ok</b>"}}));
+    let text = String::from_utf8_lossy(&got.body);
+    assert!(text.contains(r#""data":{"note":"<b>ok</b>","amount":42}"#), "data keeps the publisher's key order: {text}");
 
     let delivery = delivery_when(&s, &only_delivery(&event), "succeeded").await;
     assert_eq!(delivery["attempts_made"], 1);

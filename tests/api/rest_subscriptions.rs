@@ -61,6 +61,12 @@ async fn a_subscription_goes_through_its_whole_life() {
     assert_eq!(replaced["description"], "", "PUT resets what it was not given");
     assert_eq!(replaced["event_types"], json!([]));
     assert_eq!(replaced["headers"], json!({}));
+    let (_, off) = send(app.api(Method::PATCH, &format!("/subscriptions/{id}"), &alice.key).json(&json!({"enabled": false}))).await;
+    assert_eq!(off["disabled_reason"], "manual");
+    let (_, still_off) = send(app.api(Method::PUT, &format!("/subscriptions/{id}"), &alice.key).json(&json!({"url": "https://example.org/in"}))).await;
+    assert_eq!(still_off["enabled"], false, "a PUT without `enabled` keeps the subscription off");
+    assert_eq!(still_off["disabled_reason"], "manual");
+    send(app.api(Method::PATCH, &format!("/subscriptions/{id}"), &alice.key).json(&json!({"enabled": true}))).await;
 
     let (_, secret) = send(app.api(Method::GET, &format!("/subscriptions/{id}/secret"), &alice.key)).await;
     let first = secret["secret"].as_str().unwrap().to_string();

@@ -153,10 +153,17 @@ pub async fn list(store: &Store, account_id: &str, request: &PageRequest) -> Res
     Ok(window.page(rows, |row| row.id.clone(), to_model))
 }
 
-/// PUT: every field replaced; absent optional fields return to their defaults.
+/// PUT: every field replaced; absent optional fields return to their defaults, except
+/// `enabled`: leaving it out keeps the current state, so that an edit never silently re-enables
+/// a subscription that was disabled (for example by a 410 from its endpoint).
 pub async fn replace(store: &Store, account_id: &str, policy: Policy, id: &str, input: SubscriptionInput) -> Result<Subscription, AppError> {
     let record = store.find_subscription(account_id, id).await?.ok_or(AppError::NotFound)?;
-    save(store, account_id, policy, record, Fields::from(input)).await
+    let keep_enabled = input.enabled.is_none().then_some(record.enabled);
+    let mut fields = Fields::from(input);
+    if let Some(enabled) = keep_enabled {
+        fields.enabled = enabled;
+    }
+    save(store, account_id, policy, record, fields).await
 }
 
 /// PATCH: only the fields given change.

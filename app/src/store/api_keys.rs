@@ -26,7 +26,7 @@ impl Store {
         .bind(&key.prefix)
         .bind(key_hash)
         .bind(key.created_at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await
         .map(|_| ())
     }
@@ -46,7 +46,7 @@ impl Store {
             .bind(now)
             .bind(id)
             .bind(now - 60_000)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await
             .map(|_| ())
     }
@@ -64,7 +64,7 @@ impl Store {
             .bind(now)
             .bind(account_id)
             .bind(id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(done.rows_affected() == 1)
     }

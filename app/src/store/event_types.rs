@@ -29,7 +29,7 @@ impl Store {
         .bind(record.archived)
         .bind(record.created_at)
         .bind(record.updated_at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await
         .map(|_| ())
     }
@@ -87,7 +87,7 @@ impl Store {
         .bind(record.updated_at)
         .bind(account_id)
         .bind(&record.name)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() == 1)
     }

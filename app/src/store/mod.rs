@@ -30,7 +30,12 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
 
 #[derive(Clone, Debug)]
 pub struct Store {
+    /// Readers: WAL lets them run beside the writer.
     pool: SqlitePool,
+    /// The one connection every write goes through. SQLite admits one writer at a time; queueing
+    /// writers here, in the pool, is far cheaper than letting connections collide and wait in
+    /// SQLite's sleeping busy handler.
+    writer: SqlitePool,
 }
 
 impl Store {
@@ -44,16 +49,21 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.clone())
+            .await?;
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        Ok(Store { pool })
+        Ok(Store { pool, writer })
     }
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
-        MIGRATOR.run(&self.pool).await
+        MIGRATOR.run(&self.writer).await
     }
 
     /// For components that bring their own SQL schema (the session store).
@@ -63,17 +73,18 @@ impl Store {
 
     /// Answers when the database does; used by `/healthz`.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+        sqlx::query("SELECT 1").execute(&self.writer).await.map(|_| ())
     }
 
     /// A transaction that takes the write lock at once (`BEGIN IMMEDIATE`). A deferred one that
     /// reads and then writes can fail with SQLITE_BUSY when another writer got in between,
     /// whatever the busy timeout.
     pub(crate) async fn write_transaction(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+        self.writer.begin_with("BEGIN IMMEDIATE").await
     }
 
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
 }

@@ -130,7 +130,7 @@ impl Store {
         query.push(
             ") RETURNING id, account_id, event_id, subscription_id, status, attempts_made, next_trigger, triggered_by, version",
         );
-        query.build_query_as().fetch_all(&self.pool).await
+        query.build_query_as().fetch_all(&self.writer).await
     }
 
     pub async fn attempt_context(&self, claimed: &Claimed) -> Result<Option<AttemptContext>, sqlx::Error> {
@@ -168,7 +168,7 @@ impl Store {
         .bind(now)
         .bind(&claimed.id)
         .bind(claimed.version)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await
         .map(|_| ())
     }
@@ -179,7 +179,7 @@ impl Store {
             sqlx::query("UPDATE deliveries SET lease_until = NULL, next_attempt_at = ? WHERE id = ? AND lease_until IS NOT NULL")
                 .bind(now)
                 .bind(id)
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?;
         }
         Ok(())
@@ -190,7 +190,7 @@ impl Store {
     pub async fn release_all_leases(&self, now: i64) -> Result<u64, sqlx::Error> {
         let done = sqlx::query("UPDATE deliveries SET lease_until = NULL, next_attempt_at = ? WHERE lease_until IS NOT NULL")
             .bind(now)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(done.rows_affected())
     }
@@ -221,7 +221,7 @@ impl Store {
         .bind(now)
         .bind(account_id)
         .bind(delivery_id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -248,7 +248,7 @@ impl Store {
         .bind(subscription_id)
         .bind(since)
         .bind(until)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected())
     }

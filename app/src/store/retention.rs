@@ -20,7 +20,7 @@ impl Store {
             )
             .bind(cutoff)
             .bind(BATCH)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?
             .rows_affected();
             let attempts = sqlx::query(
@@ -30,7 +30,7 @@ impl Store {
             )
             .bind(cutoff)
             .bind(BATCH)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?
             .rows_affected();
             purged += events + attempts;

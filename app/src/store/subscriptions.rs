@@ -151,7 +151,7 @@ impl Store {
         .bind(now)
         .bind(account_id)
         .bind(id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -186,7 +186,7 @@ impl Store {
         .bind(now)
         .bind(account_id)
         .bind(id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() == 1)
     }
