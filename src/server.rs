@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use app::domain::pipeline::Pipeline;
 use app::server::rate_limit::LoginThrottle;
 use app::server::{AppState, Settings};
 use app::store::Store;
@@ -12,8 +13,6 @@ use tokio_util::sync::CancellationToken;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
-
-use tokio::sync::Notify;
 
 use crate::cli::ServeArgs;
 use crate::worker::{Worker, WorkerConfig};
@@ -54,8 +53,8 @@ impl Server {
             .with_expiry(Expiry::OnInactivity(time::Duration::days(14)))
             .with_signed(key);
 
-        let worker_wakeup = Arc::new(Notify::new());
-        let worker = Worker::new(store.clone(), worker_config(args), worker_wakeup.clone())?;
+        let pipeline = Pipeline::start(store.clone());
+        let worker = Worker::new(store.clone(), worker_config(args), pipeline.wakeup())?;
         let state = AppState {
             leptos_options: http::leptos_options(args.bind),
             store,
@@ -65,7 +64,7 @@ impl Server {
                 max_payload_bytes: args.max_payload_bytes,
             }),
             login_throttle: Arc::new(LoginThrottle::default()),
-            worker_wakeup,
+            pipeline,
         };
         Ok(Server { state, worker, sessions, session_layer, retention: args.retention })
     }

@@ -65,7 +65,7 @@ async fn redeliver(
     caller: ApiAccount,
     Path(id): Path<String>,
 ) -> ApiResult<(StatusCode, Json<Delivery>)> {
-    let delivery = deliveries::redeliver(&state.store, &state.worker_wakeup, &caller.account_id, &id, &caller.actor).await?;
+    let delivery = deliveries::redeliver(&state.store, &state.pipeline, &caller.account_id, &id, &caller.actor).await?;
     Ok((StatusCode::ACCEPTED, Json(delivery)))
 }
 
@@ -77,7 +77,7 @@ async fn send_test_event(
     caller: ApiAccount,
     Path(id): Path<String>,
 ) -> ApiResult<(StatusCode, Json<TestSent>)> {
-    let sent = events::send_test(&state.store, &state.worker_wakeup, &caller.account_id, &id).await?;
+    let sent = events::send_test(&state.store, &state.pipeline, &caller.account_id, &id).await?;
     Ok((StatusCode::ACCEPTED, Json(sent)))
 }
 
@@ -91,6 +91,6 @@ async fn replay_failed(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ReplayInput>,
 ) -> ApiResult<(StatusCode, Json<ReplayQueued>)> {
-    let queued = deliveries::replay(&state.store, &state.worker_wakeup, &caller.account_id, &id, &input, &caller.actor).await?;
+    let queued = deliveries::replay(&state.store, &state.pipeline, &caller.account_id, &id, &input, &caller.actor).await?;
     Ok((StatusCode::ACCEPTED, Json(queued)))
 }

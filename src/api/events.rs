@@ -45,7 +45,7 @@ async fn publish_event(
         }
     }
     let max = state.settings.max_payload_bytes;
-    let published = events::publish(&state.store, &state.worker_wakeup, &caller.account_id, input, max).await?;
+    let published = events::publish(&state.store, &state.pipeline, &caller.account_id, input, max).await?;
     let status = if published.created { StatusCode::ACCEPTED } else { StatusCode::OK };
     Ok((status, Json(published.event)))
 }

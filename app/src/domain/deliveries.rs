@@ -2,9 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use tokio::sync::Notify;
-
 use super::paging::PageRequest;
+use super::pipeline::Pipeline;
 use super::{format_time, now_ms, parse_time};
 use crate::error::AppError;
 use crate::model::{Attempt, AttemptError, AttemptRequest, AttemptResponse, Delivery, DeliveryStatus, Page, ReplayInput, ReplayQueued};
@@ -89,11 +88,11 @@ pub async fn list(store: &Store, account_id: &str, filter: &ListFilter, request:
 }
 
 /// A new attempt now, whatever the delivery's state, recorded as `manual` and by whom.
-pub async fn redeliver(store: &Store, wake: &Notify, account_id: &str, id: &str, requested_by: &str) -> Result<Delivery, AppError> {
+pub async fn redeliver(store: &Store, pipeline: &Pipeline, account_id: &str, id: &str, requested_by: &str) -> Result<Delivery, AppError> {
     if !store.request_attempt(account_id, id, "manual", Some(requested_by), now_ms()).await? {
         return Err(AppError::NotFound);
     }
-    wake.notify_one();
+    pipeline.wake_worker();
     let record = store.find_delivery(account_id, id).await?.ok_or(AppError::NotFound)?;
     Ok(to_delivery(record))
 }
@@ -101,7 +100,7 @@ pub async fn redeliver(store: &Store, wake: &Notify, account_id: &str, id: &str,
 /// Sends every failed delivery of a subscription created in the window again.
 pub async fn replay(
     store: &Store,
-    wake: &Notify,
+    pipeline: &Pipeline,
     account_id: &str,
     subscription_id: &str,
     input: &ReplayInput,
@@ -116,7 +115,7 @@ pub async fn replay(
     }
     let queued = store.request_replay(account_id, subscription_id, since, until, Some(requested_by), now).await?;
     if queued > 0 {
-        wake.notify_one();
+        pipeline.wake_worker();
     }
     Ok(ReplayQueued { queued })
 }

@@ -1,13 +1,12 @@
 //! Publishing events, and reading them back.
 
-use tokio::sync::Notify;
-
 use super::deliveries::to_delivery;
 use super::paging::PageRequest;
+use super::pipeline::Pipeline;
 use super::{format_time, ids::new_id, now_ms, parse_time};
 use crate::error::AppError;
 use crate::model::{Event, EventInput, Page, Published, TestSent};
-use crate::store::{DeliveryRecord, EventRecord, FanOut, Inserted, Store};
+use crate::store::{DeliveryRecord, EventRecord, FanOut, Inserted, NewEvent, Store};
 use crate::validation::check_event_type_name;
 
 /// How long an idempotency key keeps answering with its first event.
@@ -30,7 +29,7 @@ fn to_event(record: EventRecord) -> Event {
 /// 24 hours returns the first event instead (`created: false`).
 pub async fn publish(
     store: &Store,
-    wake: &Notify,
+    pipeline: &Pipeline,
     account_id: &str,
     input: EventInput,
     max_payload_bytes: usize,
@@ -66,12 +65,10 @@ pub async fn publish(
         idempotency_key: input.idempotency_key,
         created_at: now_ms(),
     };
-    let since = record.created_at - IDEMPOTENCY_WINDOW_MS;
-    match store.insert_event(&record, FanOut::Matching, since, || new_id("dlv")).await? {
-        Inserted::Created { deliveries } => {
-            wake.notify_one();
-            Ok(Published { event: just_created(record, deliveries), created: true })
-        }
+    let idempotency_since = record.created_at - IDEMPOTENCY_WINDOW_MS;
+    let new_event = NewEvent { record: record.clone(), fan_out: FanOut::Matching, idempotency_since };
+    match pipeline.insert(new_event).await? {
+        Inserted::Created { deliveries } => Ok(Published { event: just_created(record, deliveries), created: true }),
         Inserted::Existing { event_id } => Ok(Published { event: get(store, account_id, &event_id).await?, created: false }),
     }
 }
@@ -100,7 +97,7 @@ fn just_created(record: EventRecord, deliveries: Vec<(String, String)>) -> Event
 }
 
 /// Sends a `hookrelay.test` event to one subscription only.
-pub async fn send_test(store: &Store, wake: &Notify, account_id: &str, subscription_id: &str) -> Result<TestSent, AppError> {
+pub async fn send_test(store: &Store, pipeline: &Pipeline, account_id: &str, subscription_id: &str) -> Result<TestSent, AppError> {
     store.find_subscription(account_id, subscription_id).await?.ok_or(AppError::NotFound)?;
     let now = now_ms();
     let data = serde_json::json!({
@@ -115,12 +112,12 @@ pub async fn send_test(store: &Store, wake: &Notify, account_id: &str, subscript
         idempotency_key: None,
         created_at: now,
     };
-    let fan_out = FanOut::Only { subscription_id, trigger: "test" };
-    match store.insert_event(&record, fan_out, now, || new_id("dlv")).await? {
+    let fan_out = FanOut::Only { subscription_id: subscription_id.to_string(), trigger: "test" };
+    let event_id = record.id.clone();
+    match pipeline.insert(NewEvent { record, fan_out, idempotency_since: now }).await? {
         Inserted::Created { deliveries } => {
-            wake.notify_one();
             let (delivery_id, _) = deliveries.into_iter().next().ok_or(AppError::Internal)?;
-            Ok(TestSent { event_id: record.id, delivery_id })
+            Ok(TestSent { event_id, delivery_id })
         }
         Inserted::Existing { .. } => Err(AppError::Internal),
     }

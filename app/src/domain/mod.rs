@@ -10,6 +10,7 @@ pub mod events;
 pub mod ids;
 pub mod paging;
 pub mod passwords;
+pub mod pipeline;
 pub mod signing;
 pub mod subscriptions;
 

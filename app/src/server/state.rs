@@ -32,8 +32,8 @@ pub struct AppState {
     pub store: Store,
     pub settings: Arc<Settings>,
     pub login_throttle: Arc<LoginThrottle>,
-    /// Wakes the delivery worker when deliveries become due now.
-    pub worker_wakeup: Arc<tokio::sync::Notify>,
+    /// Where events enter the delivery queue.
+    pub pipeline: crate::domain::pipeline::Pipeline,
 }
 
 /// The state, from inside a server function.

@@ -15,7 +15,7 @@ pub use accounts::{NewAccount, NewUser, UserRecord};
 pub use api_keys::ApiKeyRecord;
 pub use deliveries::{DeliveryFilter, DeliveryRecord, StoredAttempt};
 pub use event_types::EventTypeRecord;
-pub use events::{EventRecord, FanOut, Inserted};
+pub use events::{EventRecord, FanOut, Inserted, NewEvent};
 pub use queue::{AttemptContext, AttemptRecord, Claimed, DeliveryOutcome, Finished, SubscriptionEffect};
 pub use subscriptions::{SecretsRecord, SubscriptionRecord};
 
