@@ -118,9 +118,19 @@ async fn main() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    http.post(format!("{base}/api/v1/event-types")).bearer_auth(&key).json(&json!({"name": "bench.tick"})).send().await.expect("type");
+    http.post(format!("{base}/api/v1/event-types"))
+        .bearer_auth(&key)
+        .json(&json!({"name": "bench.tick"}))
+        .send()
+        .await
+        .expect("type");
     for _ in 0..subscriptions {
-        http.post(format!("{base}/api/v1/subscriptions")).bearer_auth(&key).json(&json!({"url": receiver_url})).send().await.expect("sub");
+        http.post(format!("{base}/api/v1/subscriptions"))
+            .bearer_auth(&key)
+            .json(&json!({"url": receiver_url}))
+            .send()
+            .await
+            .expect("sub");
     }
 
     // 1. Throughput: publish `events` as fast as `concurrency` publishers can.
@@ -150,8 +160,16 @@ async fn main() {
     }
     let delivered = arrivals.lock().expect("lock").len();
     let delivery_time = started.elapsed();
-    println!("  events accepted:     {:>9.0} /s  ({events} in {:.2} s)", events as f64 / publish_time.as_secs_f64(), publish_time.as_secs_f64());
-    println!("  deliveries:          {:>9.0} /s  ({delivered} of {expected} in {:.2} s, from the first publish)", delivered as f64 / delivery_time.as_secs_f64(), delivery_time.as_secs_f64());
+    println!(
+        "  events accepted:     {:>9.0} /s  ({events} in {:.2} s)",
+        events as f64 / publish_time.as_secs_f64(),
+        publish_time.as_secs_f64()
+    );
+    println!(
+        "  deliveries:          {:>9.0} /s  ({delivered} of {expected} in {:.2} s, from the first publish)",
+        delivered as f64 / delivery_time.as_secs_f64(),
+        delivery_time.as_secs_f64()
+    );
 
     // 2. Latency at a moderate rate: one event every 1/rate s, for five seconds.
     arrivals.lock().expect("lock").clear();
@@ -169,7 +187,8 @@ async fn main() {
         accepted_at.insert(id, at);
     }
     let wait_from = Instant::now();
-    while arrivals.lock().expect("lock").len() < count * subscriptions && wait_from.elapsed() < Duration::from_secs(60) {
+    while arrivals.lock().expect("lock").len() < count * subscriptions && wait_from.elapsed() < Duration::from_secs(60)
+    {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let mut latencies: Vec<Duration> = arrivals

@@ -170,7 +170,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     if text.is_empty() {
         return Err("expected a duration such as 250ms, 5s, 5m, 2h or 1d".into());
     }
-    humantime::parse_duration(text).map_err(|error| format!("{error}; expected a duration such as 250ms, 5s, 5m, 2h or 1d"))
+    humantime::parse_duration(text)
+        .map_err(|error| format!("{error}; expected a duration such as 250ms, 5s, 5m, 2h or 1d"))
 }
 
 fn parse_schedule(text: &str) -> Result<RetrySchedule, String> {

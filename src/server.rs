@@ -34,13 +34,9 @@ impl Server {
         std::fs::create_dir_all(&args.storage.data_dir)
             .with_context(|| format!("cannot create the data folder {}", args.storage.data_dir.display()))?;
         let database_url = args.storage.database_url();
-        let store = Store::connect(&database_url)
-            .await
-            .with_context(|| format!("cannot open the database {database_url}"))?;
-        store
-            .migrate()
-            .await
-            .with_context(|| format!("cannot apply the database migrations to {database_url}"))?;
+        let store =
+            Store::connect(&database_url).await.with_context(|| format!("cannot open the database {database_url}"))?;
+        store.migrate().await.with_context(|| format!("cannot apply the database migrations to {database_url}"))?;
 
         let sessions = SqliteStore::new(store.pool().clone());
         sessions.migrate().await.context("cannot create the session table")?;

@@ -26,7 +26,9 @@ pub fn load_or_create(data_dir: &Path) -> anyhow::Result<Key> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(&path).with_context(|| format!("cannot create {}", path.display()))?;
-    file.write_all(&bytes).and_then(|()| file.sync_all()).with_context(|| format!("cannot write {}", path.display()))?;
+    file.write_all(&bytes)
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(Key::from(&bytes))
 }
 

@@ -32,7 +32,6 @@ pub fn check_password(password: &str) -> Result<(), String> {
     Ok(())
 }
 
-
 pub const MAX_EVENT_TYPE_NAME: usize = 128;
 pub const MAX_DESCRIPTION_CHARS: usize = 1024;
 pub const MAX_URL_LEN: usize = 2048;
@@ -59,7 +58,7 @@ pub fn check_event_type_name(name: &str) -> Result<(), String> {
     };
     if words.len() < 2 || !words.iter().all(word_ok) {
         return Err(
-            "Use lowercase words separated by dots, at least two, like invoice.paid or user.email_changed.".into(),
+            "Use lowercase words separated by dots, at least two, like invoice.paid or user.email_changed.".into()
         );
     }
     Ok(())
@@ -73,7 +72,8 @@ pub fn check_subscription_url(url: &str, allow_http: bool) -> Result<(), String>
     if url.len() > MAX_URL_LEN {
         return Err(format!("Use at most {MAX_URL_LEN} characters."));
     }
-    let parsed = url::Url::parse(url).map_err(|_| "Enter an absolute URL such as https://example.com/webhooks.".to_string())?;
+    let parsed =
+        url::Url::parse(url).map_err(|_| "Enter an absolute URL such as https://example.com/webhooks.".to_string())?;
     match parsed.scheme() {
         "https" => {}
         "http" if allow_http => {}
@@ -151,7 +151,17 @@ mod tests {
         for good in ["invoice.paid", "user.email_changed", "a.b.c", "v2.order.created"] {
             assert!(check_event_type_name(good).is_ok(), "{good}");
         }
-        for bad in ["", "invoice", "Invoice.paid", "invoice..paid", ".invoice.paid", "invoice.paid.", "invoice.2paid", "in voice.paid", "invoice-paid.x"] {
+        for bad in [
+            "",
+            "invoice",
+            "Invoice.paid",
+            "invoice..paid",
+            ".invoice.paid",
+            "invoice.paid.",
+            "invoice.2paid",
+            "in voice.paid",
+            "invoice-paid.x",
+        ] {
             assert!(check_event_type_name(bad).is_err(), "{bad}");
         }
         assert!(check_event_type_name(&format!("a.{}", "b".repeat(127))).is_err());

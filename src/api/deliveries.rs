@@ -45,7 +45,11 @@ async fn list_deliveries(
     caller: ApiAccount,
     ApiQuery(query): ApiQuery<DeliveryListQuery>,
 ) -> ApiResult<Json<Page<Delivery>>> {
-    let filter = deliveries::ListFilter { subscription_id: query.subscription_id, event_id: query.event_id, status: query.status };
+    let filter = deliveries::ListFilter {
+        subscription_id: query.subscription_id,
+        event_id: query.event_id,
+        status: query.status,
+    };
     let request = PageRequest { limit: query.limit, cursor: query.cursor };
     Ok(Json(deliveries::list(&state.store, &caller.account_id, &filter, &request).await?))
 }
@@ -53,7 +57,11 @@ async fn list_deliveries(
 /// Get a delivery with every attempt: request, response, duration, error.
 #[utoipa::path(get, path = "/deliveries/{id}", tag = "Deliveries", params(("id" = String, Path)),
     responses((status = 200, body = Delivery), (status = 404, body = ErrorBody)))]
-async fn get_delivery(State(state): State<AppState>, caller: ApiAccount, Path(id): Path<String>) -> ApiResult<Json<Delivery>> {
+async fn get_delivery(
+    State(state): State<AppState>,
+    caller: ApiAccount,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Delivery>> {
     Ok(Json(deliveries::get(&state.store, &caller.account_id, &id).await?))
 }
 
@@ -91,6 +99,7 @@ async fn replay_failed(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ReplayInput>,
 ) -> ApiResult<(StatusCode, Json<ReplayQueued>)> {
-    let queued = deliveries::replay(&state.store, &state.pipeline, &caller.account_id, &id, &input, &caller.actor).await?;
+    let queued =
+        deliveries::replay(&state.store, &state.pipeline, &caller.account_id, &id, &input, &caller.actor).await?;
     Ok((StatusCode::ACCEPTED, Json(queued)))
 }

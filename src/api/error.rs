@@ -42,9 +42,8 @@ impl IntoResponse for ApiError {
             AppError::NotFound => "No such resource.".to_string(),
             other => other.to_string(),
         };
-        let body = ErrorBody {
-            error: ErrorDetail { code: error.code(), message, field: error.field().map(str::to_string) },
-        };
+        let body =
+            ErrorBody { error: ErrorDetail { code: error.code(), message, field: error.field().map(str::to_string) } };
         let mut response = (status, Json(body)).into_response();
         if matches!(error, AppError::Unauthorized) {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

@@ -14,9 +14,11 @@ use super::extract::{ApiAccount, ApiJson, ApiQuery};
 use super::ListQuery;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(create_event_type, list_event_types))
-        .routes(routes!(get_event_type, patch_event_type, archive_event_type))
+    OpenApiRouter::new().routes(routes!(create_event_type, list_event_types)).routes(routes!(
+        get_event_type,
+        patch_event_type,
+        archive_event_type
+    ))
 }
 
 /// Declare an event type.

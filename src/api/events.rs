@@ -34,12 +34,16 @@ async fn publish_event(
     ApiJson(mut input): ApiJson<EventInput>,
 ) -> ApiResult<(StatusCode, Json<Event>)> {
     if let Some(header) = headers.get("idempotency-key") {
-        let header = header
-            .to_str()
-            .map_err(|_| AppError::validation("idempotency_key", "The Idempotency-Key header must be printable text."))?;
+        let header = header.to_str().map_err(|_| {
+            AppError::validation("idempotency_key", "The Idempotency-Key header must be printable text.")
+        })?;
         match &input.idempotency_key {
             Some(body_key) if body_key != header => {
-                return Err(AppError::validation("idempotency_key", "The Idempotency-Key header and the body's idempotency_key differ.").into());
+                return Err(AppError::validation(
+                    "idempotency_key",
+                    "The Idempotency-Key header and the body's idempotency_key differ.",
+                )
+                .into());
             }
             _ => input.idempotency_key = Some(header.to_string()),
         }
@@ -83,6 +87,10 @@ async fn list_events(
 /// Get an event with its deliveries.
 #[utoipa::path(get, path = "/events/{id}", tag = "Events", params(("id" = String, Path)),
     responses((status = 200, body = Event), (status = 404, body = ErrorBody)))]
-async fn get_event(State(state): State<AppState>, caller: ApiAccount, Path(id): Path<String>) -> ApiResult<Json<Event>> {
+async fn get_event(
+    State(state): State<AppState>,
+    caller: ApiAccount,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Event>> {
     Ok(Json(events::get(&state.store, &caller.account_id, &id).await?))
 }

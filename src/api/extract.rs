@@ -53,14 +53,18 @@ fn json_rejection(rejection: JsonRejection) -> AppError {
     match rejection {
         JsonRejection::JsonDataError(error) => {
             // axum's message names the path at fault ("url: invalid type ..."); keep only that part.
-            let detail = std::error::Error::source(&error).map(ToString::to_string).unwrap_or_else(|| error.body_text());
-            let field = detail.split_once(": ").map(|(path, _)| path.to_string()).filter(|p| !p.contains(' ') && p != ".");
+            let detail =
+                std::error::Error::source(&error).map(ToString::to_string).unwrap_or_else(|| error.body_text());
+            let field =
+                detail.split_once(": ").map(|(path, _)| path.to_string()).filter(|p| !p.contains(' ') && p != ".");
             match field {
                 Some(field) => AppError::Validation { field, message: detail },
                 None => AppError::Validation { field: "body".into(), message: detail },
             }
         }
-        JsonRejection::JsonSyntaxError(error) => AppError::BadRequest(format!("The body is not valid JSON: {}", error.body_text())),
+        JsonRejection::JsonSyntaxError(error) => {
+            AppError::BadRequest(format!("The body is not valid JSON: {}", error.body_text()))
+        }
         JsonRejection::MissingJsonContentType(_) => {
             AppError::BadRequest("Send the body as JSON with `Content-Type: application/json`.".into())
         }

@@ -11,9 +11,13 @@ pub async fn create(args: ApiKeyCreateArgs) -> anyhow::Result<()> {
     let Some(account_id) = accounts::account_of_email(&store, &email).await.map_err(anyhow::Error::msg)? else {
         anyhow::bail!("no user with the email {email}");
     };
-    let created = api_keys::create(&store, &account_id, &args.name).await.map_err(|error| anyhow::anyhow!("--name: {error}"))?;
+    let created =
+        api_keys::create(&store, &account_id, &args.name).await.map_err(|error| anyhow::anyhow!("--name: {error}"))?;
     store.close().await;
-    eprintln!("Created API key {} ({}) for account {account_id}. It is shown once:", created.api_key.name, created.api_key.id);
+    eprintln!(
+        "Created API key {} ({}) for account {account_id}. It is shown once:",
+        created.api_key.name, created.api_key.id
+    );
     println!("{}", created.key);
     Ok(())
 }

@@ -28,7 +28,10 @@ pub async fn serve_asset_or_not_found(State(state): State<AppState>, request: Re
             .is_some_and(|value| value == etag);
         let mime = file.metadata.mimetype().to_string();
         let headers = [
-            (header::CONTENT_TYPE, HeaderValue::from_str(&mime).unwrap_or(HeaderValue::from_static("application/octet-stream"))),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(&mime).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+            ),
             (header::ETAG, HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\""))),
             // The bundle's file names carry no hash, so browsers must revalidate (cheaply, by ETag).
             (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),

@@ -34,7 +34,5 @@ pub async fn require_session_for_pages(session: Session, request: Request, next:
 }
 
 fn next_param(query: &str) -> Option<String> {
-    url::form_urlencoded::parse(query.as_bytes())
-        .find(|(key, _)| key == "next")
-        .map(|(_, value)| value.into_owned())
+    url::form_urlencoded::parse(query.as_bytes()).find(|(key, _)| key == "next").map(|(_, value)| value.into_owned())
 }

@@ -96,13 +96,14 @@ async fn send(
     started_at: i64,
 ) -> (Vec<(String, String)>, Option<String>, Sent) {
     let timestamp = format_time(context.event_created_at);
-    let body = match envelope(&claimed.event_id, &context.event_type, &timestamp, context.webhook_id.as_deref(), payload) {
-        Ok(body) => body,
-        Err(error) => {
-            tracing::error!(%error, event_id = %claimed.event_id, "stored payload is not JSON");
-            return (Vec::new(), None, failure("request", "the stored payload could not be read"));
-        }
-    };
+    let body =
+        match envelope(&claimed.event_id, &context.event_type, &timestamp, context.webhook_id.as_deref(), payload) {
+            Ok(body) => body,
+            Err(error) => {
+                tracing::error!(%error, event_id = %claimed.event_id, "stored payload is not JSON");
+                return (Vec::new(), None, failure("request", "the stored payload could not be read"));
+            }
+        };
     let signed_at = started_at / 1000;
     let mut secrets = vec![context.secret.as_str()];
     if let (Some(previous), Some(until)) = (&context.previous_secret, context.previous_secret_expires_at) {

@@ -16,8 +16,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::domain::now_ms;
-use app::store::Store;
 use app::store::Finished;
+use app::store::Store;
 use tokio::sync::{mpsc, Notify};
 use tokio::task::{Id, JoinSet};
 use tokio_util::sync::CancellationToken;
@@ -66,7 +66,8 @@ impl Worker {
             Ok(released) => tracing::info!(released, "re-queued deliveries claimed before the last stop"),
             Err(error) => tracing::error!(%error, "could not re-queue deliveries claimed before the last stop"),
         }
-        let lease_ms = i64::try_from((shared.config.request_timeout + LEASE_MARGIN).as_millis()).unwrap_or(i64::MAX / 4);
+        let lease_ms =
+            i64::try_from((shared.config.request_timeout + LEASE_MARGIN).as_millis()).unwrap_or(i64::MAX / 4);
         let per_subscription = shared.config.max_in_flight_per_subscription.max(1);
         let (record, recorder) = recorder(store.clone(), self.wake.clone());
         let mut tasks: JoinSet<()> = JoinSet::new();

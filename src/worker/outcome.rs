@@ -42,7 +42,11 @@ pub fn jitter(delay: Duration) -> Duration {
 }
 
 /// Decides where the delivery goes next, and what happens to its subscription.
-pub fn decide(result: &Result, situation: &Situation<'_>, jitter: impl Fn(Duration) -> Duration) -> (DeliveryOutcome, SubscriptionEffect) {
+pub fn decide(
+    result: &Result,
+    situation: &Situation<'_>,
+    jitter: impl Fn(Duration) -> Duration,
+) -> (DeliveryOutcome, SubscriptionEffect) {
     let final_failure = |status: Option<u16>| DeliveryOutcome {
         status: "failed",
         next_attempt_at: None,
@@ -50,7 +54,11 @@ pub fn decide(result: &Result, situation: &Situation<'_>, jitter: impl Fn(Durati
     };
     let (status, retry_after) = match result {
         Result::Success { status } => {
-            let outcome = DeliveryOutcome { status: "succeeded", next_attempt_at: None, last_status_code: Some(i64::from(*status)) };
+            let outcome = DeliveryOutcome {
+                status: "succeeded",
+                next_attempt_at: None,
+                last_status_code: Some(i64::from(*status)),
+            };
             return (outcome, SubscriptionEffect::Succeeded);
         }
         Result::Status { status: 410, .. } => return (final_failure(Some(410)), SubscriptionEffect::Disable("gone")),
@@ -80,7 +88,8 @@ pub fn decide(result: &Result, situation: &Situation<'_>, jitter: impl Fn(Durati
         None => jitter(*scheduled),
     };
     let next = situation.now_ms + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 2);
-    let outcome = DeliveryOutcome { status: "retrying", next_attempt_at: Some(next), last_status_code: status.map(i64::from) };
+    let outcome =
+        DeliveryOutcome { status: "retrying", next_attempt_at: Some(next), last_status_code: status.map(i64::from) };
     (outcome, SubscriptionEffect::Failed)
 }
 

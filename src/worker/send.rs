@@ -90,11 +90,7 @@ impl Sender {
         } else {
             outcome::Result::Status { status, retry_after }
         };
-        Sent {
-            result,
-            response: Some(Response { status, headers, body, truncated }),
-            error_message: read_error,
-        }
+        Sent { result, response: Some(Response { status, headers, body, truncated }), error_message: read_error }
     }
 
     /// The guard for URLs that name an IP address directly (they never reach the resolver).
@@ -148,7 +144,11 @@ async fn read_limited(mut response: reqwest::Response) -> (String, bool, Option<
             }
             Ok(None) => break,
             Err(error) => {
-                return (String::from_utf8_lossy(&body).into_owned(), true, Some(format!("reading the response failed: {}", chain(&error))));
+                return (
+                    String::from_utf8_lossy(&body).into_owned(),
+                    true,
+                    Some(format!("reading the response failed: {}", chain(&error))),
+                );
             }
         }
     }

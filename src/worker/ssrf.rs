@@ -29,7 +29,7 @@ fn is_forbidden_v4(ip: Ipv4Addr) -> bool {
         || (a == 100 && (64..128).contains(&b))    // CGNAT 100.64.0.0/10
         || (a == 192 && b == 0 && c == 0)          // IETF protocol assignments
         || (a == 198 && (b == 18 || b == 19))      // benchmarking 198.18.0.0/15
-        || a >= 240                                // reserved 240.0.0.0/4
+        || a >= 240 // reserved 240.0.0.0/4
 }
 
 fn is_forbidden_v6(ip: Ipv6Addr) -> bool {
@@ -69,7 +69,11 @@ pub struct Blocked(pub String);
 
 impl fmt::Display for Blocked {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} is an internal address; deliveries there are not allowed (see --allow-private-destinations)", self.0)
+        write!(
+            f,
+            "{} is an internal address; deliveries there are not allowed (see --allow-private-destinations)",
+            self.0
+        )
     }
 }
 
@@ -107,9 +111,23 @@ mod tests {
     #[test]
     fn internal_ipv4_ranges_are_forbidden() {
         for ip in [
-            "127.0.0.1", "127.255.0.9", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254",
-            "100.64.0.1", "100.127.255.254", "0.0.0.0", "0.1.2.3", "224.0.0.1", "239.255.255.255", "255.255.255.255",
-            "240.0.0.1", "198.18.0.1", "192.0.0.8",
+            "127.0.0.1",
+            "127.255.0.9",
+            "10.1.2.3",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "100.127.255.254",
+            "0.0.0.0",
+            "0.1.2.3",
+            "224.0.0.1",
+            "239.255.255.255",
+            "255.255.255.255",
+            "240.0.0.1",
+            "198.18.0.1",
+            "192.0.0.8",
         ] {
             assert!(forbidden(ip), "{ip}");
         }
@@ -121,8 +139,20 @@ mod tests {
     #[test]
     fn internal_ipv6_ranges_and_embedded_ipv4_are_forbidden() {
         for ip in [
-            "::1", "::", "fc00::1", "fd12:3456::1", "fe80::1", "ff02::1", "fec0::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
-            "::127.0.0.1", "64:ff9b::7f00:1", "64:ff9b::a00:1", "2002:7f00:1::", "2001:db8::1",
+            "::1",
+            "::",
+            "fc00::1",
+            "fd12:3456::1",
+            "fe80::1",
+            "ff02::1",
+            "fec0::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "::127.0.0.1",
+            "64:ff9b::7f00:1",
+            "64:ff9b::a00:1",
+            "2002:7f00:1::",
+            "2001:db8::1",
         ] {
             assert!(forbidden(ip), "{ip}");
         }

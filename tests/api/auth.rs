@@ -10,7 +10,8 @@ async fn error_body(response: reqwest::Response) -> serde_json::Value {
 async fn registering_signs_in_and_lands_on_the_overview() {
     let app = spawn_app().await;
 
-    let response = app.rpc("register", &[("email", "Ada@Example.com"), ("password", PASSWORD), ("next", "")], None).await;
+    let response =
+        app.rpc("register", &[("email", "Ada@Example.com"), ("password", PASSWORD), ("next", "")], None).await;
 
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["location"], "/");
@@ -69,9 +70,14 @@ async fn login_goes_back_to_the_page_asked_for_but_never_off_site() {
     let app = spawn_app().await;
     app.register("back@example.com").await;
 
-    let local = app.rpc("login", &[("email", "back@example.com"), ("password", PASSWORD), ("next", "/events?x=1")], None).await;
-    let offsite = app.rpc("login", &[("email", "back@example.com"), ("password", PASSWORD), ("next", "https://evil.example/")], None).await;
-    let protocol_relative = app.rpc("login", &[("email", "back@example.com"), ("password", PASSWORD), ("next", "//evil.example")], None).await;
+    let local =
+        app.rpc("login", &[("email", "back@example.com"), ("password", PASSWORD), ("next", "/events?x=1")], None).await;
+    let offsite = app
+        .rpc("login", &[("email", "back@example.com"), ("password", PASSWORD), ("next", "https://evil.example/")], None)
+        .await;
+    let protocol_relative = app
+        .rpc("login", &[("email", "back@example.com"), ("password", PASSWORD), ("next", "//evil.example")], None)
+        .await;
 
     assert_eq!(local.headers()["location"], "/events?x=1");
     assert_eq!(offsite.headers()["location"], "/");

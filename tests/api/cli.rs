@@ -57,8 +57,16 @@ fn help_explains_every_serve_option() {
 
     assert!(output.status.success());
     for option in [
-        "--bind", "--data-dir", "--database-url", "--allow-http", "--allow-private-destinations",
-        "--retry-schedule", "--request-timeout", "--retention", "HOOKRELAY_BIND", "HOOKRELAY_RETENTION",
+        "--bind",
+        "--data-dir",
+        "--database-url",
+        "--allow-http",
+        "--allow-private-destinations",
+        "--retry-schedule",
+        "--request-timeout",
+        "--retention",
+        "HOOKRELAY_BIND",
+        "HOOKRELAY_RETENTION",
     ] {
         assert!(help.contains(option), "serve --help lacks {option}:\n{help}");
     }
@@ -68,8 +76,15 @@ fn help_explains_every_serve_option() {
 fn a_bad_option_value_stops_start_up_naming_the_option() {
     let dir = tempfile::tempdir().unwrap();
 
-    let flag = hookrelay().args(["serve", "--retry-schedule", "5s,soon"]).arg("--data-dir").arg(dir.path()).output().unwrap();
-    let env = hookrelay().arg("serve").arg("--data-dir").arg(dir.path()).env("HOOKRELAY_REQUEST_TIMEOUT", "forever").output().unwrap();
+    let flag =
+        hookrelay().args(["serve", "--retry-schedule", "5s,soon"]).arg("--data-dir").arg(dir.path()).output().unwrap();
+    let env = hookrelay()
+        .arg("serve")
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env("HOOKRELAY_REQUEST_TIMEOUT", "forever")
+        .output()
+        .unwrap();
 
     assert!(!flag.status.success());
     assert!(String::from_utf8_lossy(&flag.stderr).contains("--retry-schedule"));
@@ -83,7 +98,8 @@ fn a_database_that_cannot_be_migrated_stops_start_up_with_a_message() {
     let db = dir.path().join("hookrelay.db");
     std::fs::write(&db, b"this is not a database file, it is text pretending to be one......").unwrap();
 
-    let output = hookrelay().arg("serve").arg("--data-dir").arg(dir.path()).arg("--bind").arg("127.0.0.1:0").output().unwrap();
+    let output =
+        hookrelay().arg("serve").arg("--data-dir").arg(dir.path()).arg("--bind").arg("127.0.0.1:0").output().unwrap();
 
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -101,7 +117,12 @@ async fn api_key_create_prints_a_working_key_on_the_last_line() {
         .arg(dir.path())
         .output()
         .unwrap();
-    let unknown = hookrelay().args(["api-key", "create", "--email", "nobody@example.com", "--name", "x"]).arg("--data-dir").arg(dir.path()).output().unwrap();
+    let unknown = hookrelay()
+        .args(["api-key", "create", "--email", "nobody@example.com", "--name", "x"])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
 
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8_lossy(&output.stdout);

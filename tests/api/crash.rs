@@ -22,7 +22,15 @@ fn free_port() -> u16 {
 
 async fn start(data_dir: &Path, port: u16) -> Binary {
     let child = Command::new(env!("CARGO_BIN_EXE_hookrelay"))
-        .args(["serve", "--allow-http", "--allow-private-destinations", "--max-in-flight", "4", "--retry-schedule", "100ms,100ms"])
+        .args([
+            "serve",
+            "--allow-http",
+            "--allow-private-destinations",
+            "--max-in-flight",
+            "4",
+            "--retry-schedule",
+            "100ms,100ms",
+        ])
         .arg("--bind")
         .arg(format!("127.0.0.1:{port}"))
         .arg("--data-dir")
@@ -64,9 +72,21 @@ async fn prepare(data_dir: &Path, base: &str, receiver: &str) -> String {
     cli(data_dir, &["user", "create", "--email", "crash@example.com"], "correct horse battery\n");
     let key = cli(data_dir, &["api-key", "create", "--email", "crash@example.com", "--name", "crash"], "");
     let http = reqwest::Client::new();
-    let created = http.post(format!("{base}/api/v1/event-types")).bearer_auth(&key).json(&json!({"name": "load.tick"})).send().await.unwrap();
+    let created = http
+        .post(format!("{base}/api/v1/event-types"))
+        .bearer_auth(&key)
+        .json(&json!({"name": "load.tick"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(created.status(), 201);
-    let sub = http.post(format!("{base}/api/v1/subscriptions")).bearer_auth(&key).json(&json!({"url": receiver})).send().await.unwrap();
+    let sub = http
+        .post(format!("{base}/api/v1/subscriptions"))
+        .bearer_auth(&key)
+        .json(&json!({"url": receiver}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(sub.status(), 201);
     key
 }
@@ -75,7 +95,13 @@ async fn publish_many(base: &str, key: &str, count: usize) -> HashSet<String> {
     let http = reqwest::Client::new();
     let mut accepted = HashSet::new();
     for n in 0..count {
-        let response = http.post(format!("{base}/api/v1/events")).bearer_auth(key).json(&json!({"type": "load.tick", "data": {"n": n}})).send().await.unwrap();
+        let response = http
+            .post(format!("{base}/api/v1/events"))
+            .bearer_auth(key)
+            .json(&json!({"type": "load.tick", "data": {"n": n}}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 202);
         let event: serde_json::Value = response.json().await.unwrap();
         accepted.insert(event["id"].as_str().unwrap().to_string());

@@ -28,7 +28,8 @@ async fn setup(extra: &[&str]) -> Setup {
     let app = spawn_app_with(dir.path(), &args).await;
     let alice = app.caller(&crate::helpers::unique_email("delivery")).await;
     for name in ["invoice.paid", "invoice.voided", "user.created"] {
-        let response = app.api(Method::POST, "/event-types", &alice.key).json(&json!({"name": name})).send().await.unwrap();
+        let response =
+            app.api(Method::POST, "/event-types", &alice.key).json(&json!({"name": name})).send().await.unwrap();
         assert_eq!(response.status(), 201);
     }
     Setup { app, alice, _dir: dir }
@@ -54,7 +55,8 @@ async fn subscribe(s: &Setup, url: &str, body: Value) -> String {
 }
 
 async fn publish(s: &Setup, event_type: &str, data: Value) -> Value {
-    let (status, event) = call(&s.app, &s.alice.key, Method::POST, "/events", Some(json!({"type": event_type, "data": data}))).await;
+    let (status, event) =
+        call(&s.app, &s.alice.key, Method::POST, "/events", Some(json!({"type": event_type, "data": data}))).await;
     assert_eq!(status, 202, "{event}");
     event
 }
@@ -90,7 +92,12 @@ fn verify(secret: &str, received: &crate::receiver::Received) -> bool {
 async fn a_published_event_arrives_signed_as_standard_webhooks_specify() {
     let s = setup(&[]).await;
     let mut receiver = Receiver::start(Reply::status(204)).await;
-    let sub = subscribe(&s, &format!("{}/hooks", receiver.url), json!({"headers": {"X-Team": "billing"}, "webhook_id": "client-7"})).await;
+    let sub = subscribe(
+        &s,
+        &format!("{}/hooks", receiver.url),
+        json!({"headers": {"X-Team": "billing"}, "webhook_id": "client-7"}),
+    )
+    .await;
 
     let event = publish(&s, "invoice.paid", json!({"note": "<b>ok</b>", "amount": 42})).await;
     let got = receiver.next().await;
@@ -105,9 +112,15 @@ async fn a_published_event_arrives_signed_as_standard_webhooks_specify() {
     assert!(verify(&secret(&s, &sub).await, &got), "an off-the-shelf Standard Webhooks library verifies it");
     assert!(!verify("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", &got));
     let body = got.json();
-    assert_eq!(body, json!({"id": event_id, "type": "invoice.paid", "timestamp": event["timestamp"], "webhook_id": "client-7", "data": {"amount": 42, "note": "<b>ok</b>"}}));
+    assert_eq!(
+        body,
+        json!({"id": event_id, "type": "invoice.paid", "timestamp": event["timestamp"], "webhook_id": "client-7", "data": {"amount": 42, "note": "<b>ok</b>"}})
+    );
     let text = String::from_utf8_lossy(&got.body);
-    assert!(text.contains(r#""data":{"note":"<b>ok</b>","amount":42}"#), "data keeps the publisher's key order: {text}");
+    assert!(
+        text.contains(r#""data":{"note":"<b>ok</b>","amount":42}"#),
+        "data keeps the publisher's key order: {text}"
+    );
 
     let delivery = delivery_when(&s, &only_delivery(&event), "succeeded").await;
     assert_eq!(delivery["attempts_made"], 1);
@@ -197,12 +210,15 @@ async fn a_delivery_fails_after_the_last_retry() {
 async fn retry_after_is_honoured() {
     // The schedule's delays are long (1 h); Retry-After: 1 brings the retry forward to a second.
     let dir = tempfile::tempdir().unwrap();
-    let app = spawn_app_with(dir.path(), &["--allow-http", "--allow-private-destinations", "--retry-schedule", "1h,2h"]).await;
+    let app =
+        spawn_app_with(dir.path(), &["--allow-http", "--allow-private-destinations", "--retry-schedule", "1h,2h"])
+            .await;
     let alice = app.caller("retry-after@example.com").await;
     app.api(Method::POST, "/event-types", &alice.key).json(&json!({"name": "a.b"})).send().await.unwrap();
     let mut receiver = Receiver::start(Reply::status(200)).await;
     receiver.script([Reply::status(429).header("retry-after", "1")]);
-    let sub = app.api(Method::POST, "/subscriptions", &alice.key).json(&json!({"url": receiver.url})).send().await.unwrap();
+    let sub =
+        app.api(Method::POST, "/subscriptions", &alice.key).json(&json!({"url": receiver.url})).send().await.unwrap();
     assert_eq!(sub.status(), 201);
 
     app.api(Method::POST, "/events", &alice.key).json(&json!({"type": "a.b", "data": {}})).send().await.unwrap();
@@ -291,20 +307,34 @@ async fn internal_destinations_are_blocked_by_default() {
     app.api(Method::POST, "/event-types", &alice.key).json(&json!({"name": "a.b"})).send().await.unwrap();
     let mut receiver = Receiver::start(Reply::status(200)).await;
     let port = receiver.url.rsplit(':').next().unwrap().to_string();
-    for url in [receiver.url.clone(), format!("http://localhost:{port}/"), format!("http://[::ffff:127.0.0.1]:{port}/")] {
-        let response = app.api(Method::POST, "/subscriptions", &alice.key).json(&json!({"url": url})).send().await.unwrap();
+    for url in [receiver.url.clone(), format!("http://localhost:{port}/"), format!("http://[::ffff:127.0.0.1]:{port}/")]
+    {
+        let response =
+            app.api(Method::POST, "/subscriptions", &alice.key).json(&json!({"url": url})).send().await.unwrap();
         assert_eq!(response.status(), 201);
     }
 
     let (_, event) = {
-        let response = app.api(Method::POST, "/events", &alice.key).json(&json!({"type": "a.b", "data": {}})).send().await.unwrap();
+        let response = app
+            .api(Method::POST, "/events", &alice.key)
+            .json(&json!({"type": "a.b", "data": {}}))
+            .send()
+            .await
+            .unwrap();
         (response.status(), response.json::<Value>().await.unwrap())
     };
     let mut failed = Vec::new();
     for delivery in event["deliveries"].as_array().unwrap() {
         let id = delivery["id"].as_str().unwrap();
         for _ in 0..200 {
-            let current: Value = app.api(Method::GET, &format!("/deliveries/{id}"), &alice.key).send().await.unwrap().json().await.unwrap();
+            let current: Value = app
+                .api(Method::GET, &format!("/deliveries/{id}"), &alice.key)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
             if current["status"] == "failed" {
                 failed.push(current);
                 break;
@@ -331,10 +361,22 @@ async fn an_idempotency_key_returns_the_first_event_and_creates_nothing() {
     let body = json!({"type": "invoice.paid", "data": {"n": 1}, "idempotency_key": "order-1"});
     let (first_status, first) = call(&s.app, &s.alice.key, Method::POST, "/events", Some(body.clone())).await;
     let (second_status, second) = call(&s.app, &s.alice.key, Method::POST, "/events", Some(body)).await;
-    let header = s.app.api(Method::POST, "/events", &s.alice.key).header("Idempotency-Key", "order-2")
-        .json(&json!({"type": "invoice.paid", "data": {}})).send().await.unwrap();
-    let header_again = s.app.api(Method::POST, "/events", &s.alice.key).header("Idempotency-Key", "order-2")
-        .json(&json!({"type": "invoice.paid", "data": {"different": true}})).send().await.unwrap();
+    let header = s
+        .app
+        .api(Method::POST, "/events", &s.alice.key)
+        .header("Idempotency-Key", "order-2")
+        .json(&json!({"type": "invoice.paid", "data": {}}))
+        .send()
+        .await
+        .unwrap();
+    let header_again = s
+        .app
+        .api(Method::POST, "/events", &s.alice.key)
+        .header("Idempotency-Key", "order-2")
+        .json(&json!({"type": "invoice.paid", "data": {"different": true}}))
+        .send()
+        .await
+        .unwrap();
 
     assert_eq!((first_status, second_status), (202, 200));
     assert_eq!(first["id"], second["id"]);
@@ -354,7 +396,8 @@ async fn during_a_rotation_both_secrets_sign() {
     let mut receiver = Receiver::start(Reply::status(200)).await;
     let sub = subscribe(&s, &receiver.url, json!({})).await;
     let old = secret(&s, &sub).await;
-    let (_, rotated) = call(&s.app, &s.alice.key, Method::POST, &format!("/subscriptions/{sub}/secret/rotate"), None).await;
+    let (_, rotated) =
+        call(&s.app, &s.alice.key, Method::POST, &format!("/subscriptions/{sub}/secret/rotate"), None).await;
     let new = rotated["secret"].as_str().unwrap().to_string();
 
     publish(&s, "invoice.paid", json!({})).await;
@@ -403,10 +446,12 @@ async fn redeliver_makes_a_manual_attempt_now_whatever_the_state() {
     delivery_when(&s, &delivery_id, "failed").await;
 
     receiver.set_default(Reply::status(200));
-    let (status, accepted) = call(&s.app, &s.alice.key, Method::POST, &format!("/deliveries/{delivery_id}/redeliver"), None).await;
+    let (status, accepted) =
+        call(&s.app, &s.alice.key, Method::POST, &format!("/deliveries/{delivery_id}/redeliver"), None).await;
     receiver.next().await;
     let delivery = delivery_when(&s, &delivery_id, "succeeded").await;
-    let (again_status, _) = call(&s.app, &s.alice.key, Method::POST, &format!("/deliveries/{delivery_id}/redeliver"), None).await;
+    let (again_status, _) =
+        call(&s.app, &s.alice.key, Method::POST, &format!("/deliveries/{delivery_id}/redeliver"), None).await;
     receiver.next().await;
 
     assert_eq!(status, 202);
@@ -416,7 +461,12 @@ async fn redeliver_makes_a_manual_attempt_now_whatever_the_state() {
     assert_eq!(last["triggered_by"], "API key tests");
     assert_eq!(last["number"], 3);
     assert_eq!(again_status, 202, "a succeeded delivery can be sent again too");
-    expect_error(s.app.api(Method::POST, "/deliveries/dlv_nope/redeliver", &s.alice.key).send().await.unwrap(), 404, "not_found").await;
+    expect_error(
+        s.app.api(Method::POST, "/deliveries/dlv_nope/redeliver", &s.alice.key).send().await.unwrap(),
+        404,
+        "not_found",
+    )
+    .await;
     s.app.stop().await;
 }
 
@@ -435,7 +485,14 @@ async fn replay_sends_the_failed_deliveries_of_a_window_again() {
     delivery_when(&s, &only_delivery(&b), "failed").await;
 
     receiver.set_default(Reply::status(200));
-    let (status, queued) = call(&s.app, &s.alice.key, Method::POST, &format!("/subscriptions/{sub}/replay"), Some(json!({"since": since}))).await;
+    let (status, queued) = call(
+        &s.app,
+        &s.alice.key,
+        Method::POST,
+        &format!("/subscriptions/{sub}/replay"),
+        Some(json!({"since": since})),
+    )
+    .await;
     receiver.next().await;
     receiver.next().await;
 
@@ -444,7 +501,13 @@ async fn replay_sends_the_failed_deliveries_of_a_window_again() {
     let replayed = delivery_when(&s, &only_delivery(&a), "succeeded").await;
     assert_eq!(replayed["attempts"].as_array().unwrap().last().unwrap()["trigger"], "replay");
     delivery_when(&s, &only_delivery(&b), "succeeded").await;
-    let bad = s.app.api(Method::POST, &format!("/subscriptions/{sub}/replay"), &s.alice.key).json(&json!({"since": "yesterday"})).send().await.unwrap();
+    let bad = s
+        .app
+        .api(Method::POST, &format!("/subscriptions/{sub}/replay"), &s.alice.key)
+        .json(&json!({"since": "yesterday"}))
+        .send()
+        .await
+        .unwrap();
     expect_error(bad, 422, "validation_failed").await;
     s.app.stop().await;
 }
@@ -477,12 +540,23 @@ async fn bad_events_are_refused_and_stored_nowhere() {
 
     let too_large = post(json!({"type": "invoice.paid", "data": {"x": "y".repeat(2000)}})).await.unwrap();
     expect_error(too_large, 413, "payload_too_large").await;
-    let unknown = expect_error(post(json!({"type": "nope.nope", "data": {}})).await.unwrap(), 422, "validation_failed").await;
+    let unknown =
+        expect_error(post(json!({"type": "nope.nope", "data": {}})).await.unwrap(), 422, "validation_failed").await;
     assert_eq!(unknown["error"]["field"], "type");
     expect_error(post(json!({"type": "invoice.voided", "data": {}})).await.unwrap(), 422, "validation_failed").await;
     expect_error(post(json!({"type": "invoice.paid"})).await.unwrap(), 422, "validation_failed").await;
-    expect_error(post(json!({"type": "invoice.paid", "data": {}, "idempotency_key": ""})).await.unwrap(), 422, "validation_failed").await;
-    expect_error(post(json!({"type": "invoice.paid", "data": {}, "extra": 1})).await.unwrap(), 422, "validation_failed").await;
+    expect_error(
+        post(json!({"type": "invoice.paid", "data": {}, "idempotency_key": ""})).await.unwrap(),
+        422,
+        "validation_failed",
+    )
+    .await;
+    expect_error(
+        post(json!({"type": "invoice.paid", "data": {}, "extra": 1})).await.unwrap(),
+        422,
+        "validation_failed",
+    )
+    .await;
 
     let (_, list) = call(&s.app, &s.alice.key, Method::GET, "/events", None).await;
     assert_eq!(list["data"], json!([]));
@@ -502,9 +576,18 @@ async fn events_and_deliveries_are_listed_with_filters() {
 
     let (_, by_type) = call(&s.app, &s.alice.key, Method::GET, "/events?type=invoice.paid", None).await;
     let (_, future) = call(&s.app, &s.alice.key, Method::GET, "/events?since=2999-01-01T00:00:00Z", None).await;
-    let (_, by_event) = call(&s.app, &s.alice.key, Method::GET, &format!("/deliveries?event_id={}", paid["id"].as_str().unwrap()), None).await;
-    let (_, by_sub) = call(&s.app, &s.alice.key, Method::GET, &format!("/deliveries?subscription_id={sub}&limit=1"), None).await;
-    let (_, got) = call(&s.app, &s.alice.key, Method::GET, &format!("/events/{}", paid["id"].as_str().unwrap()), None).await;
+    let (_, by_event) = call(
+        &s.app,
+        &s.alice.key,
+        Method::GET,
+        &format!("/deliveries?event_id={}", paid["id"].as_str().unwrap()),
+        None,
+    )
+    .await;
+    let (_, by_sub) =
+        call(&s.app, &s.alice.key, Method::GET, &format!("/deliveries?subscription_id={sub}&limit=1"), None).await;
+    let (_, got) =
+        call(&s.app, &s.alice.key, Method::GET, &format!("/events/{}", paid["id"].as_str().unwrap()), None).await;
 
     assert_eq!(by_type["data"].as_array().unwrap().len(), 1);
     assert!(by_type["data"][0].get("deliveries").is_none());
@@ -513,8 +596,18 @@ async fn events_and_deliveries_are_listed_with_filters() {
     assert_eq!(by_sub["data"].as_array().unwrap().len(), 1);
     assert!(by_sub["next_cursor"].is_string());
     assert_eq!(got["deliveries"][0]["status"], "succeeded");
-    expect_error(s.app.api(Method::GET, "/deliveries?status=lost", &s.alice.key).send().await.unwrap(), 422, "validation_failed").await;
-    expect_error(s.app.api(Method::GET, "/events?since=yesterday", &s.alice.key).send().await.unwrap(), 422, "validation_failed").await;
+    expect_error(
+        s.app.api(Method::GET, "/deliveries?status=lost", &s.alice.key).send().await.unwrap(),
+        422,
+        "validation_failed",
+    )
+    .await;
+    expect_error(
+        s.app.api(Method::GET, "/events?since=yesterday", &s.alice.key).send().await.unwrap(),
+        422,
+        "validation_failed",
+    )
+    .await;
     s.app.stop().await;
 }
 
@@ -537,14 +630,30 @@ async fn another_accounts_events_and_deliveries_are_not_found() {
     ] {
         expect_error(s.app.api(method, &path, &bob.key).send().await.unwrap(), 404, "not_found").await;
     }
-    let replay = s.app.api(Method::POST, &format!("/subscriptions/{sub}/replay"), &bob.key).json(&json!({"since": "2020-01-01T00:00:00Z"})).send().await.unwrap();
+    let replay = s
+        .app
+        .api(Method::POST, &format!("/subscriptions/{sub}/replay"), &bob.key)
+        .json(&json!({"since": "2020-01-01T00:00:00Z"}))
+        .send()
+        .await
+        .unwrap();
     expect_error(replay, 404, "not_found").await;
     let (_, events) = call(&s.app, &bob.key, Method::GET, "/events", None).await;
     let (_, deliveries) = call(&s.app, &bob.key, Method::GET, &format!("/deliveries?event_id={event_id}"), None).await;
     assert_eq!(events["data"], json!([]));
     assert_eq!(deliveries["data"], json!([]));
     // Bob cannot publish Alice's event types either.
-    expect_error(s.app.api(Method::POST, "/events", &bob.key).json(&json!({"type": "invoice.paid", "data": {}})).send().await.unwrap(), 422, "validation_failed").await;
+    expect_error(
+        s.app
+            .api(Method::POST, "/events", &bob.key)
+            .json(&json!({"type": "invoice.paid", "data": {}}))
+            .send()
+            .await
+            .unwrap(),
+        422,
+        "validation_failed",
+    )
+    .await;
     receiver.expect_none(Duration::from_millis(300)).await;
     s.app.stop().await;
 }
@@ -577,5 +686,31 @@ async fn payloads_and_bodies_past_retention_are_purged_but_the_rows_stay() {
     assert!(attempt["request"]["body"].is_null());
     assert!(attempt["response"]["body"].is_null());
     assert_eq!(attempt["response"]["status"], 200, "the figures stay");
+    s.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_subscription_failing_for_too_long_is_disabled_as_failing() {
+    let s = setup(&[
+        "--retry-schedule",
+        "100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms",
+        "--disable-failing-after",
+        "350ms",
+    ])
+    .await;
+    // A port nothing listens on: every attempt is a connection error.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", closed.local_addr().unwrap());
+    drop(closed);
+    let sub = subscribe(&s, &url, json!({})).await;
+
+    let event = publish(&s, "invoice.paid", json!({})).await;
+    let delivery = delivery_when(&s, &only_delivery(&event), "failed").await;
+
+    assert_eq!(delivery["attempts"][0]["error"]["kind"], "connect", "{delivery}");
+    assert!(delivery["attempts_made"].as_i64().unwrap() < 9, "stopped before the schedule ran out: {delivery}");
+    let (_, subscription) = call(&s.app, &s.alice.key, Method::GET, &format!("/subscriptions/{sub}"), None).await;
+    assert_eq!(subscription["enabled"], false);
+    assert_eq!(subscription["disabled_reason"], "failing");
     s.app.stop().await;
 }

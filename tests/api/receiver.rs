@@ -145,12 +145,8 @@ async fn answer(State(shared): State<Shared>, uri: axum::http::Uri, headers: Hea
     let received = Received { path: uri.path().to_string(), headers, body };
     shared.all.lock().expect("lock").push(received.clone());
     let _ = shared.seen.send(received);
-    let reply = shared
-        .script
-        .lock()
-        .expect("lock")
-        .pop_front()
-        .unwrap_or_else(|| shared.default.lock().expect("lock").clone());
+    let reply =
+        shared.script.lock().expect("lock").pop_front().unwrap_or_else(|| shared.default.lock().expect("lock").clone());
     if reply.hold {
         shared.release.notified().await;
     }

@@ -17,7 +17,8 @@ async fn calls_without_a_valid_key_are_refused() {
     expect_error(wrong, 401, "unauthorized").await;
     let basic = app.http.get(app.url("/api/v1/subscriptions")).basic_auth("x", Some(&alice.key)).send().await.unwrap();
     expect_error(basic, 401, "unauthorized").await;
-    let session_only = app.http.get(app.url("/api/v1/subscriptions")).header("cookie", &alice.cookie).send().await.unwrap();
+    let session_only =
+        app.http.get(app.url("/api/v1/subscriptions")).header("cookie", &alice.cookie).send().await.unwrap();
     expect_error(session_only, 401, "unauthorized").await;
 
     assert_eq!(app.api(Method::GET, "/subscriptions", &alice.key).send().await.unwrap().status(), 200);
@@ -28,7 +29,8 @@ async fn calls_without_a_valid_key_are_refused() {
 }
 
 async fn resources_of(app: &TestApp, owner: &Caller) -> (String, String) {
-    let created = app.api(Method::POST, "/event-types", &owner.key).json(&json!({"name": "shared.name"})).send().await.unwrap();
+    let created =
+        app.api(Method::POST, "/event-types", &owner.key).json(&json!({"name": "shared.name"})).send().await.unwrap();
     assert_eq!(created.status(), 201);
     let sub: Value = app
         .api(Method::POST, "/subscriptions", &owner.key)
@@ -45,8 +47,22 @@ async fn resources_of(app: &TestApp, owner: &Caller) -> (String, String) {
 /// Every route that names a resource, tried by `intruder` on `owner`'s resources: all 404, and
 /// the owner's resources unchanged afterwards.
 async fn assert_isolated(app: &TestApp, owner: &Caller, intruder: &Caller, sub_id: &str) {
-    let before: Value = app.api(Method::GET, &format!("/subscriptions/{sub_id}"), &owner.key).send().await.unwrap().json().await.unwrap();
-    let before_secret: Value = app.api(Method::GET, &format!("/subscriptions/{sub_id}/secret"), &owner.key).send().await.unwrap().json().await.unwrap();
+    let before: Value = app
+        .api(Method::GET, &format!("/subscriptions/{sub_id}"), &owner.key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let before_secret: Value = app
+        .api(Method::GET, &format!("/subscriptions/{sub_id}/secret"), &owner.key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let attempts = [
         (Method::GET, format!("/subscriptions/{sub_id}"), None),
         (Method::PUT, format!("/subscriptions/{sub_id}"), Some(json!({"url": "https://evil.example/"}))),
@@ -65,8 +81,22 @@ async fn assert_isolated(app: &TestApp, owner: &Caller, intruder: &Caller, sub_i
     let list: Value = app.api(Method::GET, "/subscriptions", &intruder.key).send().await.unwrap().json().await.unwrap();
     assert!(list["data"].as_array().unwrap().iter().all(|s| s["id"] != sub_id));
 
-    let after: Value = app.api(Method::GET, &format!("/subscriptions/{sub_id}"), &owner.key).send().await.unwrap().json().await.unwrap();
-    let after_secret: Value = app.api(Method::GET, &format!("/subscriptions/{sub_id}/secret"), &owner.key).send().await.unwrap().json().await.unwrap();
+    let after: Value = app
+        .api(Method::GET, &format!("/subscriptions/{sub_id}"), &owner.key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let after_secret: Value = app
+        .api(Method::GET, &format!("/subscriptions/{sub_id}/secret"), &owner.key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(before, after);
     assert_eq!(before_secret, after_secret);
 }
@@ -83,19 +113,39 @@ async fn one_account_never_sees_or_changes_anothers_data() {
     assert_isolated(&app, &bob, &alice, &bob_sub).await;
 
     // Event types are per account: the same name exists in both, each its own.
-    let patched = app.api(Method::PATCH, "/event-types/shared.name", &bob.key).json(&json!({"description": "bob's"})).send().await.unwrap();
+    let patched = app
+        .api(Method::PATCH, "/event-types/shared.name", &bob.key)
+        .json(&json!({"description": "bob's"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(patched.status(), 200);
-    let alices: Value = app.api(Method::GET, "/event-types/shared.name", &alice.key).send().await.unwrap().json().await.unwrap();
+    let alices: Value =
+        app.api(Method::GET, "/event-types/shared.name", &alice.key).send().await.unwrap().json().await.unwrap();
     assert_eq!(alices["description"], "");
-    let only_bobs = app.api(Method::POST, "/event-types", &bob.key).json(&json!({"name": "bob.only"})).send().await.unwrap();
+    let only_bobs =
+        app.api(Method::POST, "/event-types", &bob.key).json(&json!({"name": "bob.only"})).send().await.unwrap();
     assert_eq!(only_bobs.status(), 201);
-    expect_error(app.api(Method::GET, "/event-types/bob.only", &alice.key).send().await.unwrap(), 404, "not_found").await;
-    expect_error(app.api(Method::PATCH, "/event-types/bob.only", &alice.key).json(&json!({})).send().await.unwrap(), 404, "not_found").await;
-    expect_error(app.api(Method::DELETE, "/event-types/bob.only", &alice.key).send().await.unwrap(), 404, "not_found").await;
-    let alice_types: Value = app.api(Method::GET, "/event-types", &alice.key).send().await.unwrap().json().await.unwrap();
+    expect_error(app.api(Method::GET, "/event-types/bob.only", &alice.key).send().await.unwrap(), 404, "not_found")
+        .await;
+    expect_error(
+        app.api(Method::PATCH, "/event-types/bob.only", &alice.key).json(&json!({})).send().await.unwrap(),
+        404,
+        "not_found",
+    )
+    .await;
+    expect_error(app.api(Method::DELETE, "/event-types/bob.only", &alice.key).send().await.unwrap(), 404, "not_found")
+        .await;
+    let alice_types: Value =
+        app.api(Method::GET, "/event-types", &alice.key).send().await.unwrap().json().await.unwrap();
     assert_eq!(alice_types["data"].as_array().unwrap().len(), 1);
     // Another account's event type cannot be used in a filter.
-    let borrowed = app.api(Method::POST, "/subscriptions", &alice.key).json(&json!({"url": "https://example.com/", "event_types": ["bob.only"]})).send().await.unwrap();
+    let borrowed = app
+        .api(Method::POST, "/subscriptions", &alice.key)
+        .json(&json!({"url": "https://example.com/", "event_types": ["bob.only"]}))
+        .send()
+        .await
+        .unwrap();
     expect_error(borrowed, 422, "validation_failed").await;
     // Nor can another account's API key be revoked.
     let revoke = app.rpc("api_keys/revoke", &[("id", &bob.key_id)], Some(&alice.cookie)).await;
@@ -113,7 +163,14 @@ async fn the_openapi_document_describes_the_routes() {
     assert_eq!(response.status(), 200);
     let doc: Value = response.json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/event-types", "/event-types/{name}", "/subscriptions", "/subscriptions/{id}", "/subscriptions/{id}/secret", "/subscriptions/{id}/secret/rotate"] {
+    for path in [
+        "/event-types",
+        "/event-types/{name}",
+        "/subscriptions",
+        "/subscriptions/{id}",
+        "/subscriptions/{id}/secret",
+        "/subscriptions/{id}/secret/rotate",
+    ] {
         assert!(doc["paths"][path].is_object(), "missing {path}");
     }
     for method in ["get", "put", "patch", "delete"] {

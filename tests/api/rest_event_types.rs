@@ -21,7 +21,8 @@ async fn event_types_can_be_created_read_changed_archived_and_restored() {
     assert_eq!(created["archived"], false);
     assert!(created["created_at"].as_str().unwrap().ends_with('Z'));
 
-    let got: Value = app.api(Method::GET, "/event-types/invoice.paid", &alice.key).send().await.unwrap().json().await.unwrap();
+    let got: Value =
+        app.api(Method::GET, "/event-types/invoice.paid", &alice.key).send().await.unwrap().json().await.unwrap();
     assert_eq!(got, created);
 
     let patched: Value = app
@@ -38,7 +39,8 @@ async fn event_types_can_be_created_read_changed_archived_and_restored() {
 
     let deleted = app.api(Method::DELETE, "/event-types/invoice.paid", &alice.key).send().await.unwrap();
     assert_eq!(deleted.status(), 204);
-    let archived: Value = app.api(Method::GET, "/event-types/invoice.paid", &alice.key).send().await.unwrap().json().await.unwrap();
+    let archived: Value =
+        app.api(Method::GET, "/event-types/invoice.paid", &alice.key).send().await.unwrap().json().await.unwrap();
     assert_eq!(archived["archived"], true);
 
     let restored: Value = app
@@ -66,9 +68,19 @@ async fn event_type_input_is_validated_naming_the_field() {
     }
     let long = format!("a.{}", "b".repeat(127));
     expect_error(post(json!({"name": long})).await.unwrap(), 422, "validation_failed").await;
-    let body = expect_error(post(json!({"name": "a.b", "description": "x".repeat(1025)})).await.unwrap(), 422, "validation_failed").await;
+    let body = expect_error(
+        post(json!({"name": "a.b", "description": "x".repeat(1025)})).await.unwrap(),
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(body["error"]["field"], "description");
-    let body = expect_error(post(json!({"name": "a.b", "example": {"big": "x".repeat(70_000)}})).await.unwrap(), 422, "validation_failed").await;
+    let body = expect_error(
+        post(json!({"name": "a.b", "example": {"big": "x".repeat(70_000)}})).await.unwrap(),
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(body["error"]["field"], "example");
     let body = expect_error(post(json!({"name": 12})).await.unwrap(), 422, "validation_failed").await;
     assert_eq!(body["error"]["field"], "name");
@@ -101,7 +113,8 @@ async fn event_types_are_listed_newest_first_with_cursors() {
     let app = spawn_app().await;
     let alice = app.caller("et-pages@example.com").await;
     for name in ["a.one", "a.two", "a.three", "a.four", "a.five"] {
-        let response = app.api(Method::POST, "/event-types", &alice.key).json(&json!({"name": name})).send().await.unwrap();
+        let response =
+            app.api(Method::POST, "/event-types", &alice.key).json(&json!({"name": name})).send().await.unwrap();
         assert_eq!(response.status(), 201);
     }
 
@@ -127,6 +140,7 @@ async fn event_types_are_listed_newest_first_with_cursors() {
     for bad in ["/event-types?limit=0", "/event-types?limit=251", "/event-types?cursor=nonsense"] {
         expect_error(app.api(Method::GET, bad, &alice.key).send().await.unwrap(), 422, "validation_failed").await;
     }
-    expect_error(app.api(Method::GET, "/event-types?limit=ten", &alice.key).send().await.unwrap(), 400, "bad_request").await;
+    expect_error(app.api(Method::GET, "/event-types?limit=ten", &alice.key).send().await.unwrap(), 400, "bad_request")
+        .await;
     app.stop().await;
 }

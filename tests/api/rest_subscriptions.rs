@@ -4,7 +4,8 @@ use serde_json::{json, Value};
 use crate::helpers::{expect_error, spawn_app, Caller, TestApp};
 
 async fn event_type(app: &TestApp, caller: &Caller, name: &str) {
-    let response = app.api(Method::POST, "/event-types", &caller.key).json(&json!({"name": name})).send().await.unwrap();
+    let response =
+        app.api(Method::POST, "/event-types", &caller.key).json(&json!({"name": name})).send().await.unwrap();
     assert_eq!(response.status(), 201);
 }
 
@@ -46,24 +47,40 @@ async fn a_subscription_goes_through_its_whole_life() {
     assert_eq!(list["data"], json!([created.clone()]));
     assert!(list["next_cursor"].is_null());
 
-    let (_, disabled) = send(app.api(Method::PATCH, &format!("/subscriptions/{id}"), &alice.key).json(&json!({"enabled": false}))).await;
+    let (_, disabled) =
+        send(app.api(Method::PATCH, &format!("/subscriptions/{id}"), &alice.key).json(&json!({"enabled": false})))
+            .await;
     assert_eq!(disabled["enabled"], false);
     assert_eq!(disabled["disabled_reason"], "manual");
     assert_eq!(disabled["description"], "Billing", "PATCH keeps what it was not given");
-    let (_, enabled) = send(app.api(Method::PATCH, &format!("/subscriptions/{id}"), &alice.key).json(&json!({"enabled": true, "webhook_id": null}))).await;
+    let (_, enabled) = send(
+        app.api(Method::PATCH, &format!("/subscriptions/{id}"), &alice.key)
+            .json(&json!({"enabled": true, "webhook_id": null})),
+    )
+    .await;
     assert_eq!(enabled["enabled"], true);
     assert!(enabled["disabled_reason"].is_null());
     assert!(enabled["webhook_id"].is_null());
 
-    let (status, replaced) = send(app.api(Method::PUT, &format!("/subscriptions/{id}"), &alice.key).json(&json!({"url": "https://example.org/in"}))).await;
+    let (status, replaced) = send(
+        app.api(Method::PUT, &format!("/subscriptions/{id}"), &alice.key)
+            .json(&json!({"url": "https://example.org/in"})),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(replaced["url"], "https://example.org/in");
     assert_eq!(replaced["description"], "", "PUT resets what it was not given");
     assert_eq!(replaced["event_types"], json!([]));
     assert_eq!(replaced["headers"], json!({}));
-    let (_, off) = send(app.api(Method::PATCH, &format!("/subscriptions/{id}"), &alice.key).json(&json!({"enabled": false}))).await;
+    let (_, off) =
+        send(app.api(Method::PATCH, &format!("/subscriptions/{id}"), &alice.key).json(&json!({"enabled": false})))
+            .await;
     assert_eq!(off["disabled_reason"], "manual");
-    let (_, still_off) = send(app.api(Method::PUT, &format!("/subscriptions/{id}"), &alice.key).json(&json!({"url": "https://example.org/in"}))).await;
+    let (_, still_off) = send(
+        app.api(Method::PUT, &format!("/subscriptions/{id}"), &alice.key)
+            .json(&json!({"url": "https://example.org/in"})),
+    )
+    .await;
     assert_eq!(still_off["enabled"], false, "a PUT without `enabled` keeps the subscription off");
     assert_eq!(still_off["disabled_reason"], "manual");
     send(app.api(Method::PATCH, &format!("/subscriptions/{id}"), &alice.key).json(&json!({"enabled": true}))).await;
@@ -71,7 +88,8 @@ async fn a_subscription_goes_through_its_whole_life() {
     let (_, secret) = send(app.api(Method::GET, &format!("/subscriptions/{id}/secret"), &alice.key)).await;
     let first = secret["secret"].as_str().unwrap().to_string();
     assert!(first.starts_with("whsec_") && first.len() == 6 + 44);
-    let (status, rotated) = send(app.api(Method::POST, &format!("/subscriptions/{id}/secret/rotate"), &alice.key)).await;
+    let (status, rotated) =
+        send(app.api(Method::POST, &format!("/subscriptions/{id}/secret/rotate"), &alice.key)).await;
     assert_eq!(status, 200);
     let second = rotated["secret"].as_str().unwrap().to_string();
     assert_ne!(first, second);
@@ -80,8 +98,18 @@ async fn a_subscription_goes_through_its_whole_life() {
 
     let (status, _) = send(app.api(Method::DELETE, &format!("/subscriptions/{id}"), &alice.key)).await;
     assert_eq!(status, 204);
-    expect_error(app.api(Method::GET, &format!("/subscriptions/{id}"), &alice.key).send().await.unwrap(), 404, "not_found").await;
-    expect_error(app.api(Method::DELETE, &format!("/subscriptions/{id}"), &alice.key).send().await.unwrap(), 404, "not_found").await;
+    expect_error(
+        app.api(Method::GET, &format!("/subscriptions/{id}"), &alice.key).send().await.unwrap(),
+        404,
+        "not_found",
+    )
+    .await;
+    expect_error(
+        app.api(Method::DELETE, &format!("/subscriptions/{id}"), &alice.key).send().await.unwrap(),
+        404,
+        "not_found",
+    )
+    .await;
     let (_, list) = send(app.api(Method::GET, "/subscriptions", &alice.key)).await;
     assert_eq!(list["data"], json!([]));
     app.stop().await;
@@ -121,10 +149,16 @@ async fn subscription_input_is_validated_naming_the_field() {
     let (_, list) = send(app.api(Method::GET, "/subscriptions", &alice.key)).await;
     assert_eq!(list["data"], json!([]), "no refused request created anything");
 
-    let (status, created) = send(app.api(Method::POST, "/subscriptions", &alice.key).json(&json!({"url": "https://example.com/"}))).await;
+    let (status, created) =
+        send(app.api(Method::POST, "/subscriptions", &alice.key).json(&json!({"url": "https://example.com/"}))).await;
     assert_eq!(status, 201);
     let id = created["id"].as_str().unwrap();
-    let refused = app.api(Method::PATCH, &format!("/subscriptions/{id}"), &alice.key).json(&json!({"url": "ftp://x"})).send().await.unwrap();
+    let refused = app
+        .api(Method::PATCH, &format!("/subscriptions/{id}"), &alice.key)
+        .json(&json!({"url": "ftp://x"}))
+        .send()
+        .await
+        .unwrap();
     expect_error(refused, 422, "validation_failed").await;
     let (_, unchanged) = send(app.api(Method::GET, &format!("/subscriptions/{id}"), &alice.key)).await;
     assert_eq!(unchanged, created, "a refused change changes nothing");
@@ -137,7 +171,9 @@ async fn plain_http_urls_are_accepted_when_the_operator_allows_them() {
     let app = crate::helpers::spawn_app_with(dir.path(), &["--allow-http"]).await;
     let alice = app.caller("sub-http@example.com").await;
 
-    let (status, created) = send(app.api(Method::POST, "/subscriptions", &alice.key).json(&json!({"url": "http://localhost:9000/in"}))).await;
+    let (status, created) =
+        send(app.api(Method::POST, "/subscriptions", &alice.key).json(&json!({"url": "http://localhost:9000/in"})))
+            .await;
 
     assert_eq!(status, 201, "{created}");
     app.stop().await;

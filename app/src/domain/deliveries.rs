@@ -6,7 +6,9 @@ use super::paging::PageRequest;
 use super::pipeline::Pipeline;
 use super::{format_time, now_ms, parse_time};
 use crate::error::AppError;
-use crate::model::{Attempt, AttemptError, AttemptRequest, AttemptResponse, Delivery, DeliveryStatus, Page, ReplayInput, ReplayQueued};
+use crate::model::{
+    Attempt, AttemptError, AttemptRequest, AttemptResponse, Delivery, DeliveryStatus, Page, ReplayInput, ReplayQueued,
+};
 use crate::store::{DeliveryFilter, DeliveryRecord, Store, StoredAttempt};
 
 pub(crate) fn to_delivery(record: DeliveryRecord) -> Delivery {
@@ -71,7 +73,12 @@ pub struct ListFilter {
     pub status: Option<String>,
 }
 
-pub async fn list(store: &Store, account_id: &str, filter: &ListFilter, request: &PageRequest) -> Result<Page<Delivery>, AppError> {
+pub async fn list(
+    store: &Store,
+    account_id: &str,
+    filter: &ListFilter,
+    request: &PageRequest,
+) -> Result<Page<Delivery>, AppError> {
     let window = request.window("dlv")?;
     if let Some(status) = &filter.status {
         if DeliveryStatus::parse(status).is_none() {
@@ -88,7 +95,13 @@ pub async fn list(store: &Store, account_id: &str, filter: &ListFilter, request:
 }
 
 /// A new attempt now, whatever the delivery's state, recorded as `manual` and by whom.
-pub async fn redeliver(store: &Store, pipeline: &Pipeline, account_id: &str, id: &str, requested_by: &str) -> Result<Delivery, AppError> {
+pub async fn redeliver(
+    store: &Store,
+    pipeline: &Pipeline,
+    account_id: &str,
+    id: &str,
+    requested_by: &str,
+) -> Result<Delivery, AppError> {
     if !store.request_attempt(account_id, id, "manual", Some(requested_by), now_ms()).await? {
         return Err(AppError::NotFound);
     }

@@ -15,7 +15,13 @@ struct Envelope<'a> {
 }
 
 /// Builds the body from the stored payload text without parsing it again.
-pub fn envelope(id: &str, event_type: &str, timestamp: &str, webhook_id: Option<&str>, data: &str) -> Result<String, serde_json::Error> {
+pub fn envelope(
+    id: &str,
+    event_type: &str,
+    timestamp: &str,
+    webhook_id: Option<&str>,
+    data: &str,
+) -> Result<String, serde_json::Error> {
     let data: &RawValue = serde_json::from_str(data)?;
     serde_json::to_string(&Envelope { id, event_type, timestamp, webhook_id, data })
 }
@@ -24,8 +30,12 @@ pub fn envelope(id: &str, event_type: &str, timestamp: &str, webhook_id: Option<
 mod tests {
     #[test]
     fn the_envelope_carries_the_data_verbatim() {
-        let body = super::envelope("evt_1", "invoice.paid", "2026-01-01T00:00:00Z", Some("c-7"), r#"{"a":[1,2]}"#).unwrap();
-        assert_eq!(body, r#"{"id":"evt_1","type":"invoice.paid","timestamp":"2026-01-01T00:00:00Z","webhook_id":"c-7","data":{"a":[1,2]}}"#);
+        let body =
+            super::envelope("evt_1", "invoice.paid", "2026-01-01T00:00:00Z", Some("c-7"), r#"{"a":[1,2]}"#).unwrap();
+        assert_eq!(
+            body,
+            r#"{"id":"evt_1","type":"invoice.paid","timestamp":"2026-01-01T00:00:00Z","webhook_id":"c-7","data":{"a":[1,2]}}"#
+        );
         let without = super::envelope("evt_1", "a.b", "t", None, "null").unwrap();
         assert_eq!(without, r#"{"id":"evt_1","type":"a.b","timestamp":"t","data":null}"#);
     }

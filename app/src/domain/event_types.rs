@@ -25,7 +25,8 @@ fn to_model(record: EventTypeRecord) -> EventType {
 
 fn check_example(example: Option<&Value>) -> Result<Option<String>, AppError> {
     let Some(example) = example else { return Ok(None) };
-    let text = serde_json::to_string(example).map_err(|_| AppError::validation("example", "The example is not valid JSON."))?;
+    let text = serde_json::to_string(example)
+        .map_err(|_| AppError::validation("example", "The example is not valid JSON."))?;
     if text.len() > MAX_EXAMPLE_BYTES {
         return Err(AppError::validation("example", "The example is larger than 64 KiB."));
     }
@@ -35,7 +36,10 @@ fn check_example(example: Option<&Value>) -> Result<Option<String>, AppError> {
 pub async fn create(store: &Store, account_id: &str, input: EventTypeCreate) -> Result<EventType, AppError> {
     check_event_type_name(&input.name).map_err(|message| AppError::validation("name", message))?;
     if input.name.starts_with(RESERVED_TYPE_PREFIX) {
-        return Err(AppError::validation("name", "Names starting with hookrelay. are reserved for Hookrelay's own events."));
+        return Err(AppError::validation(
+            "name",
+            "Names starting with hookrelay. are reserved for Hookrelay's own events.",
+        ));
     }
     let description = input.description.unwrap_or_default();
     check_description(&description).map_err(|message| AppError::validation("description", message))?;

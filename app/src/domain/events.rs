@@ -39,7 +39,10 @@ pub async fn publish(
     if active.is_empty() {
         return Err(AppError::validation(
             "type",
-            format!("There is no active event type named {}. Declare it first (or restore it if archived).", input.event_type),
+            format!(
+                "There is no active event type named {}. Declare it first (or restore it if archived).",
+                input.event_type
+            ),
         ));
     }
     if let Some(key) = &input.idempotency_key {
@@ -50,7 +53,8 @@ pub async fn publish(
             ));
         }
     }
-    let payload = serde_json::to_string(&input.data).map_err(|_| AppError::validation("data", "data is not valid JSON."))?;
+    let payload =
+        serde_json::to_string(&input.data).map_err(|_| AppError::validation("data", "data is not valid JSON."))?;
     if payload.len() > max_payload_bytes {
         return Err(AppError::PayloadTooLarge(format!(
             "data is {} bytes; the limit is {max_payload_bytes} bytes.",
@@ -69,7 +73,9 @@ pub async fn publish(
     let new_event = NewEvent { record: record.clone(), fan_out: FanOut::Matching, idempotency_since };
     match pipeline.insert(new_event).await? {
         Inserted::Created { deliveries } => Ok(Published { event: just_created(record, deliveries), created: true }),
-        Inserted::Existing { event_id } => Ok(Published { event: get(store, account_id, &event_id).await?, created: false }),
+        Inserted::Existing { event_id } => {
+            Ok(Published { event: get(store, account_id, &event_id).await?, created: false })
+        }
     }
 }
 
@@ -97,7 +103,12 @@ fn just_created(record: EventRecord, deliveries: Vec<(String, String)>) -> Event
 }
 
 /// Sends a `hookrelay.test` event to one subscription only.
-pub async fn send_test(store: &Store, pipeline: &Pipeline, account_id: &str, subscription_id: &str) -> Result<TestSent, AppError> {
+pub async fn send_test(
+    store: &Store,
+    pipeline: &Pipeline,
+    account_id: &str,
+    subscription_id: &str,
+) -> Result<TestSent, AppError> {
     store.find_subscription(account_id, subscription_id).await?.ok_or(AppError::NotFound)?;
     let now = now_ms();
     let data = serde_json::json!({
@@ -139,7 +150,12 @@ pub struct EventFilter {
     pub until: Option<String>,
 }
 
-pub async fn list(store: &Store, account_id: &str, filter: &EventFilter, request: &PageRequest) -> Result<Page<Event>, AppError> {
+pub async fn list(
+    store: &Store,
+    account_id: &str,
+    filter: &EventFilter,
+    request: &PageRequest,
+) -> Result<Page<Event>, AppError> {
     let window = request.window("evt")?;
     let since = filter.since.as_deref().map(|text| parse_time("since", text)).transpose()?;
     let until = filter.until.as_deref().map(|text| parse_time("until", text)).transpose()?;

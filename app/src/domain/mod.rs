@@ -32,7 +32,12 @@ pub fn format_time(ms: i64) -> String {
 pub fn parse_time(field: &str, text: &str) -> Result<i64, crate::error::AppError> {
     time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
         .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
-        .map_err(|_| crate::error::AppError::validation(field, format!("{field} must be an RFC 3339 time such as 2026-01-31T12:00:00Z.")))
+        .map_err(|_| {
+            crate::error::AppError::validation(
+                field,
+                format!("{field} must be an RFC 3339 time such as 2026-01-31T12:00:00Z."),
+            )
+        })
 }
 
 /// `n` random bytes from the operating system's generator.

@@ -27,12 +27,13 @@ pub fn sign(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Option<Strin
 }
 
 /// The `webhook-signature` header value: one signature per secret, space-separated.
-pub fn signature_header<'a>(secrets: impl IntoIterator<Item = &'a str>, id: &str, timestamp: i64, body: &[u8]) -> String {
-    secrets
-        .into_iter()
-        .filter_map(|secret| sign(secret, id, timestamp, body))
-        .collect::<Vec<_>>()
-        .join(" ")
+pub fn signature_header<'a>(
+    secrets: impl IntoIterator<Item = &'a str>,
+    id: &str,
+    timestamp: i64,
+    body: &[u8],
+) -> String {
+    secrets.into_iter().filter_map(|secret| sign(secret, id, timestamp, body)).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

@@ -97,7 +97,8 @@ async fn check(store: &Store, account_id: &str, policy: Policy, fields: &mut Fie
     fields.event_types.sort();
     fields.event_types.dedup();
     for name in &fields.event_types {
-        check_event_type_name(name).map_err(|message| AppError::validation("event_types", format!("{name}: {message}")))?;
+        check_event_type_name(name)
+            .map_err(|message| AppError::validation("event_types", format!("{name}: {message}")))?;
     }
     let active = store.active_event_type_names(account_id, &fields.event_types).await?;
     if let Some(missing) = fields.event_types.iter().find(|name| !active.contains(name)) {
@@ -122,7 +123,12 @@ fn apply(record: &mut SubscriptionRecord, fields: Fields) -> Result<(), AppError
     Ok(())
 }
 
-pub async fn create(store: &Store, account_id: &str, policy: Policy, input: SubscriptionInput) -> Result<Subscription, AppError> {
+pub async fn create(
+    store: &Store,
+    account_id: &str,
+    policy: Policy,
+    input: SubscriptionInput,
+) -> Result<Subscription, AppError> {
     let mut fields = Fields::from(input);
     check(store, account_id, policy, &mut fields).await?;
     let now = now_ms();
@@ -156,7 +162,13 @@ pub async fn list(store: &Store, account_id: &str, request: &PageRequest) -> Res
 /// PUT: every field replaced; absent optional fields return to their defaults, except
 /// `enabled`: leaving it out keeps the current state, so that an edit never silently re-enables
 /// a subscription that was disabled (for example by a 410 from its endpoint).
-pub async fn replace(store: &Store, account_id: &str, policy: Policy, id: &str, input: SubscriptionInput) -> Result<Subscription, AppError> {
+pub async fn replace(
+    store: &Store,
+    account_id: &str,
+    policy: Policy,
+    id: &str,
+    input: SubscriptionInput,
+) -> Result<Subscription, AppError> {
     let record = store.find_subscription(account_id, id).await?.ok_or(AppError::NotFound)?;
     let keep_enabled = input.enabled.is_none().then_some(record.enabled);
     let mut fields = Fields::from(input);
@@ -167,7 +179,13 @@ pub async fn replace(store: &Store, account_id: &str, policy: Policy, id: &str, 
 }
 
 /// PATCH: only the fields given change.
-pub async fn patch(store: &Store, account_id: &str, policy: Policy, id: &str, patch: SubscriptionPatch) -> Result<Subscription, AppError> {
+pub async fn patch(
+    store: &Store,
+    account_id: &str,
+    policy: Policy,
+    id: &str,
+    patch: SubscriptionPatch,
+) -> Result<Subscription, AppError> {
     let record = store.find_subscription(account_id, id).await?.ok_or(AppError::NotFound)?;
     let fields = Fields {
         url: patch.url.unwrap_or_else(|| record.url.clone()),
@@ -183,7 +201,13 @@ pub async fn patch(store: &Store, account_id: &str, policy: Policy, id: &str, pa
     save(store, account_id, policy, record, fields).await
 }
 
-async fn save(store: &Store, account_id: &str, policy: Policy, mut record: SubscriptionRecord, mut fields: Fields) -> Result<Subscription, AppError> {
+async fn save(
+    store: &Store,
+    account_id: &str,
+    policy: Policy,
+    mut record: SubscriptionRecord,
+    mut fields: Fields,
+) -> Result<Subscription, AppError> {
     check(store, account_id, policy, &mut fields).await?;
     apply(&mut record, fields)?;
     record.updated_at = now_ms();

@@ -7,10 +7,13 @@ use crate::model::{ApiKey, CreatedApiKey};
 pub async fn list_api_keys() -> Result<Vec<ApiKey>, AppError> {
     use crate::domain::api_keys;
     use crate::server::{require_account, with_status};
-    with_status(async {
-        let (state, user) = require_account().await?;
-        api_keys::list(&state.store, &user.account_id).await
-    }.await)
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            api_keys::list(&state.store, &user.account_id).await
+        }
+        .await,
+    )
 }
 
 /// Creates a key; the answer holds the full key, the only time it is shown.
@@ -18,18 +21,24 @@ pub async fn list_api_keys() -> Result<Vec<ApiKey>, AppError> {
 pub async fn create_api_key(name: String) -> Result<CreatedApiKey, AppError> {
     use crate::domain::api_keys;
     use crate::server::{require_account, with_status};
-    with_status(async {
-        let (state, user) = require_account().await?;
-        api_keys::create(&state.store, &user.account_id, &name).await
-    }.await)
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            api_keys::create(&state.store, &user.account_id, &name).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/rpc", endpoint = "api_keys/revoke")]
 pub async fn revoke_api_key(id: String) -> Result<(), AppError> {
     use crate::domain::api_keys;
     use crate::server::{require_account, with_status};
-    with_status(async {
-        let (state, user) = require_account().await?;
-        api_keys::revoke(&state.store, &user.account_id, &id).await
-    }.await)
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            api_keys::revoke(&state.store, &user.account_id, &id).await
+        }
+        .await,
+    )
 }

@@ -8,21 +8,27 @@ use crate::model::{Page, Subscription, SubscriptionInput, SubscriptionSecret};
 pub async fn list_subscriptions(cursor: Option<String>) -> Result<Page<Subscription>, AppError> {
     use crate::domain::{paging::PageRequest, subscriptions};
     use crate::server::{require_account, with_status};
-    with_status(async {
-        let (state, user) = require_account().await?;
-        let request = PageRequest { limit: Some(50), cursor };
-        subscriptions::list(&state.store, &user.account_id, &request).await
-    }.await)
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            let request = PageRequest { limit: Some(50), cursor };
+            subscriptions::list(&state.store, &user.account_id, &request).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/rpc", endpoint = "subscriptions/get")]
 pub async fn get_subscription(id: String) -> Result<Subscription, AppError> {
     use crate::domain::subscriptions;
     use crate::server::{require_account, with_status};
-    with_status(async {
-        let (state, user) = require_account().await?;
-        subscriptions::get(&state.store, &user.account_id, &id).await
-    }.await)
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            subscriptions::get(&state.store, &user.account_id, &id).await
+        }
+        .await,
+    )
 }
 
 /// Creates a subscription (`id` absent) or replaces all of one's fields (`id` given).
@@ -30,14 +36,17 @@ pub async fn get_subscription(id: String) -> Result<Subscription, AppError> {
 pub async fn save_subscription(id: Option<String>, input: SubscriptionInput) -> Result<Subscription, AppError> {
     use crate::domain::subscriptions;
     use crate::server::{require_account, with_status};
-    with_status(async {
-        let (state, user) = require_account().await?;
-        let policy = state.settings.subscription_policy();
-        match id {
-            Some(id) => subscriptions::replace(&state.store, &user.account_id, policy, &id, input).await,
-            None => subscriptions::create(&state.store, &user.account_id, policy, input).await,
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            let policy = state.settings.subscription_policy();
+            match id {
+                Some(id) => subscriptions::replace(&state.store, &user.account_id, policy, &id, input).await,
+                None => subscriptions::create(&state.store, &user.account_id, policy, input).await,
+            }
         }
-    }.await)
+        .await,
+    )
 }
 
 #[server(prefix = "/rpc", endpoint = "subscriptions/set_enabled")]
@@ -45,40 +54,52 @@ pub async fn set_subscription_enabled(id: String, enabled: bool) -> Result<Subsc
     use crate::domain::subscriptions;
     use crate::model::SubscriptionPatch;
     use crate::server::{require_account, with_status};
-    with_status(async {
-        let (state, user) = require_account().await?;
-        let policy = state.settings.subscription_policy();
-        let patch = SubscriptionPatch { enabled: Some(enabled), ..Default::default() };
-        subscriptions::patch(&state.store, &user.account_id, policy, &id, patch).await
-    }.await)
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            let policy = state.settings.subscription_policy();
+            let patch = SubscriptionPatch { enabled: Some(enabled), ..Default::default() };
+            subscriptions::patch(&state.store, &user.account_id, policy, &id, patch).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/rpc", endpoint = "subscriptions/delete")]
 pub async fn delete_subscription(id: String) -> Result<(), AppError> {
     use crate::domain::subscriptions;
     use crate::server::{require_account, with_status};
-    with_status(async {
-        let (state, user) = require_account().await?;
-        subscriptions::delete(&state.store, &user.account_id, &id).await
-    }.await)
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            subscriptions::delete(&state.store, &user.account_id, &id).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/rpc", endpoint = "subscriptions/secret")]
 pub async fn reveal_subscription_secret(id: String) -> Result<SubscriptionSecret, AppError> {
     use crate::domain::subscriptions;
     use crate::server::{require_account, with_status};
-    with_status(async {
-        let (state, user) = require_account().await?;
-        subscriptions::secret(&state.store, &user.account_id, &id).await
-    }.await)
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            subscriptions::secret(&state.store, &user.account_id, &id).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/rpc", endpoint = "subscriptions/rotate_secret")]
 pub async fn rotate_subscription_secret(id: String) -> Result<SubscriptionSecret, AppError> {
     use crate::domain::subscriptions;
     use crate::server::{require_account, with_status};
-    with_status(async {
-        let (state, user) = require_account().await?;
-        subscriptions::rotate_secret(&state.store, &user.account_id, &id).await
-    }.await)
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            subscriptions::rotate_secret(&state.store, &user.account_id, &id).await
+        }
+        .await,
+    )
 }

@@ -55,33 +55,27 @@ impl Store {
             .bind(user.created_at)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO memberships (account_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)",
-        )
-        .bind(account.id)
-        .bind(user.id)
-        .bind(user.created_at)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("INSERT INTO memberships (account_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)")
+            .bind(account.id)
+            .bind(user.id)
+            .bind(user.created_at)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await
     }
 
     pub async fn find_user_by_email(&self, email: &str) -> Result<Option<UserRecord>, sqlx::Error> {
-        sqlx::query_as::<_, UserRecord>(
-            "SELECT id, email, password_hash, created_at FROM users WHERE email = ?",
-        )
-        .bind(email)
-        .fetch_optional(&self.pool)
-        .await
+        sqlx::query_as::<_, UserRecord>("SELECT id, email, password_hash, created_at FROM users WHERE email = ?")
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await
     }
 
     pub async fn find_user(&self, user_id: &str) -> Result<Option<UserRecord>, sqlx::Error> {
-        sqlx::query_as::<_, UserRecord>(
-            "SELECT id, email, password_hash, created_at FROM users WHERE id = ?",
-        )
-        .bind(user_id)
-        .fetch_optional(&self.pool)
-        .await
+        sqlx::query_as::<_, UserRecord>("SELECT id, email, password_hash, created_at FROM users WHERE id = ?")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await
     }
 
     /// The account a user lands in after signing in: the oldest one they belong to.
@@ -95,13 +89,11 @@ impl Store {
     }
 
     pub async fn is_member(&self, user_id: &str, account_id: &str) -> Result<bool, sqlx::Error> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM memberships WHERE user_id = ? AND account_id = ?",
-        )
-        .bind(user_id)
-        .bind(account_id)
-        .fetch_optional(&self.pool)
-        .await?;
+        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM memberships WHERE user_id = ? AND account_id = ?")
+            .bind(user_id)
+            .bind(account_id)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(found.is_some())
     }
 }

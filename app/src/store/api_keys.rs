@@ -60,12 +60,13 @@ impl Store {
 
     /// Revokes a key of this account; false when there is no such live key.
     pub async fn revoke_api_key(&self, account_id: &str, id: &str, now: i64) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query("UPDATE api_keys SET revoked_at = ? WHERE account_id = ? AND id = ? AND revoked_at IS NULL")
-            .bind(now)
-            .bind(account_id)
-            .bind(id)
-            .execute(&self.writer)
-            .await?;
+        let done =
+            sqlx::query("UPDATE api_keys SET revoked_at = ? WHERE account_id = ? AND id = ? AND revoked_at IS NULL")
+                .bind(now)
+                .bind(account_id)
+                .bind(id)
+                .execute(&self.writer)
+                .await?;
         Ok(done.rows_affected() == 1)
     }
 }

@@ -45,7 +45,8 @@ pub struct DeliveryFilter<'a> {
 
 const COLUMNS: &str =
     "id, event_id, subscription_id, status, attempts_made, next_attempt_at, lease_until, last_status_code, created_at, updated_at";
-const ATTEMPT_COLUMNS: &str = "id, number, trigger, triggered_by, started_at, duration_ms, request_url, request_headers,
+const ATTEMPT_COLUMNS: &str =
+    "id, number, trigger, triggered_by, started_at, duration_ms, request_url, request_headers,
     request_body, response_status, response_headers, response_body, response_truncated, error_kind, error_message";
 
 impl Store {
@@ -57,7 +58,11 @@ impl Store {
             .await
     }
 
-    pub async fn deliveries_of_event(&self, account_id: &str, event_id: &str) -> Result<Vec<DeliveryRecord>, sqlx::Error> {
+    pub async fn deliveries_of_event(
+        &self,
+        account_id: &str,
+        event_id: &str,
+    ) -> Result<Vec<DeliveryRecord>, sqlx::Error> {
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM deliveries WHERE account_id = ? AND event_id = ? ORDER BY id"))
             .bind(account_id)
             .bind(event_id)

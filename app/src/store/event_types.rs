@@ -61,14 +61,17 @@ impl Store {
     }
 
     /// The names among `names` that exist in the account and are not archived.
-    pub async fn active_event_type_names(&self, account_id: &str, names: &[String]) -> Result<Vec<String>, sqlx::Error> {
+    pub async fn active_event_type_names(
+        &self,
+        account_id: &str,
+        names: &[String],
+    ) -> Result<Vec<String>, sqlx::Error> {
         if names.is_empty() {
             return Ok(Vec::new());
         }
         let placeholders = vec!["?"; names.len()].join(", ");
-        let sql = format!(
-            "SELECT name FROM event_types WHERE account_id = ? AND archived = 0 AND name IN ({placeholders})"
-        );
+        let sql =
+            format!("SELECT name FROM event_types WHERE account_id = ? AND archived = 0 AND name IN ({placeholders})");
         let mut query = sqlx::query_scalar(&sql).bind(account_id);
         for name in names {
             query = query.bind(name);

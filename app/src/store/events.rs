@@ -105,62 +105,61 @@ async fn insert_one(
     event: &NewEvent,
     new_delivery_id: &mut impl FnMut() -> String,
 ) -> Result<Inserted, sqlx::Error> {
-        if let Some(key) = &event.record.idempotency_key {
-            let existing: Option<(String, i64)> = sqlx::query_as(
-                "SELECT id, created_at FROM events WHERE account_id = ? AND idempotency_key = ?",
-            )
-            .bind(&event.record.account_id)
-            .bind(key)
-            .fetch_optional(&mut **tx)
-            .await?;
-            match existing {
-                Some((event_id, created_at)) if created_at >= event.idempotency_since => {
-                    return Ok(Inserted::Existing { event_id });
-                }
-                // Older than the window: the key is free again.
-                Some((event_id, _)) => {
-                    sqlx::query("UPDATE events SET idempotency_key = NULL WHERE id = ?")
-                        .bind(event_id)
-                        .execute(&mut **tx)
-                        .await?;
-                }
-                None => {}
+    if let Some(key) = &event.record.idempotency_key {
+        let existing: Option<(String, i64)> =
+            sqlx::query_as("SELECT id, created_at FROM events WHERE account_id = ? AND idempotency_key = ?")
+                .bind(&event.record.account_id)
+                .bind(key)
+                .fetch_optional(&mut **tx)
+                .await?;
+        match existing {
+            Some((event_id, created_at)) if created_at >= event.idempotency_since => {
+                return Ok(Inserted::Existing { event_id });
             }
+            // Older than the window: the key is free again.
+            Some((event_id, _)) => {
+                sqlx::query("UPDATE events SET idempotency_key = NULL WHERE id = ?")
+                    .bind(event_id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            None => {}
         }
-        // The writer connection serialises these transactions, so the check above cannot race
-        // another publisher with the same key (a server with concurrent writers must handle the
-        // unique violation instead).
-        sqlx::query(&format!("INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"))
-            .bind(&event.record.id)
-            .bind(&event.record.account_id)
-            .bind(&event.record.event_type)
-            .bind(&event.record.payload)
-            .bind(&event.record.idempotency_key)
-            .bind(event.record.created_at)
-            .execute(&mut **tx)
-            .await?;
-        let (targets, trigger): (Vec<String>, &str) = match &event.fan_out {
-            FanOut::Matching => (
-                sqlx::query_scalar(
-                    "SELECT s.id FROM subscriptions s
+    }
+    // The writer connection serialises these transactions, so the check above cannot race
+    // another publisher with the same key (a server with concurrent writers must handle the
+    // unique violation instead).
+    sqlx::query(&format!("INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"))
+        .bind(&event.record.id)
+        .bind(&event.record.account_id)
+        .bind(&event.record.event_type)
+        .bind(&event.record.payload)
+        .bind(&event.record.idempotency_key)
+        .bind(event.record.created_at)
+        .execute(&mut **tx)
+        .await?;
+    let (targets, trigger): (Vec<String>, &str) = match &event.fan_out {
+        FanOut::Matching => (
+            sqlx::query_scalar(
+                "SELECT s.id FROM subscriptions s
                      WHERE s.account_id = ? AND s.enabled = 1 AND s.deleted_at IS NULL
                        AND (NOT EXISTS (SELECT 1 FROM subscription_event_types f WHERE f.subscription_id = s.id)
                             OR EXISTS (SELECT 1 FROM subscription_event_types f
                                        WHERE f.subscription_id = s.id AND f.event_type = ?))
                      ORDER BY s.id",
-                )
-                .bind(&event.record.account_id)
-                .bind(&event.record.event_type)
-                .fetch_all(&mut **tx)
-                .await?,
-                "scheduled",
-            ),
-            FanOut::Only { subscription_id, trigger } => (vec![subscription_id.clone()], *trigger),
-        };
-        let mut deliveries = Vec::with_capacity(targets.len());
-        for subscription_id in targets {
-            let id = new_delivery_id();
-            sqlx::query(
+            )
+            .bind(&event.record.account_id)
+            .bind(&event.record.event_type)
+            .fetch_all(&mut **tx)
+            .await?,
+            "scheduled",
+        ),
+        FanOut::Only { subscription_id, trigger } => (vec![subscription_id.clone()], *trigger),
+    };
+    let mut deliveries = Vec::with_capacity(targets.len());
+    for subscription_id in targets {
+        let id = new_delivery_id();
+        sqlx::query(
                 "INSERT INTO deliveries
                    (id, account_id, event_id, subscription_id, status, next_attempt_at, next_trigger, created_at, updated_at)
                  VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
@@ -175,7 +174,7 @@ async fn insert_one(
             .bind(event.record.created_at)
             .execute(&mut **tx)
             .await?;
-            deliveries.push((id, subscription_id));
-        }
+        deliveries.push((id, subscription_id));
+    }
     Ok(Inserted::Created { deliveries })
 }

@@ -93,7 +93,8 @@ impl Store {
         // Only the first few due rows (by the due-time index) are looked at, so a claim costs
         // the same with ten due deliveries or a million.
         let scan = i64::from(limit) * 4;
-        let saturated: Vec<&String> = in_flight.iter().filter(|(_, n)| *n >= per_subscription).map(|(id, _)| id).collect();
+        let saturated: Vec<&String> =
+            in_flight.iter().filter(|(_, n)| *n >= per_subscription).map(|(id, _)| id).collect();
         let mut query = QueryBuilder::new("UPDATE deliveries SET lease_until = ");
         query.push_bind(now + lease_ms).push(", next_attempt_at = ").push_bind(now + lease_ms);
         query.push(
@@ -121,7 +122,11 @@ impl Store {
             query.push("COALESCE((SELECT busy.column2 FROM (VALUES ");
             let mut rows = query.separated(", ");
             for (id, n) in in_flight {
-                rows.push("(").push_bind_unseparated(id).push_unseparated(", ").push_bind_unseparated(*n).push_unseparated(")");
+                rows.push("(")
+                    .push_bind_unseparated(id)
+                    .push_unseparated(", ")
+                    .push_bind_unseparated(*n)
+                    .push_unseparated(")");
             }
             query.push(") AS busy WHERE busy.column1 = ranked.subscription_id), 0)");
         }
@@ -188,10 +193,11 @@ impl Store {
     /// At start-up: a claim held by a process that is gone is due again now. One SQLite file has
     /// one server, so every lease found at start-up is a dead process's.
     pub async fn release_all_leases(&self, now: i64) -> Result<u64, sqlx::Error> {
-        let done = sqlx::query("UPDATE deliveries SET lease_until = NULL, next_attempt_at = ? WHERE lease_until IS NOT NULL")
-            .bind(now)
-            .execute(&self.writer)
-            .await?;
+        let done =
+            sqlx::query("UPDATE deliveries SET lease_until = NULL, next_attempt_at = ? WHERE lease_until IS NOT NULL")
+                .bind(now)
+                .execute(&self.writer)
+                .await?;
         Ok(done.rows_affected())
     }
 
@@ -265,7 +271,7 @@ pub struct Finished {
 }
 
 async fn record_one(tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>, item: &Finished) -> Result<(), sqlx::Error> {
-        sqlx::query(
+    sqlx::query(
             "INSERT INTO attempts (id, account_id, delivery_id, number, trigger, triggered_by, started_at, duration_ms,
                 request_url, request_headers, request_body, response_status, response_headers, response_body,
                 response_truncated, error_kind, error_message)
@@ -291,7 +297,7 @@ async fn record_one(tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>, item: &Fi
         .execute(&mut **tx)
         .await?;
 
-        let moved_on = sqlx::query(
+    let moved_on = sqlx::query(
             "UPDATE deliveries
              SET status = ?, attempts_made = attempts_made + 1, next_attempt_at = ?, next_trigger = 'scheduled',
                  triggered_by = NULL, lease_until = NULL, last_status_code = COALESCE(?, last_status_code), updated_at = ?
@@ -305,10 +311,10 @@ async fn record_one(tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>, item: &Fi
         .bind(item.claimed.version)
         .execute(&mut **tx)
         .await?;
-        if moved_on.rows_affected() == 0 {
-            // Someone asked for another attempt while this one ran: record this one's result
-            // but leave the request (next_attempt_at, trigger, lease) as it is.
-            sqlx::query(
+    if moved_on.rows_affected() == 0 {
+        // Someone asked for another attempt while this one ran: record this one's result
+        // but leave the request (next_attempt_at, trigger, lease) as it is.
+        sqlx::query(
                 "UPDATE deliveries
                  SET status = ?, attempts_made = attempts_made + 1, last_status_code = COALESCE(?, last_status_code), updated_at = ?
                  WHERE id = ?",
@@ -319,21 +325,25 @@ async fn record_one(tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>, item: &Fi
             .bind(&item.claimed.id)
             .execute(&mut **tx)
             .await?;
-        }
+    }
 
-        let subscription_update = match item.effect {
-            SubscriptionEffect::Succeeded => "UPDATE subscriptions SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL",
-            SubscriptionEffect::Failed => "UPDATE subscriptions SET failing_since = ? WHERE id = ? AND failing_since IS NULL",
-            SubscriptionEffect::Disable(_) => {
-                "UPDATE subscriptions SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ? AND enabled = 1"
-            }
-        };
-        let query = sqlx::query(subscription_update);
-        let query = match item.effect {
-            SubscriptionEffect::Succeeded => query.bind(&item.claimed.subscription_id),
-            SubscriptionEffect::Failed => query.bind(item.now).bind(&item.claimed.subscription_id),
-            SubscriptionEffect::Disable(reason) => query.bind(reason).bind(item.now).bind(&item.claimed.subscription_id),
-        };
-        query.execute(&mut **tx).await?;
+    let subscription_update = match item.effect {
+        SubscriptionEffect::Succeeded => {
+            "UPDATE subscriptions SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL"
+        }
+        SubscriptionEffect::Failed => {
+            "UPDATE subscriptions SET failing_since = ? WHERE id = ? AND failing_since IS NULL"
+        }
+        SubscriptionEffect::Disable(_) => {
+            "UPDATE subscriptions SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ? AND enabled = 1"
+        }
+    };
+    let query = sqlx::query(subscription_update);
+    let query = match item.effect {
+        SubscriptionEffect::Succeeded => query.bind(&item.claimed.subscription_id),
+        SubscriptionEffect::Failed => query.bind(item.now).bind(&item.claimed.subscription_id),
+        SubscriptionEffect::Disable(reason) => query.bind(reason).bind(item.now).bind(&item.claimed.subscription_id),
+    };
+    query.execute(&mut **tx).await?;
     Ok(())
 }

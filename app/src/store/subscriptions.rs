@@ -28,8 +28,7 @@ pub struct SecretsRecord {
     pub previous_secret_expires_at: Option<i64>,
 }
 
-const COLUMNS: &str =
-    "id, url, description, headers, webhook_id, enabled, disabled_reason, created_at, updated_at";
+const COLUMNS: &str = "id, url, description, headers, webhook_id, enabled, disabled_reason, created_at, updated_at";
 
 impl Store {
     pub async fn insert_subscription(
@@ -61,7 +60,11 @@ impl Store {
         tx.commit().await
     }
 
-    pub async fn find_subscription(&self, account_id: &str, id: &str) -> Result<Option<SubscriptionRecord>, sqlx::Error> {
+    pub async fn find_subscription(
+        &self,
+        account_id: &str,
+        id: &str,
+    ) -> Result<Option<SubscriptionRecord>, sqlx::Error> {
         let found: Option<SubscriptionRecord> = sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM subscriptions WHERE account_id = ? AND id = ? AND deleted_at IS NULL"
         ))
@@ -70,7 +73,8 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         let Some(mut record) = found else { return Ok(None) };
-        record.event_types = self.filters_of(std::slice::from_ref(&record.id)).await?.into_iter().map(|(_, t)| t).collect();
+        record.event_types =
+            self.filters_of(std::slice::from_ref(&record.id)).await?.into_iter().map(|(_, t)| t).collect();
         Ok(Some(record))
     }
 
@@ -118,7 +122,11 @@ impl Store {
     }
 
     /// Replaces the editable fields; false when the subscription does not exist in the account.
-    pub async fn update_subscription(&self, account_id: &str, record: &SubscriptionRecord) -> Result<bool, sqlx::Error> {
+    pub async fn update_subscription(
+        &self,
+        account_id: &str,
+        record: &SubscriptionRecord,
+    ) -> Result<bool, sqlx::Error> {
         let mut tx = self.write_transaction().await?;
         let done = sqlx::query(
             "UPDATE subscriptions
@@ -192,7 +200,11 @@ impl Store {
     }
 }
 
-async fn replace_filter(tx: &mut Transaction<'_, Sqlite>, subscription_id: &str, event_types: &[String]) -> Result<(), sqlx::Error> {
+async fn replace_filter(
+    tx: &mut Transaction<'_, Sqlite>,
+    subscription_id: &str,
+    event_types: &[String],
+) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM subscription_event_types WHERE subscription_id = ?")
         .bind(subscription_id)
         .execute(&mut **tx)

@@ -322,7 +322,7 @@ fn Headers(subscription: Subscription) -> impl IntoView {
                     .collect_view()}
             </dl>
         }
-            .into_any()
+        .into_any()
     };
     view! {
         <section class="panel" aria-labelledby="headers-title">

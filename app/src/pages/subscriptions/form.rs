@@ -250,10 +250,8 @@ fn EventTypePicker(
     error: Signal<Option<String>>,
 ) -> impl IntoView {
     // Archived types are not offered, unless this subscription still has them (to let it drop them).
-    let options: Vec<EventType> = types
-        .into_iter()
-        .filter(|t| !t.archived || selected.with_untracked(|s| s.contains(&t.name)))
-        .collect();
+    let options: Vec<EventType> =
+        types.into_iter().filter(|t| !t.archived || selected.with_untracked(|s| s.contains(&t.name))).collect();
     let no_types = options.is_empty();
     let options = StoredValue::new(options);
     let search = RwSignal::new(String::new());
