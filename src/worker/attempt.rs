@@ -29,7 +29,7 @@ pub async fn run(shared: &Shared, claimed: Claimed) -> Result<Option<Finished>, 
         Some(payload) => send(shared, &claimed, &context, payload, started_at).await,
         None => (Vec::new(), None, purged()),
     };
-    let duration_ms = i64::try_from((now_ms() - started_at).max(0)).unwrap_or(0);
+    let duration_ms = (now_ms() - started_at).max(0);
 
     let now = now_ms();
     let situation = Situation {

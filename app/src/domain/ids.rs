@@ -9,13 +9,15 @@ use ulid::Generator;
 /// they were made (the generator increments instead of drawing a new random part).
 static GENERATOR: LazyLock<Mutex<Generator>> = LazyLock::new(|| Mutex::new(Generator::new()));
 
+#[allow(clippy::unwrap_or_default)]
 pub fn new_id(prefix: &str) -> String {
     let ulid = GENERATOR
         .lock()
         .ok()
         .and_then(|mut generator| generator.generate().ok())
         // Overflow of the random part within one millisecond (2^80 ids) or a poisoned lock:
-        // fall back to a fresh ULID, still unique, only possibly out of order.
+        // fall back to a fresh ULID, still unique, only possibly out of order. (Not
+        // `unwrap_or_default`, which clippy suggests: the default ULID is the nil one.)
         .unwrap_or_else(ulid::Ulid::new);
     format!("{prefix}_{}", ulid.to_string().to_lowercase())
 }
