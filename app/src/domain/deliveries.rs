@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::model::{
     Attempt, AttemptError, AttemptRequest, AttemptResponse, Delivery, DeliveryStatus, Page, ReplayInput, ReplayQueued,
 };
-use crate::store::{DeliveryFilter, DeliveryRecord, Store, StoredAttempt};
+use crate::store::{AttemptRecord, DeliveryFilter, DeliveryRecord, Store};
 
 pub(crate) fn to_delivery(record: DeliveryRecord) -> Delivery {
     Delivery {
@@ -34,7 +34,7 @@ fn headers_of(json: Option<&str>) -> BTreeMap<String, String> {
     json.and_then(|text| serde_json::from_str(text).ok()).unwrap_or_default()
 }
 
-fn to_attempt(record: StoredAttempt) -> Attempt {
+fn to_attempt(record: AttemptRecord) -> Attempt {
     Attempt {
         request: AttemptRequest {
             url: record.request_url,

@@ -1,6 +1,6 @@
 //! Reading deliveries and their attempts.
 
-use super::Store;
+use super::{AttemptRecord, Store};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DeliveryRecord {
@@ -16,25 +16,6 @@ pub struct DeliveryRecord {
     pub updated_at: i64,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct StoredAttempt {
-    pub id: String,
-    pub number: i64,
-    pub trigger: String,
-    pub triggered_by: Option<String>,
-    pub started_at: i64,
-    pub duration_ms: i64,
-    pub request_url: String,
-    pub request_headers: String,
-    pub request_body: Option<String>,
-    pub response_status: Option<i64>,
-    pub response_headers: Option<String>,
-    pub response_body: Option<String>,
-    pub response_truncated: bool,
-    pub error_kind: Option<String>,
-    pub error_message: Option<String>,
-}
-
 /// Filters of a delivery list.
 #[derive(Debug, Clone, Default)]
 pub struct DeliveryFilter<'a> {
@@ -46,7 +27,7 @@ pub struct DeliveryFilter<'a> {
 const COLUMNS: &str =
     "id, event_id, subscription_id, status, attempts_made, next_attempt_at, lease_until, last_status_code, created_at, updated_at";
 const ATTEMPT_COLUMNS: &str =
-    "id, number, trigger, triggered_by, started_at, duration_ms, request_url, request_headers,
+    "id, account_id, delivery_id, number, trigger, triggered_by, started_at, duration_ms, request_url, request_headers,
     request_body, response_status, response_headers, response_body, response_truncated, error_kind, error_message";
 
 impl Store {
@@ -101,7 +82,7 @@ impl Store {
         .await
     }
 
-    pub async fn attempts_of(&self, account_id: &str, delivery_id: &str) -> Result<Vec<StoredAttempt>, sqlx::Error> {
+    pub async fn attempts_of(&self, account_id: &str, delivery_id: &str) -> Result<Vec<AttemptRecord>, sqlx::Error> {
         sqlx::query_as(&format!(
             "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE account_id = ? AND delivery_id = ? ORDER BY number"
         ))

@@ -13,7 +13,7 @@ mod subscriptions;
 
 pub use accounts::{NewAccount, NewUser, UserRecord};
 pub use api_keys::ApiKeyRecord;
-pub use deliveries::{DeliveryFilter, DeliveryRecord, StoredAttempt};
+pub use deliveries::{DeliveryFilter, DeliveryRecord};
 pub use event_types::EventTypeRecord;
 pub use events::{EventRecord, FanOut, Inserted, NewEvent};
 pub use queue::{AttemptContext, AttemptRecord, Claimed, DeliveryOutcome, Finished, SubscriptionEffect};

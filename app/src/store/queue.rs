@@ -38,11 +38,13 @@ pub struct AttemptContext {
 }
 
 /// An attempt as it is stored.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AttemptRecord {
     pub id: String,
     pub account_id: String,
     pub delivery_id: String,
+    /// 1 for the first attempt of a delivery; assigned when the attempt is recorded.
+    pub number: i64,
     pub trigger: String,
     pub triggered_by: Option<String>,
     pub started_at: i64,
