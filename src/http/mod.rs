@@ -3,12 +3,13 @@
 mod assets;
 mod health;
 mod page_guard;
+mod same_origin;
 
 use std::net::SocketAddr;
 
 use app::server::AppState;
 use app::{shell, App};
-use axum::middleware::from_fn;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -38,6 +39,7 @@ pub fn router(state: AppState, sessions: SessionManagerLayer<SqliteStore, Signed
     Router::new()
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .route_layer(from_fn(page_guard::require_session_for_pages))
+        .route_layer(from_fn_with_state(state.clone(), same_origin::refuse_cross_site))
         .route("/healthz", get(health::health))
         .merge(crate::api::router())
         .fallback(assets::serve_asset_or_not_found)

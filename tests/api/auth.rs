@@ -193,3 +193,36 @@ async fn a_session_survives_a_server_restart() {
     restarted.stop().await;
     drop(temp);
 }
+
+#[tokio::test]
+async fn a_cross_site_post_with_the_victims_cookie_is_refused() {
+    let app = spawn_app().await;
+    let cookie = app.register("csrf@example.com").await;
+    let host = app.base.trim_start_matches("http://").to_string();
+
+    let cross_site = app
+        .http
+        .post(app.url("/rpc/api_keys/create"))
+        .header("cookie", &cookie)
+        .header("origin", "https://evil.example")
+        .form(&[("name", "stolen")])
+        .send()
+        .await
+        .unwrap();
+    let same_site = app
+        .http
+        .post(app.url("/rpc/api_keys/create"))
+        .header("cookie", &cookie)
+        .header("origin", format!("http://{host}"))
+        .form(&[("name", "mine")])
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(cross_site.status(), 403);
+    assert_eq!(same_site.status(), 200);
+    let keys: serde_json::Value = app.rpc("api_keys/list", &[], Some(&cookie)).await.json().await.unwrap();
+    let names: Vec<&str> = keys.as_array().unwrap().iter().map(|k| k["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["mine"], "the cross-site request created nothing");
+    app.stop().await;
+}
