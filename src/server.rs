@@ -67,13 +67,13 @@ impl Server {
 
     /// Serves on `listener` until `shutdown` is cancelled.
     pub async fn run(self, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
-        let Server { state, worker, sessions, session_layer, retention: self_retention } = self;
+        let Server { state, worker, sessions, session_layer, retention } = self;
         let store = state.store.clone();
         let housekeeping = tokio::spawn(housekeeping(
             sessions,
-            state.store.clone(),
+            store.clone(),
             state.login_throttle.clone(),
-            self_retention,
+            retention,
             shutdown.clone(),
         ));
         let worker = tokio::spawn(worker.run(shutdown.clone()));
