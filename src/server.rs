@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use app::domain::live::LiveFeed;
 use app::domain::pipeline::Pipeline;
 use app::server::rate_limit::LoginThrottle;
 use app::server::{AppState, Settings};
@@ -49,8 +50,9 @@ impl Server {
             .with_expiry(Expiry::OnInactivity(time::Duration::days(14)))
             .with_signed(key);
 
-        let pipeline = Pipeline::start(store.clone());
-        let worker = Worker::new(store.clone(), worker_config(args), pipeline.wakeup())?;
+        let live = LiveFeed::default();
+        let pipeline = Pipeline::start(store.clone(), live.clone());
+        let worker = Worker::new(store.clone(), worker_config(args), pipeline.wakeup(), live.clone())?;
         let state = AppState {
             leptos_options: http::leptos_options(args.bind),
             store,
@@ -58,9 +60,11 @@ impl Server {
                 public_url,
                 allow_http: args.allow_http,
                 max_payload_bytes: args.max_payload_bytes,
+                disable_failing_after: args.disable_failing_after,
             }),
             login_throttle: Arc::new(LoginThrottle::default()),
             pipeline,
+            live,
         };
         Ok(Server { state, worker, sessions, session_layer, retention: args.retention })
     }
@@ -77,7 +81,7 @@ impl Server {
             shutdown.clone(),
         ));
         let worker = tokio::spawn(worker.run(shutdown.clone()));
-        let router = http::router(state, session_layer);
+        let router = http::router(state, session_layer, shutdown.clone());
         let served = axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
             .with_graceful_shutdown(shutdown.clone().cancelled_owned())
             .await

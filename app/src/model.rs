@@ -101,6 +101,9 @@ pub struct Subscription {
     pub disabled_reason: Option<DisabledReason>,
     pub created_at: String,
     pub updated_at: String,
+    /// When its current run of failed attempts began; `null` after a success. A subscription
+    /// failing for longer than the instance's limit is disabled with reason `failing`.
+    pub failing_since: Option<String>,
 }
 
 /// A new subscription (POST), or all of a subscription's fields (PUT).
@@ -205,6 +208,34 @@ pub struct Event {
     /// Present on a single event, absent in lists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deliveries: Option<Vec<Delivery>>,
+    /// Present in lists: how many of its deliveries are in each status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_counts: Option<DeliveryCounts>,
+}
+
+/// How many deliveries are in each status.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DeliveryCounts {
+    pub pending: i64,
+    pub retrying: i64,
+    pub succeeded: i64,
+    pub failed: i64,
+}
+
+impl DeliveryCounts {
+    pub fn add(&mut self, status: DeliveryStatus, count: i64) {
+        match status {
+            DeliveryStatus::Pending => self.pending += count,
+            DeliveryStatus::Retrying => self.retrying += count,
+            DeliveryStatus::Succeeded => self.succeeded += count,
+            DeliveryStatus::Failed => self.failed += count,
+        }
+    }
+
+    pub fn total(&self) -> i64 {
+        self.pending + self.retrying + self.succeeded + self.failed
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -250,6 +281,12 @@ pub struct Delivery {
     pub last_status_code: Option<i64>,
     pub created_at: String,
     pub updated_at: String,
+    /// The event's type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    /// Where the subscription delivers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_url: Option<String>,
     /// Present on a single delivery, absent in lists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<Vec<Attempt>>,
@@ -329,4 +366,88 @@ pub struct ReplayInput {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReplayQueued {
     pub queued: u64,
+}
+
+/// The dashboard's overview of the last 24 hours.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    /// Attempts per hour, oldest first; the last is the current hour.
+    pub hours: Vec<HourCount>,
+    pub succeeded: i64,
+    pub failed: i64,
+    /// Disabled subscriptions, and enabled ones in a run of failures.
+    pub troubled: Vec<TroubledSubscription>,
+    pub recent_failures: Vec<RecentFailure>,
+    /// Whether the account has published anything yet (first-run guidance otherwise).
+    pub has_events: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HourCount {
+    pub start: String,
+    pub succeeded: i64,
+    pub failed: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TroubledSubscription {
+    pub id: String,
+    pub url: String,
+    pub enabled: bool,
+    pub disabled_reason: Option<DisabledReason>,
+    pub failing_since: Option<String>,
+    /// For a failing subscription: when it is disabled unless a delivery succeeds first.
+    pub disables_at: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentFailure {
+    pub attempt_id: String,
+    pub delivery_id: String,
+    pub event_id: String,
+    pub event_type: String,
+    pub subscription_id: String,
+    pub subscription_url: String,
+    pub at: String,
+    pub status_code: Option<i64>,
+    pub error_kind: String,
+    pub error_message: String,
+}
+
+/// What the first-run guidance needs to write a working example.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupHints {
+    /// This instance's address as people and programs reach it.
+    pub public_url: String,
+    /// An active event type of the account to publish, if it has one.
+    pub event_type: Option<String>,
+    pub has_subscriptions: bool,
+}
+
+/// The dashboard's event list query, also the events page's URL query (`?type=…&status=…`),
+/// so that a filtered view can be shared and reloaded.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventsQuery {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<String>,
+    /// RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    /// RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+}
+
+/// What the events page's filters offer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilterChoices {
+    pub event_types: Vec<String>,
+    /// `(id, url)` of each subscription.
+    pub subscriptions: Vec<(String, String)>,
 }

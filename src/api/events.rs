@@ -61,6 +61,11 @@ pub struct EventListQuery {
     #[serde(rename = "type")]
     #[param(rename = "type")]
     event_type: Option<String>,
+    /// Only events with at least one delivery in this status (`pending`, `retrying`,
+    /// `succeeded`, `failed`).
+    status: Option<String>,
+    /// Only events with a delivery to this subscription.
+    subscription_id: Option<String>,
     /// RFC 3339: only events at or after this time.
     since: Option<String>,
     /// RFC 3339: only events before this time.
@@ -71,7 +76,7 @@ pub struct EventListQuery {
     cursor: Option<String>,
 }
 
-/// List events, newest first.
+/// List events, newest first, each with how many of its deliveries are in each status.
 #[utoipa::path(get, path = "/events", tag = "Events", params(EventListQuery),
     responses((status = 200, body = Page<Event>), (status = 422, body = ErrorBody)))]
 async fn list_events(
@@ -79,7 +84,13 @@ async fn list_events(
     caller: ApiAccount,
     ApiQuery(query): ApiQuery<EventListQuery>,
 ) -> ApiResult<Json<Page<Event>>> {
-    let filter = EventFilter { event_type: query.event_type, since: query.since, until: query.until };
+    let filter = EventFilter {
+        event_type: query.event_type,
+        status: query.status,
+        subscription_id: query.subscription_id,
+        since: query.since,
+        until: query.until,
+    };
     let request = PageRequest { limit: query.limit, cursor: query.cursor };
     Ok(Json(events::list(&state.store, &caller.account_id, &filter, &request).await?))
 }

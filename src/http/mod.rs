@@ -2,6 +2,7 @@
 
 mod assets;
 mod health;
+mod live;
 mod page_guard;
 mod same_origin;
 
@@ -14,6 +15,7 @@ use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio_util::sync::CancellationToken;
 use tower_http::trace::TraceLayer;
 use tower_sessions::service::SignedCookie;
 use tower_sessions::SessionManagerLayer;
@@ -33,14 +35,23 @@ pub fn leptos_options(bind: SocketAddr) -> LeptosOptions {
         .build()
 }
 
-pub fn router(state: AppState, sessions: SessionManagerLayer<SqliteStore, SignedCookie>) -> Router {
+/// `shutdown` ends the long-lived `/live` streams when the server stops.
+pub fn router(
+    state: AppState,
+    sessions: SessionManagerLayer<SqliteStore, SignedCookie>,
+    shutdown: CancellationToken,
+) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let live = move |state: axum::extract::State<AppState>, session: tower_sessions::Session| {
+        live::stream(state, shutdown.clone(), session)
+    };
     Router::new()
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .route_layer(from_fn(page_guard::require_session_for_pages))
         .route_layer(from_fn_with_state(state.clone(), same_origin::refuse_cross_site))
         .route("/healthz", get(health::health))
+        .route("/live", get(live))
         .merge(crate::api::router())
         .fallback(assets::serve_asset_or_not_found)
         .layer(sessions)

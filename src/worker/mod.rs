@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use app::domain::live::LiveFeed;
 use app::domain::now_ms;
 use app::store::Finished;
 use app::store::Store;
@@ -44,6 +45,7 @@ pub(crate) struct Shared {
 pub struct Worker {
     shared: Arc<Shared>,
     wake: Arc<Notify>,
+    live: LiveFeed,
 }
 
 /// How long past the request timeout a claim is held before the delivery counts as abandoned.
@@ -53,9 +55,10 @@ const LEASE_MARGIN: Duration = Duration::from_secs(10);
 const MAX_SLEEP: Duration = Duration::from_secs(60);
 
 impl Worker {
-    pub fn new(store: Store, config: WorkerConfig, wake: Arc<Notify>) -> anyhow::Result<Self> {
+    /// Recorded attempts are announced on `live`.
+    pub fn new(store: Store, config: WorkerConfig, wake: Arc<Notify>, live: LiveFeed) -> anyhow::Result<Self> {
         let sender = Sender::new(config.request_timeout, config.allow_private_destinations)?;
-        Ok(Worker { shared: Arc::new(Shared { store, sender, config }), wake })
+        Ok(Worker { shared: Arc::new(Shared { store, sender, config }), wake, live })
     }
 
     pub async fn run(self, shutdown: CancellationToken) {
@@ -69,7 +72,7 @@ impl Worker {
         let lease_ms =
             i64::try_from((shared.config.request_timeout + LEASE_MARGIN).as_millis()).unwrap_or(i64::MAX / 4);
         let per_subscription = shared.config.max_in_flight_per_subscription.max(1);
-        let (record, recorder) = recorder(store.clone(), self.wake.clone());
+        let (record, recorder) = recorder(store.clone(), self.wake.clone(), self.live.clone());
         let mut tasks: JoinSet<()> = JoinSet::new();
         // task id -> (delivery id, subscription id)
         let mut running: HashMap<Id, (String, String)> = HashMap::new();
@@ -168,14 +171,19 @@ const RECORD_BATCH: usize = 256;
 /// Writes finished attempts in batches: whatever has piled up while the previous batch was
 /// being written goes into the next transaction. Each write may schedule a retry, so it wakes
 /// the claiming loop to look at the due times again. It ends when every sender is gone.
-fn recorder(store: Store, wake: Arc<Notify>) -> (mpsc::UnboundedSender<Finished>, tokio::task::JoinHandle<()>) {
+fn recorder(
+    store: Store,
+    wake: Arc<Notify>,
+    live: LiveFeed,
+) -> (mpsc::UnboundedSender<Finished>, tokio::task::JoinHandle<()>) {
     let (sender, mut receiver) = mpsc::unbounded_channel::<Finished>();
     let task = tokio::spawn(async move {
         let mut batch = Vec::with_capacity(RECORD_BATCH);
         while receiver.recv_many(&mut batch, RECORD_BATCH).await > 0 {
-            if let Err(error) = store.record_attempts(&batch).await {
+            match store.record_attempts(&batch).await {
+                Ok(()) => live.changed_all(batch.iter().map(|item| item.claimed.account_id.as_str())),
                 // Their leases run out and they are attempted again: at least once, never lost.
-                tracing::error!(%error, attempts = batch.len(), "could not record attempts");
+                Err(error) => tracing::error!(%error, attempts = batch.len(), "could not record attempts"),
             }
             batch.clear();
             wake.notify_one();

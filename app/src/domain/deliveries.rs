@@ -26,6 +26,8 @@ pub(crate) fn to_delivery(record: DeliveryRecord) -> Delivery {
         subscription_id: record.subscription_id,
         attempts_made: record.attempts_made,
         last_status_code: record.last_status_code,
+        event_type: record.event_type,
+        subscription_url: record.subscription_url,
         attempts: None,
     }
 }
@@ -81,9 +83,7 @@ pub async fn list(
 ) -> Result<Page<Delivery>, AppError> {
     let window = request.window("dlv")?;
     if let Some(status) = &filter.status {
-        if DeliveryStatus::parse(status).is_none() {
-            return Err(AppError::validation("status", "status is one of pending, retrying, succeeded, failed."));
-        }
+        super::events::parse_status(status)?;
     }
     let store_filter = DeliveryFilter {
         subscription_id: filter.subscription_id.as_deref(),
@@ -105,7 +105,7 @@ pub async fn redeliver(
     if !store.request_attempt(account_id, id, "manual", Some(requested_by), now_ms()).await? {
         return Err(AppError::NotFound);
     }
-    pipeline.wake_worker();
+    pipeline.wake_worker(account_id);
     let record = store.find_delivery(account_id, id).await?.ok_or(AppError::NotFound)?;
     Ok(to_delivery(record))
 }
@@ -128,7 +128,7 @@ pub async fn replay(
     }
     let queued = store.request_replay(account_id, subscription_id, since, until, Some(requested_by), now).await?;
     if queued > 0 {
-        pipeline.wake_worker();
+        pipeline.wake_worker(account_id);
     }
     Ok(ReplayQueued { queued })
 }

@@ -3,10 +3,12 @@
 use super::deliveries::to_delivery;
 use super::paging::PageRequest;
 use super::pipeline::Pipeline;
-use super::{format_time, ids::new_id, now_ms, parse_time};
+use super::ids::{first_id_at, new_id};
+use super::paging::is_id;
+use super::{format_time, now_ms, parse_time};
 use crate::error::AppError;
-use crate::model::{Event, EventInput, Page, Published, TestSent};
-use crate::store::{DeliveryRecord, EventRecord, FanOut, Inserted, NewEvent, Store};
+use crate::model::{DeliveryCounts, DeliveryStatus, Event, EventInput, Page, Published, TestSent};
+use crate::store::{DeliveryRecord, EventQuery, EventRecord, FanOut, Inserted, NewEvent, Store};
 use crate::validation::check_event_type_name;
 
 /// How long an idempotency key keeps answering with its first event.
@@ -22,6 +24,7 @@ fn to_event(record: EventRecord) -> Event {
         id: record.id,
         event_type: record.event_type,
         deliveries: None,
+        delivery_counts: None,
     }
 }
 
@@ -95,6 +98,8 @@ fn just_created(record: EventRecord, deliveries: Vec<(String, String)>) -> Event
             last_status_code: None,
             created_at,
             updated_at: created_at,
+            event_type: Some(record.event_type.clone()),
+            subscription_url: None,
         })
         .collect::<Vec<_>>();
     let mut event = to_event(record);
@@ -146,10 +151,19 @@ pub async fn get(store: &Store, account_id: &str, id: &str) -> Result<Event, App
 #[derive(Clone, Debug, Default)]
 pub struct EventFilter {
     pub event_type: Option<String>,
+    /// Only events with at least one delivery in this status.
+    pub status: Option<String>,
+    /// Only events with a delivery to this subscription.
+    pub subscription_id: Option<String>,
     pub since: Option<String>,
     pub until: Option<String>,
 }
 
+/// How far an event id's time may lie from the event's stored time (both are taken a moment
+/// apart when it is published).
+const ID_TIME_SLACK_MS: i64 = 1_000;
+
+/// A page of events, newest first, each with how many of its deliveries are in each status.
 pub async fn list(
     store: &Store,
     account_id: &str,
@@ -159,8 +173,48 @@ pub async fn list(
     let window = request.window("evt")?;
     let since = filter.since.as_deref().map(|text| parse_time("since", text)).transpose()?;
     let until = filter.until.as_deref().map(|text| parse_time("until", text)).transpose()?;
-    let rows = store
-        .list_events(account_id, filter.event_type.as_deref(), since, until, window.before.as_deref(), window.fetch())
-        .await?;
-    Ok(window.page(rows, |row| row.id.clone(), to_event))
+    if let (Some(since), Some(until)) = (since, until) {
+        if until <= since {
+            return Err(AppError::validation("until", "until must be later than since."));
+        }
+    }
+    let status = filter.status.as_deref().map(parse_status).transpose()?;
+    if let Some(id) = filter.subscription_id.as_deref() {
+        if !is_id(id, "sub") {
+            return Err(AppError::validation("subscription_id", "subscription_id is not a subscription id."));
+        }
+    }
+    let until_bound = until.map(|until| first_id_at("evt", until.saturating_add(ID_TIME_SLACK_MS)));
+    let id_below = match (window.before.clone(), until_bound) {
+        (Some(cursor), Some(bound)) => Some(cursor.min(bound)),
+        (cursor, bound) => cursor.or(bound),
+    };
+    let query = EventQuery {
+        event_type: filter.event_type.as_deref(),
+        status: status.map(DeliveryStatus::as_str),
+        subscription_id: filter.subscription_id.as_deref(),
+        since,
+        until,
+        id_at_least: since.map(|since| first_id_at("evt", since.saturating_sub(ID_TIME_SLACK_MS))),
+        id_below,
+        limit: window.fetch(),
+    };
+    let rows = store.list_events(account_id, &query).await?;
+    let mut page = window.page(rows, |row| row.id.clone(), to_event);
+    let ids: Vec<String> = page.data.iter().map(|event| event.id.clone()).collect();
+    for event in &mut page.data {
+        event.delivery_counts = Some(DeliveryCounts::default());
+    }
+    for (event_id, status, count) in store.delivery_counts(account_id, &ids).await? {
+        let counts = page.data.iter_mut().find(|event| event.id == event_id).and_then(|e| e.delivery_counts.as_mut());
+        if let (Some(counts), Some(status)) = (counts, DeliveryStatus::parse(&status)) {
+            counts.add(status, count);
+        }
+    }
+    Ok(page)
+}
+
+pub(crate) fn parse_status(text: &str) -> Result<DeliveryStatus, AppError> {
+    DeliveryStatus::parse(text)
+        .ok_or_else(|| AppError::validation("status", "status is one of pending, retrying, succeeded, failed."))
 }

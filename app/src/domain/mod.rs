@@ -8,6 +8,8 @@ pub mod envelope;
 pub mod event_types;
 pub mod events;
 pub mod ids;
+pub mod live;
+pub mod overview;
 pub mod paging;
 pub mod passwords;
 pub mod pipeline;

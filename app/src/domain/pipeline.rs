@@ -8,6 +8,7 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, Notify};
 
 use super::ids::new_id;
+use super::live::LiveFeed;
 use crate::error::AppError;
 use crate::store::{Inserted, NewEvent, Store};
 
@@ -23,6 +24,7 @@ struct Job {
 pub struct Pipeline {
     jobs: mpsc::Sender<Job>,
     wake: Arc<Notify>,
+    live: LiveFeed,
 }
 
 impl std::fmt::Debug for Job {
@@ -33,11 +35,12 @@ impl std::fmt::Debug for Job {
 
 impl Pipeline {
     /// Starts the writing task; it ends when the last `Pipeline` clone is dropped.
-    pub fn start(store: Store) -> Pipeline {
+    /// Committed events are announced on `live`.
+    pub fn start(store: Store, live: LiveFeed) -> Pipeline {
         let (jobs, queue) = mpsc::channel(4 * BATCH);
         let wake = Arc::new(Notify::new());
-        tokio::spawn(write_batches(store, queue, wake.clone()));
-        Pipeline { jobs, wake }
+        tokio::spawn(write_batches(store, queue, wake.clone(), live.clone()));
+        Pipeline { jobs, wake, live }
     }
 
     /// Stores one event (with its deliveries) and returns once it is committed.
@@ -51,9 +54,11 @@ impl Pipeline {
         answer.await.map_err(|_| stopped())?
     }
 
-    /// Tells the worker that deliveries may have become due now.
-    pub fn wake_worker(&self) {
+    /// Tells the worker that deliveries of this account may have become due now, and open
+    /// pages that they changed.
+    pub fn wake_worker(&self, account_id: &str) {
         self.wake.notify_one();
+        self.live.changed(account_id);
     }
 
     /// What the worker waits on.
@@ -62,7 +67,7 @@ impl Pipeline {
     }
 }
 
-async fn write_batches(store: Store, mut queue: mpsc::Receiver<Job>, wake: Arc<Notify>) {
+async fn write_batches(store: Store, mut queue: mpsc::Receiver<Job>, wake: Arc<Notify>, live: LiveFeed) {
     let mut jobs = Vec::with_capacity(BATCH);
     while queue.recv_many(&mut jobs, BATCH).await > 0 {
         let (events, replies): (Vec<NewEvent>, Vec<_>) = jobs.drain(..).map(|job| (job.event, job.reply)).unzip();
@@ -72,6 +77,7 @@ async fn write_batches(store: Store, mut queue: mpsc::Receiver<Job>, wake: Arc<N
                     let _ = reply.send(Ok(result));
                 }
                 wake.notify_one();
+                live.changed_all(events.iter().map(|event| event.record.account_id.as_str()));
             }
             Err(error) => {
                 // Nothing of the batch was committed; every publisher hears so (500).

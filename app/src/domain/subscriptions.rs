@@ -40,6 +40,7 @@ fn to_model(record: SubscriptionRecord) -> Subscription {
         event_types: record.event_types,
         webhook_id: record.webhook_id,
         enabled: record.enabled,
+        failing_since: record.failing_since.map(format_time),
     }
 }
 
@@ -142,6 +143,7 @@ pub async fn create(
         disabled_reason: None,
         created_at: now,
         updated_at: now,
+        failing_since: None,
         event_types: Vec::new(),
     };
     apply(&mut record, fields)?;

@@ -3,4 +3,6 @@
 
 pub mod api_keys;
 pub mod event_types;
+pub mod events;
+pub mod overview;
 pub mod subscriptions;

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::model::{Page, Subscription, SubscriptionInput, SubscriptionSecret};
+use crate::model::{Page, ReplayQueued, Subscription, SubscriptionInput, SubscriptionSecret, TestSent};
 
 #[server(prefix = "/rpc", endpoint = "subscriptions/list")]
 pub async fn list_subscriptions(cursor: Option<String>) -> Result<Page<Subscription>, AppError> {
@@ -99,6 +99,36 @@ pub async fn rotate_subscription_secret(id: String) -> Result<SubscriptionSecret
         async {
             let (state, user) = require_account().await?;
             subscriptions::rotate_secret(&state.store, &user.account_id, &id).await
+        }
+        .await,
+    )
+}
+
+/// Sends a `hookrelay.test` event to this subscription only.
+#[server(prefix = "/rpc", endpoint = "subscriptions/send_test")]
+pub async fn send_test_event(id: String) -> Result<TestSent, AppError> {
+    use crate::domain::events;
+    use crate::server::{require_account, with_status};
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            events::send_test(&state.store, &state.pipeline, &user.account_id, &id).await
+        }
+        .await,
+    )
+}
+
+/// Sends the subscription's failed deliveries created since `since` (RFC 3339) again.
+#[server(prefix = "/rpc", endpoint = "subscriptions/replay")]
+pub async fn replay_failed(id: String, since: String) -> Result<ReplayQueued, AppError> {
+    use crate::domain::deliveries;
+    use crate::model::ReplayInput;
+    use crate::server::{require_account, with_status};
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            let input = ReplayInput { since, until: None };
+            deliveries::replay(&state.store, &state.pipeline, &user.account_id, &id, &input, &user.email).await
         }
         .await,
     )

@@ -17,6 +17,8 @@ pub struct Settings {
     pub allow_http: bool,
     /// The largest event payload accepted, in bytes.
     pub max_payload_bytes: usize,
+    /// How long a subscription may fail without a success before it is disabled.
+    pub disable_failing_after: std::time::Duration,
 }
 
 impl Settings {
@@ -34,6 +36,8 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     /// Where events enter the delivery queue.
     pub pipeline: crate::domain::pipeline::Pipeline,
+    /// Change notices for open dashboards.
+    pub live: crate::domain::live::LiveFeed,
 }
 
 /// The state, from inside a server function.

@@ -1,5 +1,7 @@
 //! Reading deliveries and their attempts.
 
+use sqlx::{QueryBuilder, Sqlite};
+
 use super::{AttemptRecord, Store};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -14,6 +16,9 @@ pub struct DeliveryRecord {
     pub last_status_code: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// From the event and the subscription, for showing a delivery without more look-ups.
+    pub event_type: Option<String>,
+    pub subscription_url: Option<String>,
 }
 
 /// Filters of a delivery list.
@@ -24,15 +29,19 @@ pub struct DeliveryFilter<'a> {
     pub status: Option<&'a str>,
 }
 
-const COLUMNS: &str =
-    "id, event_id, subscription_id, status, attempts_made, next_attempt_at, lease_until, last_status_code, created_at, updated_at";
+/// Every read of deliveries: the delivery, its event's type and its subscription's URL.
+const SELECT: &str = "SELECT d.id, d.event_id, d.subscription_id, d.status, d.attempts_made, d.next_attempt_at,
+        d.lease_until, d.last_status_code, d.created_at, d.updated_at, e.event_type, s.url AS subscription_url
+    FROM deliveries d
+    LEFT JOIN events e ON e.id = d.event_id
+    LEFT JOIN subscriptions s ON s.id = d.subscription_id";
 const ATTEMPT_COLUMNS: &str =
     "id, account_id, delivery_id, number, trigger, triggered_by, started_at, duration_ms, request_url, request_headers,
     request_body, response_status, response_headers, response_body, response_truncated, error_kind, error_message";
 
 impl Store {
     pub async fn find_delivery(&self, account_id: &str, id: &str) -> Result<Option<DeliveryRecord>, sqlx::Error> {
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM deliveries WHERE account_id = ? AND id = ?"))
+        sqlx::query_as(&format!("{SELECT} WHERE d.account_id = ? AND d.id = ?"))
             .bind(account_id)
             .bind(id)
             .fetch_optional(&self.pool)
@@ -44,7 +53,7 @@ impl Store {
         account_id: &str,
         event_id: &str,
     ) -> Result<Vec<DeliveryRecord>, sqlx::Error> {
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM deliveries WHERE account_id = ? AND event_id = ? ORDER BY id"))
+        sqlx::query_as(&format!("{SELECT} WHERE d.account_id = ? AND d.event_id = ? ORDER BY d.id"))
             .bind(account_id)
             .bind(event_id)
             .fetch_all(&self.pool)
@@ -59,27 +68,22 @@ impl Store {
         before: Option<&str>,
         limit: u32,
     ) -> Result<Vec<DeliveryRecord>, sqlx::Error> {
-        sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM deliveries
-             WHERE account_id = ?
-               AND (? IS NULL OR subscription_id = ?)
-               AND (? IS NULL OR event_id = ?)
-               AND (? IS NULL OR status = ?)
-               AND (? IS NULL OR id < ?)
-             ORDER BY id DESC LIMIT ?"
-        ))
-        .bind(account_id)
-        .bind(filter.subscription_id)
-        .bind(filter.subscription_id)
-        .bind(filter.event_id)
-        .bind(filter.event_id)
-        .bind(filter.status)
-        .bind(filter.status)
-        .bind(before)
-        .bind(before)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
+        let mut sql = QueryBuilder::<Sqlite>::new(SELECT);
+        sql.push(" WHERE d.account_id = ").push_bind(account_id);
+        if let Some(subscription_id) = filter.subscription_id {
+            sql.push(" AND d.subscription_id = ").push_bind(subscription_id);
+        }
+        if let Some(event_id) = filter.event_id {
+            sql.push(" AND d.event_id = ").push_bind(event_id);
+        }
+        if let Some(status) = filter.status {
+            sql.push(" AND d.status = ").push_bind(status);
+        }
+        if let Some(before) = before {
+            sql.push(" AND d.id < ").push_bind(before);
+        }
+        sql.push(" ORDER BY d.id DESC LIMIT ").push_bind(limit);
+        sql.build_query_as().fetch_all(&self.pool).await
     }
 
     pub async fn attempts_of(&self, account_id: &str, delivery_id: &str) -> Result<Vec<AttemptRecord>, sqlx::Error> {

@@ -1,5 +1,7 @@
 //! Events, and the fan-out that creates their deliveries in the same transaction.
 
+use sqlx::{QueryBuilder, Sqlite};
+
 use super::Store;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -11,6 +13,21 @@ pub struct EventRecord {
     pub payload: Option<String>,
     pub idempotency_key: Option<String>,
     pub created_at: i64,
+}
+
+/// What a list of events is narrowed to. Times are Unix ms, `[since, until)`. Event ids sort
+/// by time, so the caller also gives id bounds (the cursor, and ids bracketing the time range):
+/// those are what the indexes can use, the times only make the edges exact.
+#[derive(Debug, Clone, Default)]
+pub struct EventQuery<'a> {
+    pub event_type: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub subscription_id: Option<&'a str>,
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    pub id_at_least: Option<String>,
+    pub id_below: Option<String>,
+    pub limit: u32,
 }
 
 /// Where an event's deliveries go.
@@ -66,37 +83,83 @@ impl Store {
             .await
     }
 
-    /// Newest first, optionally of one type and within `[since, until)` (Unix ms).
-    pub async fn list_events(
+    /// One page of the account's events, newest first. A filter on delivery status or
+    /// subscription walks the deliveries' indexes in event-id order instead of the events, so
+    /// that a rare status is found without reading every event.
+    pub async fn list_events(&self, account_id: &str, query: &EventQuery<'_>) -> Result<Vec<EventRecord>, sqlx::Error> {
+        let by_delivery = query.status.is_some() || query.subscription_id.is_some();
+        let mut sql = QueryBuilder::<Sqlite>::new("");
+        if by_delivery {
+            sql.push("SELECT e.id, e.account_id, e.event_type, e.payload, e.idempotency_key, e.created_at
+                      FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.account_id = ")
+                .push_bind(account_id);
+            if let Some(subscription_id) = query.subscription_id {
+                sql.push(" AND d.subscription_id = ").push_bind(subscription_id);
+            }
+            if let Some(status) = query.status {
+                sql.push(" AND d.status = ").push_bind(status);
+            }
+            push_id_range(&mut sql, "d.event_id", query);
+        } else {
+            sql.push("SELECT e.id, e.account_id, e.event_type, e.payload, e.idempotency_key, e.created_at
+                      FROM events e WHERE e.account_id = ")
+                .push_bind(account_id);
+            push_id_range(&mut sql, "e.id", query);
+        }
+        if let Some(event_type) = query.event_type {
+            sql.push(" AND e.event_type = ").push_bind(event_type);
+        }
+        if let Some(since) = query.since {
+            sql.push(" AND e.created_at >= ").push_bind(since);
+        }
+        if let Some(until) = query.until {
+            sql.push(" AND e.created_at < ").push_bind(until);
+        }
+        if by_delivery {
+            // One row per event however many of its deliveries match; grouping on the index's
+            // order keeps this a walk, not a sort.
+            sql.push(" GROUP BY d.event_id ORDER BY d.event_id DESC");
+        } else {
+            sql.push(" ORDER BY e.id DESC");
+        }
+        sql.push(" LIMIT ").push_bind(query.limit);
+        sql.build_query_as().fetch_all(&self.pool).await
+    }
+
+    pub async fn has_events(&self, account_id: &str) -> Result<bool, sqlx::Error> {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM events WHERE account_id = ?)")
+            .bind(account_id)
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    /// How many deliveries of each of these events are in each status: `(event id, status, count)`.
+    pub async fn delivery_counts(
         &self,
         account_id: &str,
-        event_type: Option<&str>,
-        since: Option<i64>,
-        until: Option<i64>,
-        before: Option<&str>,
-        limit: u32,
-    ) -> Result<Vec<EventRecord>, sqlx::Error> {
-        sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM events
-             WHERE account_id = ?
-               AND (? IS NULL OR event_type = ?)
-               AND (? IS NULL OR created_at >= ?)
-               AND (? IS NULL OR created_at < ?)
-               AND (? IS NULL OR id < ?)
-             ORDER BY id DESC LIMIT ?"
-        ))
-        .bind(account_id)
-        .bind(event_type)
-        .bind(event_type)
-        .bind(since)
-        .bind(since)
-        .bind(until)
-        .bind(until)
-        .bind(before)
-        .bind(before)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
+        event_ids: &[String],
+    ) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
+        if event_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = QueryBuilder::<Sqlite>::new("SELECT event_id, status, COUNT(*) FROM deliveries WHERE account_id = ");
+        sql.push_bind(account_id).push(" AND event_id IN (");
+        let mut ids = sql.separated(", ");
+        for id in event_ids {
+            ids.push_bind(id);
+        }
+        sql.push(") GROUP BY event_id, status");
+        sql.build_query_as().fetch_all(&self.pool).await
+    }
+}
+
+/// The event-id bounds of a list: the page's cursor and the ids that bracket its time range.
+fn push_id_range(sql: &mut QueryBuilder<'_, Sqlite>, column: &str, query: &EventQuery<'_>) {
+    if let Some(from) = &query.id_at_least {
+        sql.push(format_args!(" AND {column} >= ")).push_bind(from.clone());
+    }
+    if let Some(below) = &query.id_below {
+        sql.push(format_args!(" AND {column} < ")).push_bind(below.clone());
     }
 }
 

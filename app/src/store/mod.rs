@@ -7,6 +7,7 @@ mod api_keys;
 mod deliveries;
 mod event_types;
 mod events;
+mod overview;
 mod queue;
 mod retention;
 mod subscriptions;
@@ -15,7 +16,8 @@ pub use accounts::{NewAccount, NewUser, UserRecord};
 pub use api_keys::ApiKeyRecord;
 pub use deliveries::{DeliveryFilter, DeliveryRecord};
 pub use event_types::EventTypeRecord;
-pub use events::{EventRecord, FanOut, Inserted, NewEvent};
+pub use events::{EventQuery, EventRecord, FanOut, Inserted, NewEvent};
+pub use overview::FailureRecord;
 pub use queue::{AttemptContext, AttemptRecord, Claimed, DeliveryOutcome, Finished, SubscriptionEffect};
 pub use subscriptions::{SecretsRecord, SubscriptionRecord};
 

@@ -16,6 +16,8 @@ pub struct SubscriptionRecord {
     pub disabled_reason: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// When the current run of failed attempts began; `None` after a success.
+    pub failing_since: Option<i64>,
     /// Filled from `subscription_event_types`.
     #[sqlx(skip)]
     pub event_types: Vec<String>,
@@ -28,7 +30,8 @@ pub struct SecretsRecord {
     pub previous_secret_expires_at: Option<i64>,
 }
 
-const COLUMNS: &str = "id, url, description, headers, webhook_id, enabled, disabled_reason, created_at, updated_at";
+const COLUMNS: &str =
+    "id, url, description, headers, webhook_id, enabled, disabled_reason, created_at, updated_at, failing_since";
 
 impl Store {
     pub async fn insert_subscription(
@@ -103,6 +106,18 @@ impl Store {
             }
         }
         Ok(records)
+    }
+
+    /// Subscriptions that are disabled or in a run of failures, the longest-failing first.
+    pub async fn troubled_subscriptions(&self, account_id: &str) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM subscriptions
+             WHERE account_id = ? AND deleted_at IS NULL AND (enabled = 0 OR failing_since IS NOT NULL)
+             ORDER BY enabled, failing_since, id LIMIT 50"
+        ))
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await
     }
 
     async fn filters_of(&self, ids: &[String]) -> Result<Vec<(String, String)>, sqlx::Error> {

@@ -1,0 +1,119 @@
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::error::AppError;
+use crate::model::{Delivery, Event, EventsQuery, FilterChoices, Page};
+
+/// A page of events for the events page; payloads are left out (the detail page shows them).
+#[server(prefix = "/rpc", endpoint = "events/list", input = Json)]
+pub async fn list_events(query: EventsQuery) -> Result<Page<Event>, AppError> {
+    use crate::domain::events::{self, EventFilter};
+    use crate::domain::paging::PageRequest;
+    use crate::server::{require_account, with_status};
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            let filter = EventFilter {
+                event_type: query.event_type,
+                status: query.status,
+                subscription_id: query.subscription,
+                since: query.since,
+                until: query.until,
+            };
+            let request = PageRequest { limit: Some(50), cursor: query.cursor };
+            let mut page = events::list(&state.store, &user.account_id, &filter, &request).await?;
+            for event in &mut page.data {
+                event.data = None;
+            }
+            Ok(page)
+        }
+        .await,
+    )
+}
+
+/// One event with its payload and deliveries.
+#[server(prefix = "/rpc", endpoint = "events/get")]
+pub async fn get_event(id: String) -> Result<Event, AppError> {
+    use crate::domain::events;
+    use crate::server::{require_account, with_status};
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            events::get(&state.store, &user.account_id, &id).await
+        }
+        .await,
+    )
+}
+
+/// The event types and subscriptions the events page can filter on.
+#[server(prefix = "/rpc", endpoint = "events/filter_choices")]
+pub async fn get_filter_choices() -> Result<FilterChoices, AppError> {
+    use crate::domain::{event_types, paging::PageRequest, subscriptions};
+    use crate::server::{require_account, with_status};
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            let all = PageRequest { limit: Some(250), cursor: None };
+            let types = event_types::list(&state.store, &user.account_id, &all).await?;
+            let subscriptions = subscriptions::list(&state.store, &user.account_id, &all).await?;
+            let mut event_types: Vec<String> = types.data.into_iter().map(|t| t.name).collect();
+            event_types.sort();
+            Ok(FilterChoices {
+                event_types,
+                subscriptions: subscriptions.data.into_iter().map(|s| (s.id, s.url)).collect(),
+            })
+        }
+        .await,
+    )
+}
+
+/// One delivery with every attempt.
+#[server(prefix = "/rpc", endpoint = "deliveries/get")]
+pub async fn get_delivery(id: String) -> Result<Delivery, AppError> {
+    use crate::domain::deliveries;
+    use crate::server::{require_account, with_status};
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            deliveries::get(&state.store, &user.account_id, &id).await
+        }
+        .await,
+    )
+}
+
+/// A new attempt of a delivery now, recorded as requested by the signed-in user.
+#[server(prefix = "/rpc", endpoint = "deliveries/redeliver")]
+pub async fn redeliver(id: String) -> Result<Delivery, AppError> {
+    use crate::domain::deliveries;
+    use crate::server::{require_account, with_status};
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            deliveries::redeliver(&state.store, &state.pipeline, &user.account_id, &id, &user.email).await
+        }
+        .await,
+    )
+}
+
+/// A subscription's deliveries, newest first.
+#[server(prefix = "/rpc", endpoint = "deliveries/of_subscription")]
+pub async fn subscription_deliveries(
+    subscription_id: String,
+    cursor: Option<String>,
+) -> Result<Page<Delivery>, AppError> {
+    use crate::domain::deliveries::{self, ListFilter};
+    use crate::domain::paging::PageRequest;
+    use crate::domain::subscriptions;
+    use crate::server::{require_account, with_status};
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            // An unknown (or another account's) subscription is "not found", not an empty list.
+            subscriptions::get(&state.store, &user.account_id, &subscription_id).await?;
+            let filter = ListFilter { subscription_id: Some(subscription_id), ..Default::default() };
+            let request = PageRequest { limit: Some(20), cursor };
+            deliveries::list(&state.store, &user.account_id, &filter, &request).await
+        }
+        .await,
+    )
+}
