@@ -444,6 +444,76 @@ pub struct EventsQuery {
     pub cursor: Option<String>,
 }
 
+impl EventsQuery {
+    /// Reads the query from a URL's parameters; empty values count as absent.
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
+        let field = |name: &str| get(name).map(|value| value.trim().to_string()).filter(|value| !value.is_empty());
+        EventsQuery {
+            event_type: field("type"),
+            status: field("status"),
+            subscription: field("subscription"),
+            since: field("since"),
+            until: field("until"),
+            cursor: field("cursor"),
+        }
+    }
+
+    /// The events page's address for this query.
+    pub fn href(&self) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        let fields = [
+            ("type", &self.event_type),
+            ("status", &self.status),
+            ("subscription", &self.subscription),
+            ("since", &self.since),
+            ("until", &self.until),
+            ("cursor", &self.cursor),
+        ];
+        for (name, value) in fields {
+            if let Some(value) = value {
+                query.append_pair(name, value);
+            }
+        }
+        let query = query.finish();
+        if query.is_empty() {
+            "/events".to_string()
+        } else {
+            format!("/events?{query}")
+        }
+    }
+
+    pub fn is_filtered(&self) -> bool {
+        self.event_type.is_some()
+            || self.status.is_some()
+            || self.subscription.is_some()
+            || self.since.is_some()
+            || self.until.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EventsQuery;
+
+    #[test]
+    fn an_events_query_survives_its_url() {
+        let query = EventsQuery {
+            event_type: Some("invoice.paid".into()),
+            status: Some("failed".into()),
+            since: Some("2026-01-01T00:00:00+01:00".into()),
+            ..Default::default()
+        };
+        let href = query.href();
+        assert_eq!(href, "/events?type=invoice.paid&status=failed&since=2026-01-01T00%3A00%3A00%2B01%3A00");
+        let pairs: Vec<(String, String)> =
+            form_urlencoded::parse(href.split_once('?').unwrap().1.as_bytes()).into_owned().collect();
+        let read = EventsQuery::from_params(|name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()));
+        assert_eq!(read, query);
+        assert_eq!(EventsQuery::default().href(), "/events");
+        assert_eq!(EventsQuery::from_params(|_| Some(" ".into())), EventsQuery::default());
+    }
+}
+
 /// What the events page's filters offer.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FilterChoices {

@@ -7,7 +7,7 @@ use leptos_router::path;
 
 use crate::components::layout::DashboardLayout;
 use crate::pages::{
-    ApiKeysPage, EditSubscriptionPage, EventTypesPage, LoginPage, NewSubscriptionPage, NotFoundPage, OverviewPage,
+    ApiKeysPage, EditSubscriptionPage, EventDetailPage, EventTypesPage, EventsPage, LoginPage, NewSubscriptionPage, NotFoundPage, OverviewPage,
     RegisterPage, SubscriptionDetailPage, SubscriptionsPage,
 };
 
@@ -52,6 +52,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/subscriptions/new") view=NewSubscriptionPage />
                     <Route path=path!("/subscriptions/:id/edit") view=EditSubscriptionPage />
                     <Route path=path!("/subscriptions/:id") view=SubscriptionDetailPage />
+                    <Route path=path!("/events") view=EventsPage />
+                    <Route path=path!("/events/:id") view=EventDetailPage />
                     <Route path=path!("/event-types") view=EventTypesPage />
                     <Route path=path!("/api-keys") view=ApiKeysPage />
                 </ParentRoute>

@@ -9,16 +9,16 @@ use crate::helpers::{expect_error, spawn_app_with, Caller, TestApp};
 use crate::receiver::{Receiver, Reply};
 
 /// Loopback receivers need both switches; retries are made fast.
-const LOCAL: &[&str] = &["--allow-http", "--allow-private-destinations"];
+pub(crate) const LOCAL: &[&str] = &["--allow-http", "--allow-private-destinations"];
 const FAST_RETRIES: &[&str] = &["--retry-schedule", "100ms,200ms,300ms"];
 
-struct Setup {
-    app: TestApp,
-    alice: Caller,
+pub(crate) struct Setup {
+    pub app: TestApp,
+    pub alice: Caller,
     _dir: tempfile::TempDir,
 }
 
-async fn setup(extra: &[&str]) -> Setup {
+pub(crate) async fn setup(extra: &[&str]) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let mut args = LOCAL.to_vec();
     if !extra.contains(&"--retry-schedule") {
@@ -35,7 +35,7 @@ async fn setup(extra: &[&str]) -> Setup {
     Setup { app, alice, _dir: dir }
 }
 
-async fn call(app: &TestApp, key: &str, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+pub(crate) async fn call(app: &TestApp, key: &str, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
     let mut request = app.api(method, path, key);
     if let Some(body) = body {
         request = request.json(&body);
@@ -46,7 +46,7 @@ async fn call(app: &TestApp, key: &str, method: Method, path: &str, body: Option
     (status, if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() })
 }
 
-async fn subscribe(s: &Setup, url: &str, body: Value) -> String {
+pub(crate) async fn subscribe(s: &Setup, url: &str, body: Value) -> String {
     let mut body = body;
     body["url"] = json!(url);
     let (status, created) = call(&s.app, &s.alice.key, Method::POST, "/subscriptions", Some(body)).await;
@@ -54,7 +54,7 @@ async fn subscribe(s: &Setup, url: &str, body: Value) -> String {
     created["id"].as_str().unwrap().to_string()
 }
 
-async fn publish(s: &Setup, event_type: &str, data: Value) -> Value {
+pub(crate) async fn publish(s: &Setup, event_type: &str, data: Value) -> Value {
     let (status, event) =
         call(&s.app, &s.alice.key, Method::POST, "/events", Some(json!({"type": event_type, "data": data}))).await;
     assert_eq!(status, 202, "{event}");
@@ -67,7 +67,7 @@ async fn secret(s: &Setup, sub_id: &str) -> String {
 }
 
 /// Polls a delivery until it reaches `status` (20 s at most).
-async fn delivery_when(s: &Setup, delivery_id: &str, status: &str) -> Value {
+pub(crate) async fn delivery_when(s: &Setup, delivery_id: &str, status: &str) -> Value {
     for _ in 0..400 {
         let (_, delivery) = call(&s.app, &s.alice.key, Method::GET, &format!("/deliveries/{delivery_id}"), None).await;
         if delivery["status"] == status {
@@ -78,7 +78,7 @@ async fn delivery_when(s: &Setup, delivery_id: &str, status: &str) -> Value {
     panic!("delivery {delivery_id} never became {status}");
 }
 
-fn only_delivery(event: &Value) -> String {
+pub(crate) fn only_delivery(event: &Value) -> String {
     let deliveries = event["deliveries"].as_array().unwrap();
     assert_eq!(deliveries.len(), 1, "{event}");
     deliveries[0]["id"].as_str().unwrap().to_string()

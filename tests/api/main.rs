@@ -4,6 +4,7 @@
 mod auth;
 mod cli;
 mod crash;
+mod dashboard;
 mod delivery;
 mod health;
 mod helpers;

@@ -4,11 +4,13 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
 
+use super::live::provide_live;
 use super::logo::Logo;
 use crate::auth::{current_user, Logout};
 
 #[component]
 pub fn DashboardLayout() -> impl IntoView {
+    provide_live();
     let logout = ServerAction::<Logout>::new();
     let user = Resource::new(|| (), |_| current_user());
     let location = use_location();
@@ -28,6 +30,7 @@ pub fn DashboardLayout() -> impl IntoView {
                 </a>
                 <nav class="mainnav" aria-label="Main">
                     <A href="/" exact=true>"Overview"</A>
+                    <A href="/events">"Events"</A>
                     <A href="/subscriptions">"Subscriptions"</A>
                     <A href="/event-types">"Event types"</A>
                     <A href="/api-keys">"API keys"</A>

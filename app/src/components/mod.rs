@@ -1,9 +1,14 @@
+pub mod chart;
 pub mod chip;
 pub mod confirm;
 pub mod copy;
+pub mod delivery;
 pub mod empty_state;
 pub mod field;
+pub mod first_run;
+pub mod json_view;
 pub mod layout;
+pub mod live;
 pub mod logo;
 pub mod states;
 pub mod table;

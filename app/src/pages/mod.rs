@@ -1,5 +1,6 @@
 mod api_keys;
 mod event_types;
+mod events;
 mod login;
 mod not_found;
 mod overview;
@@ -8,6 +9,7 @@ mod subscriptions;
 
 pub use api_keys::ApiKeysPage;
 pub use event_types::EventTypesPage;
+pub use events::{EventDetailPage, EventsPage};
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use overview::OverviewPage;

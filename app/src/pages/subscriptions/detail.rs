@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
+use super::deliveries::SubscriptionDeliveries;
 use super::{EventTypeTags, SubscriptionStatus};
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy::{select_on_focus, CopyButton};
@@ -138,6 +139,7 @@ fn Detail(subscription: Subscription, toggle: ServerAction<SetSubscriptionEnable
                 <Headers subscription />
             </div>
         </div>
+        <SubscriptionDeliveries subscription_id=id.clone() />
     }
 }
 

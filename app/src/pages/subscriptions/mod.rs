@@ -1,5 +1,6 @@
 //! Subscriptions: the list, the create and edit form, and the detail page.
 
+mod deliveries;
 mod detail;
 mod form;
 mod list;
@@ -17,6 +18,8 @@ use crate::model::{DisabledReason, Subscription};
 #[component]
 fn SubscriptionStatus(subscription: Subscription) -> impl IntoView {
     let (tone, label) = match (subscription.enabled, subscription.disabled_reason) {
+        // Still enabled, but its deliveries have been failing since `failing_since`.
+        (true, _) if subscription.failing_since.is_some() => (Tone::Warn, "Enabled, failing"),
         (true, _) => (Tone::Ok, "Enabled"),
         (false, Some(DisabledReason::Manual)) => (Tone::Neutral, DisabledReason::Manual.explain()),
         (false, Some(reason)) => (Tone::Danger, reason.explain()),

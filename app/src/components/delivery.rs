@@ -1,0 +1,104 @@
+//! How a delivery's state is shown everywhere: a status chip, a per-event summary, the
+//! outcome of one attempt, and the Redeliver button.
+
+use leptos::prelude::*;
+
+use super::chip::{Chip, Tone};
+use crate::model::{DeliveryCounts, DeliveryStatus};
+use crate::rpc::events::Redeliver;
+
+pub fn status_tone(status: DeliveryStatus) -> Tone {
+    match status {
+        DeliveryStatus::Pending => Tone::Neutral,
+        DeliveryStatus::Retrying => Tone::Warn,
+        DeliveryStatus::Succeeded => Tone::Ok,
+        DeliveryStatus::Failed => Tone::Danger,
+    }
+}
+
+pub fn status_label(status: DeliveryStatus) -> &'static str {
+    match status {
+        DeliveryStatus::Pending => "Pending",
+        DeliveryStatus::Retrying => "Retrying",
+        DeliveryStatus::Succeeded => "Succeeded",
+        DeliveryStatus::Failed => "Failed",
+    }
+}
+
+#[component]
+pub fn DeliveryStatusChip(status: DeliveryStatus) -> impl IntoView {
+    view! { <Chip tone=status_tone(status) label=status_label(status) /> }
+}
+
+/// "2 succeeded · 1 failed", one chip per status present.
+#[component]
+pub fn DeliverySummary(counts: DeliveryCounts) -> impl IntoView {
+    if counts.total() == 0 {
+        return view! { <span class="faint">"No deliveries"</span> }.into_any();
+    }
+    let parts = [
+        (DeliveryStatus::Failed, counts.failed),
+        (DeliveryStatus::Retrying, counts.retrying),
+        (DeliveryStatus::Pending, counts.pending),
+        (DeliveryStatus::Succeeded, counts.succeeded),
+    ];
+    view! {
+        <span class="chip-row">
+            {parts
+                .into_iter()
+                .filter(|(_, count)| *count > 0)
+                .map(|(status, count)| {
+                    let label = format!("{count} {}", status_label(status).to_lowercase());
+                    view! { <Chip tone=status_tone(status) label /> }
+                })
+                .collect_view()}
+        </span>
+    }
+    .into_any()
+}
+
+/// An attempt's outcome in a few characters: the status code, or the kind of error.
+pub fn outcome_text(status_code: Option<i64>, error_kind: Option<&str>) -> String {
+    match (status_code, error_kind) {
+        (Some(code), _) => format!("HTTP {code}"),
+        (None, Some(kind)) => error_kind_label(kind).to_string(),
+        (None, None) => "No answer".to_string(),
+    }
+}
+
+pub fn error_kind_label(kind: &str) -> &str {
+    match kind {
+        "timeout" => "Timed out",
+        "connect" => "Connection failed",
+        "dns" => "Name not resolved",
+        "tls" => "TLS error",
+        "blocked" => "Blocked address",
+        "body" => "Response unreadable",
+        "request" => "Request error",
+        "status" => "Non-2xx status",
+        other => other,
+    }
+}
+
+/// Asks for a new attempt of `delivery_id` now; `action` is shared by the page so that it can
+/// refresh what it shows when the request has been taken.
+#[component]
+pub fn RedeliverButton(delivery_id: String, action: ServerAction<Redeliver>) -> impl IntoView {
+    let id = StoredValue::new(delivery_id);
+    let this_pending = move || {
+        action.pending().get() && action.input().with(|input| input.as_ref().is_some_and(|i| i.id == id.get_value()))
+    };
+    view! {
+        <button
+            type="button"
+            class="btn btn-small"
+            aria-label="Redeliver"
+            disabled=this_pending
+            on:click=move |_| {
+                action.dispatch(Redeliver { id: id.get_value() });
+            }
+        >
+            {move || if this_pending() { "Redelivering…" } else { "Redeliver" }}
+        </button>
+    }
+}

@@ -1,0 +1,137 @@
+//! A subscription's deliveries: the recent ones with Redeliver, a test event, and the replay of
+//! failed deliveries since a chosen time.
+
+use leptos::prelude::*;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use crate::components::delivery::{DeliveryStatusChip, RedeliverButton};
+use crate::components::live::use_live;
+use crate::components::states::{ActionError, LoadError};
+use crate::components::table::{DataTable, LoadingTable, Pager, ACTIONS};
+use crate::components::time::RelativeTime;
+use crate::model::Delivery;
+use crate::rpc::events::{subscription_deliveries, Redeliver};
+use crate::rpc::subscriptions::{ReplayFailed, SendTestEvent};
+
+/// How far back a replay reaches, as offered in the form.
+const REPLAY_WINDOWS: [(&str, &str, i64); 4] =
+    [("1h", "the last hour", 1), ("24h", "the last 24 hours", 24), ("7d", "the last 7 days", 168), ("30d", "the last 30 days", 720)];
+
+#[component]
+pub fn SubscriptionDeliveries(subscription_id: String) -> impl IntoView {
+    let id = StoredValue::new(subscription_id);
+    let live = use_live();
+    let cursor = RwSignal::new(None::<String>);
+    let redeliver = ServerAction::<Redeliver>::new();
+    let send_test = ServerAction::<SendTestEvent>::new();
+    let replay = ServerAction::<ReplayFailed>::new();
+    let deliveries = Resource::new(
+        move || (cursor.get(), live.changes.get(), redeliver.version().get(), send_test.version().get(), replay.version().get()),
+        move |(cursor, ..)| subscription_deliveries(id.get_value(), cursor),
+    );
+    let window = RwSignal::new("24h".to_string());
+    let on_replay = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let hours = REPLAY_WINDOWS.iter().find(|(key, ..)| *key == window.get_untracked()).map_or(24, |w| w.2);
+        let since = (OffsetDateTime::now_utc() - time::Duration::hours(hours)).format(&Rfc3339).unwrap_or_default();
+        replay.dispatch(ReplayFailed { id: id.get_value(), since });
+    };
+    let error = Signal::derive(move || {
+        let errors = [
+            redeliver.value().get().and_then(Result::err),
+            send_test.value().get().and_then(Result::err),
+            replay.value().get().and_then(Result::err),
+        ];
+        errors.into_iter().flatten().next().map(|error| error.to_string())
+    });
+
+    view! {
+        <section class="panel" aria-labelledby="deliveries-title">
+            <div class="section-head">
+                <h2 id="deliveries-title">"Deliveries"</h2>
+                <button
+                    type="button"
+                    class="btn btn-small"
+                    disabled=move || send_test.pending().get()
+                    on:click=move |_| {
+                        send_test.dispatch(SendTestEvent { id: id.get_value() });
+                    }
+                >
+                    {move || if send_test.pending().get() { "Sending…" } else { "Send test event" }}
+                </button>
+            </div>
+            <p class="form-notice" role="status">
+                {move || send_test.value().get().and_then(Result::ok).map(|sent| {
+                    let href = format!("/events/{}", sent.event_id);
+                    view! { "Test event sent: " <a class="mono" href=href>{sent.event_id}</a> }
+                })}
+            </p>
+            <form class="replay-form" on:submit=on_replay>
+                <label for="replay-window">"Send failed deliveries again from"</label>
+                <select id="replay-window" on:change=move |ev| window.set(event_target_value(&ev))>
+                    {REPLAY_WINDOWS.iter().map(|(key, label, _)| view! {
+                        <option value=*key selected=*key == "24h">{*label}</option>
+                    }).collect_view()}
+                </select>
+                <button type="submit" class="btn btn-small" disabled=move || replay.pending().get()>
+                    {move || if replay.pending().get() { "Replaying…" } else { "Replay failed" }}
+                </button>
+                <span class="form-notice" role="status">
+                    {move || replay.value().get().and_then(Result::ok).map(|queued| match queued.queued {
+                        0 => "No failed deliveries in that window: nothing to send.".to_string(),
+                        1 => "Queued 1 failed delivery to be sent again.".to_string(),
+                        n => format!("Queued {n} failed deliveries to be sent again."),
+                    })}
+                </span>
+            </form>
+            <ActionError error />
+            <Transition fallback=|| view! { <LoadingTable label="deliveries" /> }>
+                {move || Suspend::new(async move {
+                    match deliveries.await {
+                        Ok(page) if page.data.is_empty() && cursor.with_untracked(Option::is_none) => view! {
+                            <p class="muted">"Nothing delivered to this endpoint yet. Send a test event to try it."</p>
+                        }
+                        .into_any(),
+                        Ok(page) => view! {
+                            <DeliveryTable deliveries=page.data redeliver />
+                            <Pager cursor next=page.next_cursor />
+                        }
+                        .into_any(),
+                        Err(error) => view! { <LoadError what="deliveries" error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn DeliveryTable(deliveries: Vec<Delivery>, redeliver: ServerAction<Redeliver>) -> impl IntoView {
+    let rows = deliveries
+        .into_iter()
+        .map(|delivery| {
+            let href = format!("/events/{}?delivery={}", delivery.event_id, delivery.id);
+            let last = delivery.last_status_code.map_or_else(|| "—".to_string(), |code| code.to_string());
+            view! {
+                <tr data-delivery=delivery.id.clone() data-status=delivery.status.as_str()>
+                    <td data-label="Event" class="cell-primary">
+                        <a class="cell-title mono" href=href>{delivery.event_type.clone().unwrap_or_default()}</a>
+                        <span class="cell-sub mono">{delivery.event_id.clone()}</span>
+                    </td>
+                    <td data-label="Status"><DeliveryStatusChip status=delivery.status /></td>
+                    <td data-label="Attempts">{delivery.attempts_made.to_string()}</td>
+                    <td data-label="Last status" class="mono">{last}</td>
+                    <td data-label="Updated" class="cell-nowrap"><RelativeTime at=delivery.updated_at.clone() /></td>
+                    <td class="cell-actions"><RedeliverButton delivery_id=delivery.id.clone() action=redeliver /></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <DataTable label="Deliveries" columns=&["Event", "Status", "Attempts", "Last status", "Updated", ACTIONS]>
+            {rows}
+        </DataTable>
+    }
+    .into_any()
+}

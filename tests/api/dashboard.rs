@@ -1,0 +1,213 @@
+//! What the delivery dashboard reads: filtered event lists with delivery counts, the overview's
+//! figures, the live change stream, and its server functions' account isolation.
+
+use std::time::Duration;
+
+use reqwest::header::COOKIE;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::delivery::{call, delivery_when, publish, setup, subscribe, Setup};
+use crate::helpers::{expect_error, unique_email};
+use crate::receiver::{Receiver, Reply};
+
+fn ids(page: &Value) -> Vec<String> {
+    page["data"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_string()).collect()
+}
+
+async fn events(s: &Setup, query: &str) -> Value {
+    let (status, page) = call(&s.app, &s.alice.key, Method::GET, &format!("/events{query}"), None).await;
+    assert_eq!(status, 200, "{query}: {page}");
+    page
+}
+
+/// Calls a server function that takes JSON, as the hydrated dashboard does.
+async fn rpc_json(s: &Setup, name: &str, body: Value, cookie: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(s.app.url(&format!("/rpc/{name}")))
+        .header(COOKIE, cookie)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Two subscriptions, one healthy and one failing for good; `paid` goes to both, `created`
+/// only to the healthy one. Returns (healthy id, failing id, paid event, created event).
+async fn one_good_one_failing(s: &Setup) -> (String, String, Value, Value, Receiver, Receiver) {
+    let good = Receiver::start(Reply::status(200)).await;
+    let bad = Receiver::start(Reply::status(500)).await;
+    let healthy = subscribe(s, &good.url, json!({})).await;
+    let failing = subscribe(s, &bad.url, json!({"event_types": ["invoice.paid"]})).await;
+    let paid = publish(s, "invoice.paid", json!({"n": 1})).await;
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let created = publish(s, "user.created", json!({"n": 2})).await;
+    for delivery in paid["deliveries"].as_array().unwrap().iter().chain(created["deliveries"].as_array().unwrap()) {
+        let id = delivery["id"].as_str().unwrap();
+        let target = if delivery["subscription_id"] == failing.as_str() { "failed" } else { "succeeded" };
+        delivery_when(s, id, target).await;
+    }
+    (healthy, failing, paid, created, good, bad)
+}
+
+#[tokio::test]
+async fn events_are_filtered_by_delivery_status_subscription_and_time_with_their_counts() {
+    let s = setup(&[]).await;
+    let (healthy, failing, paid, created, _good, _bad) = one_good_one_failing(&s).await;
+    let (paid_id, created_id) = (paid["id"].as_str().unwrap(), created["id"].as_str().unwrap());
+
+    let all = events(&s, "").await;
+    assert_eq!(ids(&all), [created_id, paid_id]);
+    assert_eq!(all["data"][1]["delivery_counts"], json!({"pending": 0, "retrying": 0, "succeeded": 1, "failed": 1}));
+    assert_eq!(all["data"][0]["delivery_counts"], json!({"pending": 0, "retrying": 0, "succeeded": 1, "failed": 0}));
+
+    assert_eq!(ids(&events(&s, "?status=failed").await), [paid_id]);
+    assert_eq!(ids(&events(&s, "?status=succeeded").await), [created_id, paid_id]);
+    assert_eq!(ids(&events(&s, "?status=pending").await), Vec::<String>::new());
+    assert_eq!(ids(&events(&s, &format!("?subscription_id={failing}")).await), [paid_id]);
+    assert_eq!(ids(&events(&s, &format!("?subscription_id={healthy}")).await), [created_id, paid_id]);
+    assert_eq!(ids(&events(&s, &format!("?subscription_id={failing}&status=succeeded")).await), Vec::<String>::new());
+    assert_eq!(ids(&events(&s, "?type=user.created&status=succeeded").await), [created_id]);
+    assert_eq!(ids(&events(&s, "?type=user.created&status=failed").await), Vec::<String>::new());
+
+    let at = |event: &Value| event["timestamp"].as_str().unwrap().replace('+', "%2B");
+    assert_eq!(ids(&events(&s, &format!("?since={}", at(&created))).await), [created_id]);
+    assert_eq!(ids(&events(&s, &format!("?until={}", at(&created))).await), [paid_id]);
+    assert_eq!(ids(&events(&s, &format!("?since={}&until={}", at(&paid), at(&created))).await), [paid_id]);
+
+    // Keyset pages through a filtered list, one event at a time.
+    let first = events(&s, &format!("?subscription_id={healthy}&limit=1")).await;
+    assert_eq!(ids(&first), [created_id]);
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let second = events(&s, &format!("?subscription_id={healthy}&limit=1&cursor={cursor}")).await;
+    assert_eq!(ids(&second), [paid_id]);
+    assert!(second["next_cursor"].is_null());
+
+    for bad in ["?status=lost", "?subscription_id=nope", "?since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z"] {
+        expect_error(s.app.api(Method::GET, &format!("/events{bad}"), &s.alice.key).send().await.unwrap(), 422, "validation_failed").await;
+    }
+
+    // The dashboard's server function: the same filters, from the page's URL query, without payloads.
+    let response = rpc_json(&s, "events/list", json!({"query": {"status": "failed"}}), &s.alice.cookie).await;
+    assert_eq!(response.status(), 200);
+    let page: Value = response.json().await.unwrap();
+    assert_eq!(ids(&page), [paid_id]);
+    assert!(page["data"][0]["data"].is_null(), "the list carries no payloads: {page}");
+    s.app.stop().await;
+}
+
+#[tokio::test]
+async fn the_overview_counts_attempts_and_names_failing_subscriptions_and_failures() {
+    let s = setup(&[]).await;
+    let empty: Value = s.app.rpc("overview/get", &[], Some(&s.alice.cookie)).await.json().await.unwrap();
+    assert_eq!(empty["has_events"], false);
+    assert_eq!(empty["hours"].as_array().unwrap().len(), 24);
+
+    let (_, failing, paid, _, _good, _bad) = one_good_one_failing(&s).await;
+    let response = s.app.rpc("overview/get", &[], Some(&s.alice.cookie)).await;
+    assert_eq!(response.status(), 200);
+    let overview: Value = response.json().await.unwrap();
+    assert_eq!(overview["has_events"], true);
+    // Two successes (one per event to the healthy endpoint); the failing one: 1 + 3 retries.
+    assert_eq!(overview["succeeded"], 2, "{overview}");
+    assert_eq!(overview["failed"], 4, "{overview}");
+    let this_hour = &overview["hours"][23];
+    assert_eq!(this_hour["succeeded"].as_i64().unwrap() + this_hour["failed"].as_i64().unwrap(), 6, "{overview}");
+    let troubled = overview["troubled"].as_array().unwrap();
+    assert_eq!(troubled.len(), 1, "{overview}");
+    assert_eq!(troubled[0]["id"], failing.as_str());
+    assert!(troubled[0]["failing_since"].is_string() && troubled[0]["disables_at"].is_string(), "{overview}");
+    let failures = overview["recent_failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 4);
+    assert_eq!(failures[0]["event_id"], paid["id"]);
+    assert_eq!(failures[0]["status_code"], 500);
+    assert_eq!(failures[0]["error_kind"], "status");
+
+    let hints: Value = s.app.rpc("overview/setup_hints", &[], Some(&s.alice.cookie)).await.json().await.unwrap();
+    assert_eq!(hints["public_url"], s.app.url(""));
+    assert_eq!(hints["has_subscriptions"], true);
+    assert!(hints["event_type"].is_string());
+    s.app.stop().await;
+}
+
+/// Reads the stream until a whole "change" message arrived, or fails after `wait`.
+async fn next_change(stream: &mut reqwest::Response, wait: Duration) -> Result<(), &'static str> {
+    let mut text = String::new();
+    let deadline = tokio::time::Instant::now() + wait;
+    while !text.contains("event: change") {
+        match tokio::time::timeout_at(deadline, stream.chunk()).await {
+            Ok(Ok(Some(chunk))) => text.push_str(&String::from_utf8_lossy(&chunk)),
+            Ok(_) => return Err("the stream ended"),
+            Err(_) => return Err("no change announced"),
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_live_stream_announces_changes_to_the_signed_in_account_only() {
+    let s = setup(&[]).await;
+    let bob = s.app.caller(&unique_email("live-bob")).await;
+    assert_eq!(s.app.get("/live", None).await.status(), 401);
+
+    let mut alice = s.app.get("/live", Some(&s.alice.cookie)).await;
+    assert_eq!(alice.status(), 200);
+    assert_eq!(alice.headers()["content-type"], "text/event-stream");
+    let mut bob_stream = s.app.get("/live", Some(&bob.cookie)).await;
+
+    // A new event (no subscription needed) is announced...
+    publish(&s, "invoice.paid", json!({})).await;
+    next_change(&mut alice, Duration::from_secs(10)).await.expect("alice hears of her event");
+    // ...and so is each finished attempt (answered later than a burst of notices is merged).
+    let receiver = Receiver::start(Reply::status(200).delay(Duration::from_secs(1))).await;
+    subscribe(&s, &receiver.url, json!({})).await;
+    let event = publish(&s, "invoice.paid", json!({})).await;
+    next_change(&mut alice, Duration::from_secs(10)).await.expect("announced");
+    delivery_when(&s, event["deliveries"][0]["id"].as_str().unwrap(), "succeeded").await;
+    next_change(&mut alice, Duration::from_secs(10)).await.expect("the attempt is announced");
+
+    assert_eq!(
+        next_change(&mut bob_stream, Duration::from_millis(800)).await,
+        Err("no change announced"),
+        "another account hears nothing"
+    );
+    // Open streams do not hold up a graceful stop.
+    tokio::time::timeout(Duration::from_secs(10), s.app.stop()).await.expect("the server stops with streams open");
+    drop((alice, bob_stream));
+}
+
+#[tokio::test]
+async fn the_dashboards_delivery_functions_keep_to_the_signed_in_account() {
+    let s = setup(&[]).await;
+    let receiver = Receiver::start(Reply::status(500)).await;
+    subscribe(&s, &receiver.url, json!({})).await;
+    let event = publish(&s, "invoice.paid", json!({})).await;
+    let delivery_id = event["deliveries"][0]["id"].as_str().unwrap();
+    let failed = delivery_when(&s, delivery_id, "failed").await;
+    let mallory = s.app.caller(&unique_email("mallory")).await;
+
+    for (name, form) in [
+        ("events/get", [("id", event["id"].as_str().unwrap())]),
+        ("deliveries/get", [("id", delivery_id)]),
+        ("deliveries/redeliver", [("id", delivery_id)]),
+        ("deliveries/of_subscription", [("subscription_id", event["deliveries"][0]["subscription_id"].as_str().unwrap())]),
+        ("subscriptions/send_test", [("id", event["deliveries"][0]["subscription_id"].as_str().unwrap())]),
+    ] {
+        let response = s.app.rpc(name, &form, Some(&mallory.cookie)).await;
+        assert_eq!(response.status(), 404, "{name} for another account");
+        let anonymous = s.app.rpc(name, &form, None).await;
+        assert_eq!(anonymous.status(), 401, "{name} without a session");
+    }
+    let after = delivery_when(&s, delivery_id, "failed").await;
+    assert_eq!(after["attempts_made"], failed["attempts_made"], "nothing was redelivered");
+
+    // The owner's redeliver is recorded as theirs.
+    receiver.set_default(Reply::status(200));
+    let response = s.app.rpc("deliveries/redeliver", &[("id", delivery_id)], Some(&s.alice.cookie)).await;
+    assert_eq!(response.status(), 200);
+    let done = delivery_when(&s, delivery_id, "succeeded").await;
+    let last = done["attempts"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["trigger"], "manual");
+    assert!(last["triggered_by"].as_str().unwrap().contains('@'), "{last}");
+    s.app.stop().await;
+}
