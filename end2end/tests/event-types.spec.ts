@@ -21,7 +21,7 @@ test.afterAll(async () => {
 test("the navigation lists the dashboard's pages in order", async ({ page }) => {
   await open(page, `${server.url}/event-types`);
   const links = page.getByRole("navigation", { name: "Main" }).getByRole("link");
-  await expect(links).toHaveText(["Overview", "Subscriptions", "Event types", "API keys"]);
+  await expect(links).toHaveText(["Overview", "Events", "Subscriptions", "Event types", "API keys"]);
   await expect(page.getByRole("link", { name: "Event types" })).toHaveAttribute("aria-current", "page");
 });
 

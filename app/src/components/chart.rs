@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::model::{EventsQuery, HourCount};
 
-const WIDTH: f64 = 720.0;
+const WIDTH: f64 = 960.0;
 const HEIGHT: f64 = 220.0;
 const LEFT: f64 = 44.0;
 const RIGHT: f64 = 8.0;

@@ -20,7 +20,7 @@ pub fn JsonView(value: Value, what: &'static str) -> impl IntoView {
     let body = if pretty.len() > TREE_LIMIT {
         view! { <pre class="code-block">{pretty.clone()}</pre> }.into_any()
     } else {
-        view! { <div class="code-block json-tree">{node(&value, 0)}</div> }.into_any()
+        view! { <div class="code-block json-tree">{node(&value, 0, None, false)}</div> }.into_any()
     };
     view! {
         <div class="code-frame">
@@ -53,25 +53,41 @@ pub fn BodyView(body: Option<String>, what: &'static str) -> impl IntoView {
     }
 }
 
-fn node(value: &Value, depth: usize) -> AnyView {
+/// One value, after its key when it is an object's field, and followed by a comma when more
+/// follow. Containers put key and opening bracket in their `<summary>`, so that a collapsed
+/// field still reads `"key": { 3 fields`.
+fn node(value: &Value, depth: usize, key: Option<&str>, comma: bool) -> AnyView {
+    let key = key.map(|key| {
+        view! {
+            <span class="j-key">{quoted(key)}</span>
+            <span class="j-punct">": "</span>
+        }
+    });
+    let comma = comma.then_some(view! { <span class="j-punct">","</span> });
+    let scalar = |class: &'static str, text: String| view! { {key.clone()}<span class=class>{text}</span>{comma.clone()} }.into_any();
     match value {
-        Value::Null => view! { <span class="j-null">"null"</span> }.into_any(),
-        Value::Bool(b) => view! { <span class="j-bool">{b.to_string()}</span> }.into_any(),
-        Value::Number(n) => view! { <span class="j-num">{n.to_string()}</span> }.into_any(),
-        Value::String(s) => view! { <span class="j-str">{quoted(s)}</span> }.into_any(),
-        Value::Array(items) if items.is_empty() => view! { <span class="j-punct">"[]"</span> }.into_any(),
-        Value::Object(fields) if fields.is_empty() => view! { <span class="j-punct">"{}"</span> }.into_any(),
+        Value::Null => scalar("j-null", "null".into()),
+        Value::Bool(b) => scalar("j-bool", b.to_string()),
+        Value::Number(n) => scalar("j-num", n.to_string()),
+        Value::String(text) => scalar("j-str", quoted(text)),
+        Value::Array(items) if items.is_empty() => scalar("j-punct", "[]".into()),
+        Value::Object(fields) if fields.is_empty() => scalar("j-punct", "{}".into()),
         Value::Array(items) => {
             let count = if items.len() == 1 { "1 item".to_string() } else { format!("{} items", items.len()) };
             let last = items.len() - 1;
             let children = items
                 .iter()
                 .enumerate()
-                .map(|(index, item)| {
-                    view! { <li>{node(item, depth + 1)}{(index < last).then_some(",")}</li> }
-                })
+                .map(|(index, item)| view! { <li>{node(item, depth + 1, None, index < last)}</li> })
                 .collect_view();
-            collapsible("[", "]", count, depth, children.into_any())
+            view! {
+                <details class="j-node" open=depth < OPEN_DEPTH>
+                    <summary>{key}<span class="j-punct">"["</span><span class="j-count">{count}</span></summary>
+                    <ul class="j-children">{children}</ul>
+                    <span class="j-punct">"]"</span>{comma}
+                </details>
+            }
+            .into_any()
         }
         Value::Object(fields) => {
             let count = if fields.len() == 1 { "1 field".to_string() } else { format!("{} fields", fields.len()) };
@@ -79,34 +95,18 @@ fn node(value: &Value, depth: usize) -> AnyView {
             let children = fields
                 .iter()
                 .enumerate()
-                .map(|(index, (key, item))| {
-                    view! {
-                        <li>
-                            <span class="j-key">{quoted(key)}</span>
-                            <span class="j-punct">": "</span>
-                            {node(item, depth + 1)}
-                            {(index < last).then_some(",")}
-                        </li>
-                    }
-                })
+                .map(|(index, (name, item))| view! { <li>{node(item, depth + 1, Some(name), index < last)}</li> })
                 .collect_view();
-            collapsible("{", "}", count, depth, children.into_any())
+            view! {
+                <details class="j-node" open=depth < OPEN_DEPTH>
+                    <summary>{key}<span class="j-punct">"{"</span><span class="j-count">{count}</span></summary>
+                    <ul class="j-children">{children}</ul>
+                    <span class="j-punct">"}"</span>{comma}
+                </details>
+            }
+            .into_any()
         }
     }
-}
-
-fn collapsible(open: &'static str, close: &'static str, count: String, depth: usize, children: AnyView) -> AnyView {
-    view! {
-        <details class="j-node" open=depth < OPEN_DEPTH>
-            <summary>
-                <span class="j-punct">{open}</span>
-                <span class="j-count">{count}</span>
-            </summary>
-            <ul class="j-children">{children}</ul>
-            <span class="j-punct">{close}</span>
-        </details>
-    }
-    .into_any()
 }
 
 /// A string as JSON writes it, quotes and escapes included.

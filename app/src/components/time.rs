@@ -20,6 +20,12 @@ pub fn relative(at: &str, now: OffsetDateTime) -> String {
     const HOUR: i64 = 60 * MINUTE;
     const DAY: i64 = 24 * HOUR;
     match seconds {
+        // Further ahead: a scheduled time (a retry, a disabling).
+        i64::MIN..-5_400 if seconds > -2_592_000 => match -seconds {
+            ahead if ahead < DAY => format!("in {} hours", (ahead + HOUR / 2) / HOUR),
+            ahead => format!("in {} days", (ahead + DAY / 2) / DAY),
+        },
+        -5_400..-59 => format!("in {} min", (-seconds + MINUTE / 2) / MINUTE),
         // A little in the future is clock skew between server and browser.
         -59..45 => "just now".to_string(),
         45..90 => "1 min ago".to_string(),
@@ -70,6 +76,10 @@ mod tests {
         assert_eq!(relative("2025-06-09T10:00:00Z", now), "yesterday");
         assert_eq!(relative("2025-06-06T12:00:00Z", now), "4 days ago");
         assert_eq!(relative("2025-03-02T12:00:00Z", now), "2 Mar 2025");
+        assert_eq!(relative("2025-06-10T12:10:00Z", now), "in 10 min");
+        assert_eq!(relative("2025-06-10T17:00:00Z", now), "in 5 hours");
+        assert_eq!(relative("2025-06-15T12:00:00Z", now), "in 5 days");
+        assert_eq!(relative("2026-06-15T12:00:00Z", now), "15 Jun 2026");
         assert_eq!(relative("2025-07-02T12:00:00Z", now), "2 Jul 2025");
         assert_eq!(relative("not a time", now), "not a time");
     }

@@ -105,13 +105,12 @@ fn EventView(
             <div class="page-header">
                 <a class="breadcrumb" href="/events">"Events"</a>
                 <div class="title-row">
-                    <h1 class="mono">{event.event_type.clone()}</h1>
+                    <h1 class="mono title-mono">{event.event_type.clone()}</h1>
                 </div>
-                <p class="value-copy">
+                <p class="event-meta">
                     <span class="mono">{id.clone()}</span>
                     <CopyButton value=Signal::stored(id) what="event ID" />
-                    <span class="muted">" · "</span>
-                    <RelativeTime at=event.timestamp.clone() />
+                    <span class="muted">"Published "<RelativeTime at=event.timestamp.clone() /></span>
                 </p>
             </div>
             <LiveIndicator />

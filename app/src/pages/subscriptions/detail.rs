@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::deliveries::SubscriptionDeliveries;
-use super::{EventTypeTags, SubscriptionStatus};
+use super::{EventTypeTags, LiveSubscriptionStatus};
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy::{select_on_focus, CopyButton};
 use crate::components::states::{ActionError, LoadError};
@@ -111,7 +111,7 @@ fn Detail(subscription: Subscription, toggle: ServerAction<SetSubscriptionEnable
                 <a class="breadcrumb" href="/subscriptions">"Subscriptions"</a>
                 <div class="title-row">
                     <h1 class="mono url title-url">{subscription.url.clone()}</h1>
-                    <SubscriptionStatus subscription=subscription.clone() />
+                    <LiveSubscriptionStatus subscription=subscription.clone() />
                 </div>
                 {description}
             </div>
@@ -159,7 +159,7 @@ fn Settings(subscription: Subscription) -> impl IntoView {
                 <div>
                     <dt>"Status"</dt>
                     <dd class="dd-stack">
-                        <SubscriptionStatus subscription=subscription.clone() />
+                        <LiveSubscriptionStatus subscription=subscription.clone() />
                         <span class="muted">{status_detail}</span>
                     </dd>
                 </div>

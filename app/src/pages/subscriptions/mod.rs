@@ -12,6 +12,8 @@ pub use list::SubscriptionsPage;
 use leptos::prelude::*;
 
 use crate::components::chip::{Chip, Tone};
+use crate::components::live::use_live;
+use crate::rpc::subscriptions::get_subscription;
 use crate::model::{DisabledReason, Subscription};
 
 /// "Enabled", or why it is not, in words and colour.
@@ -26,6 +28,32 @@ fn SubscriptionStatus(subscription: Subscription) -> impl IntoView {
         (false, None) => (Tone::Neutral, "Disabled"),
     };
     view! { <Chip tone label /> }
+}
+
+/// The status chip of a page that stays open: re-read whenever the account's deliveries change,
+/// since a failure or a success can change it (failing, disabled as gone or failing).
+#[component]
+fn LiveSubscriptionStatus(subscription: Subscription) -> impl IntoView {
+    let live = use_live();
+    let initial = StoredValue::new(subscription);
+    let current = Resource::new(
+        move || live.changes.get(),
+        move |changes| async move {
+            match changes {
+                // What the page was drawn with is current until something changes.
+                0 => Ok(initial.get_value()),
+                _ => get_subscription(initial.get_value().id).await,
+            }
+        },
+    );
+    view! {
+        <Transition fallback=move || view! { <SubscriptionStatus subscription=initial.get_value() /> }>
+            {move || Suspend::new(async move {
+                let subscription = current.await.unwrap_or_else(|_| initial.get_value());
+                view! { <SubscriptionStatus subscription /> }
+            })}
+        </Transition>
+    }
 }
 
 /// The event types a subscription receives, as monospace tags, or "All types".
