@@ -21,7 +21,7 @@ pub fn relative(at: &str, now: OffsetDateTime) -> String {
     const DAY: i64 = 24 * HOUR;
     match seconds {
         // Further ahead: a scheduled time (a retry, a disabling).
-        i64::MIN..-5_400 if seconds > -2_592_000 => match -seconds {
+        i64::MIN..-5_400 if seconds > -8 * DAY => match -seconds {
             ahead if ahead < DAY => format!("in {} hours", (ahead + HOUR / 2) / HOUR),
             ahead => format!("in {} days", (ahead + DAY / 2) / DAY),
         },
