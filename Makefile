@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make run    builds the release binary (installing what is missing) and starts Hookrelay
 #   make test   runs every test: unit, integration (real server, real SQLite) and browser tests
-.PHONY: run test setup setup-e2e build test-rust test-e2e bench clean
+.PHONY: run test setup setup-e2e build test-rust test-e2e bench bench-events clean
 
 run: build
 	./target/release/hookrelay serve
@@ -27,6 +27,10 @@ test-e2e:
 # Prints ingest and delivery throughput, latency and peak memory (see benches/delivery.rs).
 bench: build
 	cargo bench --bench delivery
+
+# Seeds a million events once (target/bench-events) and times the dashboard's pages on them.
+bench-events: build
+	cargo bench --bench events_page
 
 clean:
 	cargo clean

@@ -6,9 +6,9 @@
 //! Sizes: BENCH_EVENTS (default 20000), BENCH_SUBSCRIPTIONS (default 2), BENCH_CONCURRENCY
 //! (publishers, default 32), BENCH_RATE (events/s of the latency run, default 200).
 
+mod common;
+
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -17,46 +17,9 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::json;
 
+use common::{env_number, percentile, run_cli, Server, EMAIL, PASSWORD};
+
 type Arrivals = Arc<Mutex<Vec<(String, Instant)>>>;
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn binary() -> PathBuf {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/hookrelay");
-    assert!(path.exists(), "build the release binary first (make build)");
-    path
-}
-
-fn run_cli(data_dir: &std::path::Path, args: &[&str], stdin: &str) -> String {
-    use std::io::Write;
-    let mut child = Command::new(binary())
-        .args(args)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("run hookrelay");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("stdin");
-    let output = child.wait_with_output().expect("hookrelay exits");
-    String::from_utf8_lossy(&output.stdout).lines().last().unwrap_or_default().trim().to_string()
-}
-
-fn peak_memory_kib(child: &Child) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).ok()?;
-    status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index]
-}
 
 async fn publish(http: &reqwest::Client, base: &str, key: &str, n: usize) -> (String, Instant) {
     let response = http
@@ -98,26 +61,11 @@ async fn main() {
     tokio::spawn(async move { axum::serve(listener, receiver).await });
 
     let dir = tempfile::tempdir().expect("temp dir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("port");
-    let base = format!("http://127.0.0.1:{port}");
-    run_cli(dir.path(), &["user", "create", "--email", "bench@example.com"], "correct horse battery\n");
-    let key = run_cli(dir.path(), &["api-key", "create", "--email", "bench@example.com", "--name", "bench"], "");
-    let mut server = Command::new(binary())
-        .args(["serve", "--allow-http", "--allow-private-destinations", "--bind", &format!("127.0.0.1:{port}")])
-        .arg("--data-dir")
-        .arg(dir.path())
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start hookrelay");
+    run_cli(dir.path(), &["user", "create", "--email", EMAIL], &format!("{PASSWORD}\n"));
+    let key = run_cli(dir.path(), &["api-key", "create", "--email", EMAIL, "--name", "bench"], "");
+    let server = Server::start(dir.path(), &[]).await;
+    let base = server.base.clone();
     let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build().expect("client");
-    for _ in 0..200 {
-        if http.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
     http.post(format!("{base}/api/v1/event-types"))
         .bearer_auth(&key)
         .json(&json!({"name": "bench.tick"}))
@@ -204,10 +152,8 @@ async fn main() {
         percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
         latencies.len()
     );
-    match peak_memory_kib(&server) {
+    match server.peak_memory_kib() {
         Some(kib) => println!("  server peak memory:  {:>9.1} MiB", kib as f64 / 1024.0),
         None => println!("  server peak memory:  unavailable (no /proc)"),
     }
-    let _ = server.kill();
-    let _ = server.wait();
 }

@@ -24,8 +24,9 @@ pub fn EventsPage() -> impl IntoView {
     let live = use_live();
     let events = Resource::new(move || (query.get(), live.changes.get()), |(query, _)| list_events(query));
     let choices = Resource::new(|| (), |_| get_filter_choices());
-    // Ids already on screen: rows that arrive later slide in.
-    let seen = StoredValue::new(None::<HashSet<String>>);
+    // The ids on screen and the query that listed them: rows that arrive later for the same
+    // query slide in (a new query is a new list, not an arrival).
+    let seen = StoredValue::new(None::<(EventsQuery, HashSet<String>)>);
 
     view! {
         <Title text="Events" />
@@ -61,8 +62,8 @@ pub fn EventsPage() -> impl IntoView {
                     }
                         .into_any(),
                     Ok(page) => {
-                        let before = seen.get_value();
-                        seen.set_value(Some(page.data.iter().map(|event| event.id.clone()).collect()));
+                        let before = seen.get_value().filter(|(query, _)| *query == current).map(|(_, ids)| ids);
+                        seen.set_value(Some((current.clone(), page.data.iter().map(|event| event.id.clone()).collect())));
                         let older = page.next_cursor.map(|cursor| EventsQuery { cursor: Some(cursor), ..current.clone() }.href());
                         let newest = current.cursor.is_some().then(|| EventsQuery { cursor: None, ..current.clone() }.href());
                         view! {
