@@ -65,7 +65,12 @@ async fn main() {
 
     let server = Server::start(&data_dir, KEEP_EVERYTHING).await;
     let base = server.base.clone();
-    let http = reqwest::Client::builder().cookie_store(true).build().expect("client");
+    // Not following redirects: a page answered with the login page would time the wrong thing.
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
     let login = http
         .post(format!("{base}/rpc/login"))
         .form(&[("email", EMAIL), ("password", PASSWORD), ("next", "")])
@@ -104,7 +109,7 @@ async fn main() {
         ("overview".into(), "/".into()),
     ];
     println!("Hookrelay dashboard benchmark: {events} events, {runs} runs each (complete answers, server on loopback)");
-    println!("  {:<38} {:>6} {:>10} {:>10}", "page", "status", "median", "p95");
+    println!("  {:<38} {:>6} {:>11} {:>10} {:>10}", "page", "status", "size", "median", "p95");
     for (name, path) in &pages {
         let request = || http.get(format!("{base}{}", path.replace('+', "%2B")));
         report(name, request, runs).await;
@@ -121,18 +126,24 @@ async fn main() {
 async fn report(name: &str, request: impl Fn() -> reqwest::RequestBuilder, runs: usize) {
     let mut times = Vec::with_capacity(runs);
     let mut status = 0;
+    let mut size = 0;
     for run in 0..runs + 3 {
         let started = Instant::now();
         let response = request().send().await.expect("request");
         status = response.status().as_u16();
-        let _ = response.bytes().await.expect("body");
+        size = response.bytes().await.expect("body").len();
         if run >= 3 {
             times.push(started.elapsed());
         }
     }
     times.sort();
     let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
-    println!("  {name:<38} {status:>6} {:>10} {:>10}", ms(percentile(&times, 0.5)), ms(percentile(&times, 0.95)));
+    println!(
+        "  {name:<38} {status:>6} {:>7.1} KiB {:>10} {:>10}",
+        size as f64 / 1024.0,
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.95))
+    );
 }
 
 fn time_text(ms: i64) -> String {

@@ -13,7 +13,8 @@ pub enum Connection {
 
 #[derive(Clone, Copy, Debug)]
 pub struct Live {
-    /// Grows by one with every change notice (and after a reconnection, which may have missed some).
+    /// Grows by one with every change notice, and each time the stream (re)opens, since what
+    /// changed before that was announced to nobody.
     pub changes: RwSignal<u64>,
     pub connection: RwSignal<Connection>,
 }
@@ -74,12 +75,10 @@ fn connect(live: Live) {
         live.changes.update(|n| *n += 1);
     });
     let on_open = Closure::<dyn FnMut()>::new(move || {
-        let was = live.connection.get_untracked();
         live.connection.set(Connection::Live);
-        // Changes made while disconnected were not announced: re-read once.
-        if was == Connection::Disconnected {
-            live.changes.update(|n| *n += 1);
-        }
+        // Changes made before the stream was open (between the server drawing the page and
+        // now, or while disconnected) were announced to nobody: re-read once.
+        live.changes.update(|n| *n += 1);
     });
     // The browser reconnects by itself after a dropped connection (not after a refusal).
     let on_error = Closure::<dyn FnMut()>::new(move || live.connection.set(Connection::Disconnected));

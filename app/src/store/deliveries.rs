@@ -53,11 +53,15 @@ impl Store {
         account_id: &str,
         event_id: &str,
     ) -> Result<Vec<DeliveryRecord>, sqlx::Error> {
-        sqlx::query_as(&format!("{SELECT} WHERE d.account_id = ? AND d.event_id = ? ORDER BY d.id"))
-            .bind(account_id)
-            .bind(event_id)
-            .fetch_all(&self.pool)
-            .await
+        // Sorted here, not in SQL: see migration 0004 (an event has a handful of deliveries).
+        let mut deliveries: Vec<DeliveryRecord> =
+            sqlx::query_as(&format!("{SELECT} WHERE d.account_id = ? AND d.event_id = ?"))
+                .bind(account_id)
+                .bind(event_id)
+                .fetch_all(&self.pool)
+                .await?;
+        deliveries.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(deliveries)
     }
 
     /// Newest first.
