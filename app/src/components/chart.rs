@@ -102,11 +102,13 @@ pub fn AttemptsChart(hours: Vec<HourCount>) -> impl IntoView {
         .collect_view();
     view! {
         <figure class="chart">
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="group" aria-label=summary_label>
-                <desc>{summary}</desc>
-                {gridlines}
-                {bars}
-            </svg>
+            <div class="chart-scroll">
+                <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="group" aria-label=summary_label>
+                    <desc>{summary}</desc>
+                    {gridlines}
+                    {bars}
+                </svg>
+            </div>
             <figcaption class="chart-legend">
                 <span><span class="legend-swatch chart-ok-swatch" aria-hidden="true"></span>"Succeeded"</span>
                 <span><span class="legend-swatch chart-failed-swatch" aria-hidden="true"></span>"Failed"</span>
