@@ -45,6 +45,28 @@ pub enum Command {
         #[command(subcommand)]
         command: ApiKeyCommand,
     },
+    /// Manage operator keys, which create accounts and act in any of them.
+    #[command(name = "operator-key")]
+    OperatorKey {
+        #[command(subcommand)]
+        command: OperatorKeyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OperatorKeyCommand {
+    /// Create an operator key; the key is printed alone on the last line.
+    Create(OperatorKeyCreateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct OperatorKeyCreateArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+
+    /// A name to tell the key apart, such as the backend that will use it.
+    #[arg(long)]
+    pub name: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -166,12 +188,7 @@ pub struct RetrySchedule(pub Vec<Duration>);
 
 /// Parses `250ms`, `5s`, `5m`, `2h`, `1d` (and combinations such as `1h30m`).
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err("expected a duration such as 250ms, 5s, 5m, 2h or 1d".into());
-    }
-    humantime::parse_duration(text)
-        .map_err(|error| format!("{error}; expected a duration such as 250ms, 5s, 5m, 2h or 1d"))
+    app::domain::parse_duration(text)
 }
 
 fn parse_schedule(text: &str) -> Result<RetrySchedule, String> {

@@ -1,5 +1,5 @@
 use clap::Parser;
-use hookrelay::cli::{ApiKeyCommand, Cli, Command, UserCommand};
+use hookrelay::cli::{ApiKeyCommand, Cli, Command, OperatorKeyCommand, UserCommand};
 use hookrelay::{commands, server, telemetry};
 
 #[tokio::main]
@@ -10,6 +10,7 @@ async fn main() -> std::process::ExitCode {
         Command::Serve(args) => server::serve(args).await,
         Command::User { command: UserCommand::Create(args) } => commands::user::create(args).await,
         Command::ApiKey { command: ApiKeyCommand::Create(args) } => commands::api_key::create(args).await,
+        Command::OperatorKey { command: OperatorKeyCommand::Create(args) } => commands::operator_key::create(args).await,
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -15,6 +15,10 @@ pub struct EventType {
     #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
     pub example: Option<Value>,
     pub archived: bool,
+    /// True for a type of the instance-wide catalog: every account publishes it, only the
+    /// operator changes it.
+    #[serde(default)]
+    pub catalog: bool,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -520,4 +524,42 @@ pub struct FilterChoices {
     pub event_types: Vec<String>,
     /// `(id, url)` of each subscription.
     pub subscriptions: Vec<(String, String)>,
+}
+
+/// An account, as an operator sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Account {
+    pub id: String,
+    pub name: String,
+    /// The operator's own id for this customer; the account is also `ext_<external_id>`.
+    pub external_id: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AccountInput {
+    pub name: String,
+    /// Unique across the instance: 1 to 100 letters, digits, `-`, `_` or `.`.
+    #[serde(default)]
+    pub external_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PortalLinkInput {
+    /// How long the link works: a duration such as `30m`, `1h`, `7d` (default 1 h, at most 7 d).
+    #[serde(default)]
+    pub expires_in: Option<String>,
+}
+
+/// A one-time link into one account's dashboard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PortalLink {
+    pub url: String,
+    pub expires_at: String,
 }

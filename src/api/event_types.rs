@@ -10,7 +10,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::error::{ApiResult, ErrorBody};
-use super::extract::{ApiAccount, ApiJson, ApiQuery};
+use super::extract::{ApiJson, ApiQuery, EventTypeOwner};
 use super::ListQuery;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -26,7 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 201, body = EventType), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_event_type(
     State(state): State<AppState>,
-    caller: ApiAccount,
+    EventTypeOwner(caller): EventTypeOwner,
     ApiJson(input): ApiJson<EventTypeCreate>,
 ) -> ApiResult<(StatusCode, Json<EventType>)> {
     let created = event_types::create(&state.store, &caller.account_id, input).await?;
@@ -38,7 +38,7 @@ async fn create_event_type(
     responses((status = 200, body = Page<EventType>)))]
 async fn list_event_types(
     State(state): State<AppState>,
-    caller: ApiAccount,
+    EventTypeOwner(caller): EventTypeOwner,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Page<EventType>>> {
     Ok(Json(event_types::list(&state.store, &caller.account_id, &query.into()).await?))
@@ -49,7 +49,7 @@ async fn list_event_types(
     responses((status = 200, body = EventType), (status = 404, body = ErrorBody)))]
 async fn get_event_type(
     State(state): State<AppState>,
-    caller: ApiAccount,
+    EventTypeOwner(caller): EventTypeOwner,
     Path(name): Path<String>,
 ) -> ApiResult<Json<EventType>> {
     Ok(Json(event_types::get(&state.store, &caller.account_id, &name).await?))
@@ -61,7 +61,7 @@ async fn get_event_type(
     responses((status = 200, body = EventType), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn patch_event_type(
     State(state): State<AppState>,
-    caller: ApiAccount,
+    EventTypeOwner(caller): EventTypeOwner,
     Path(name): Path<String>,
     ApiJson(patch): ApiJson<EventTypePatch>,
 ) -> ApiResult<Json<EventType>> {
@@ -73,7 +73,7 @@ async fn patch_event_type(
     responses((status = 204), (status = 404, body = ErrorBody)))]
 async fn archive_event_type(
     State(state): State<AppState>,
-    caller: ApiAccount,
+    EventTypeOwner(caller): EventTypeOwner,
     Path(name): Path<String>,
 ) -> ApiResult<StatusCode> {
     event_types::archive(&state.store, &caller.account_id, &name).await?;

@@ -1,18 +1,23 @@
 //! Extractors whose refusals come out in the API's error shape: the caller's account from the
 //! API key, JSON bodies and query strings.
 
-use app::domain::api_keys;
+use app::domain::{api_keys, operator};
 use app::error::AppError;
 use app::server::AppState;
+use app::store::CATALOG_ACCOUNT;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
 
-/// The account whose API key signed the request.
+/// The header an operator key names the account it acts in with (`acc_…` or `ext_…`).
+pub const ACCOUNT_HEADER: &str = "hookrelay-account";
+
+/// The account a request acts in: the account of its API key, or the account an operator key
+/// names in `Hookrelay-Account`.
 pub struct ApiAccount {
     pub account_id: String,
     /// Who to credit with attempts this request asks for.
@@ -23,16 +28,77 @@ impl FromRequestParts<AppState> for ApiAccount {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let presented = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .map(str::trim)
-            .ok_or(AppError::Unauthorized)?;
-        let holder = api_keys::authenticate(&state.store, presented).await?;
-        Ok(ApiAccount { account_id: holder.account_id, actor: holder.actor })
+        Ok(resolve(parts, state, false).await?)
     }
+}
+
+/// The owner of the event types a request reads or writes: like [`ApiAccount`], except that an
+/// operator key without `Hookrelay-Account` works on the instance-wide catalog.
+pub struct EventTypeOwner(pub ApiAccount);
+
+impl FromRequestParts<AppState> for EventTypeOwner {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(EventTypeOwner(resolve(parts, state, true).await?))
+    }
+}
+
+/// Proof that a request was signed with an operator key (account keys are refused: 401).
+pub struct Operator;
+
+impl FromRequestParts<AppState> for Operator {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        operator::authenticate(&state.store, bearer(parts)?).await?;
+        Ok(Operator)
+    }
+}
+
+fn bearer(parts: &Parts) -> Result<&str, AppError> {
+    parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or(AppError::Unauthorized)
+}
+
+async fn resolve(parts: &Parts, state: &AppState, catalog_without_header: bool) -> Result<ApiAccount, AppError> {
+    let presented = bearer(parts)?;
+    let named = match parts.headers.get(ACCOUNT_HEADER) {
+        None => None,
+        Some(value) => Some(
+            value
+                .to_str()
+                .map_err(|_| AppError::BadRequest("The Hookrelay-Account header must be an account id.".into()))?,
+        ),
+    };
+    if operator::is_operator_key(presented) {
+        let key = operator::authenticate(&state.store, presented).await?;
+        return match named {
+            Some(reference) => {
+                let account = operator::find_account(&state.store, reference.trim()).await?;
+                Ok(ApiAccount { account_id: account.id, actor: key.actor })
+            }
+            None if catalog_without_header => Ok(ApiAccount { account_id: CATALOG_ACCOUNT.into(), actor: key.actor }),
+            None => Err(AppError::BadRequest(
+                "An operator key acts in an account: name it in the Hookrelay-Account header (acc_… or ext_…).".into(),
+            )),
+        };
+    }
+    let holder = api_keys::authenticate(&state.store, presented).await?;
+    // An account key may name its own account, and no other (which, like any other account's
+    // data, does not exist for it).
+    if let Some(reference) = named {
+        let account = operator::find_account(&state.store, reference.trim()).await?;
+        if account.id != holder.account_id {
+            return Err(AppError::NotFound);
+        }
+    }
+    Ok(ApiAccount { account_id: holder.account_id, actor: holder.actor })
 }
 
 /// A JSON body; malformed JSON is 400, a body of the wrong shape 422, too large a body 413.
@@ -46,6 +112,22 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
             Err(rejection) => Err(ApiError(json_rejection(rejection))),
         }
+    }
+}
+
+/// An optional JSON body: a request without `Content-Type` (and so without a JSON body) gets
+/// the defaults; one with a body is read as [`ApiJson`].
+pub struct ApiJsonOrDefault<T>(pub T);
+
+impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for ApiJsonOrDefault<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !request.headers().contains_key(CONTENT_TYPE) {
+            return Ok(ApiJsonOrDefault(T::default()));
+        }
+        let ApiJson(value) = ApiJson::from_request(request, state).await?;
+        Ok(ApiJsonOrDefault(value))
     }
 }
 

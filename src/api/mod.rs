@@ -1,6 +1,7 @@
 //! The REST API under `/api/v1` (API.md). Handlers are thin: they authenticate, extract, and
 //! call the same domain functions the dashboard's server functions call.
 
+mod accounts;
 mod deliveries;
 mod error;
 mod event_types;
@@ -29,7 +30,9 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
     info(title = "Hookrelay API", description = "Publish events, manage event types and subscriptions, read deliveries."),
     modifiers(&BearerAuth),
     security(("api_key" = [])),
-    tags((name = "Events"), (name = "Deliveries"), (name = "Event types"), (name = "Subscriptions"))
+    tags((name = "Events"), (name = "Deliveries"), (name = "Event types"), (name = "Subscriptions"),
+         (name = "Operator", description = "Accounts for an operator's customers. Operator keys (hro_…) also act in \
+          any account named in the Hookrelay-Account header, and without it manage the instance-wide event-type catalog."))
 )]
 struct ApiDoc;
 
@@ -41,7 +44,10 @@ impl Modify for BearerAuth {
         components.add_security_scheme(
             "api_key",
             SecurityScheme::Http(
-                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("An API key (hrk_…)")).build(),
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An account's API key (hrk_…) or an operator key (hro_…)"))
+                    .build(),
             ),
         );
     }
@@ -70,6 +76,7 @@ pub fn router() -> Router<AppState> {
         .merge(subscriptions::router())
         .merge(events::router())
         .merge(deliveries::router())
+        .merge(accounts::router())
         .split_for_parts();
     openapi.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     let document = Json(openapi);

@@ -4,6 +4,7 @@ mod assets;
 mod health;
 mod live;
 mod page_guard;
+mod portal;
 mod same_origin;
 
 use std::net::SocketAddr;
@@ -52,6 +53,7 @@ pub fn router(
         .route_layer(from_fn_with_state(state.clone(), same_origin::refuse_cross_site))
         .route("/healthz", get(health::health))
         .route("/live", get(live))
+        .route("/portal/{token}", get(portal::open))
         .merge(crate::api::router())
         .fallback(assets::serve_asset_or_not_found)
         .layer(sessions)

@@ -1,10 +1,7 @@
-//! API keys: `hrk_` + 43 characters of URL-safe base64 (32 random bytes). Only a SHA-256 of the
-//! key is stored; a key is shown once, when it is made.
+//! API keys: `hrk_` tokens (see `tokens`) that act for one account.
 
-use base64::Engine;
-use sha2::{Digest, Sha256};
-
-use super::{format_time, ids::new_id, now_ms, random_bytes};
+use super::tokens::{hash_token, looks_like, new_token};
+use super::{format_time, ids::new_id, now_ms};
 use crate::error::AppError;
 use crate::model::{ApiKey, CreatedApiKey};
 use crate::store::{ApiKeyRecord, Store};
@@ -13,10 +10,6 @@ const KEY_PREFIX: &str = "hrk_";
 /// How much of the key is kept in clear to tell keys apart (the prefix and 6 characters).
 const SHOWN_CHARS: usize = KEY_PREFIX.len() + 6;
 const MAX_NAME_CHARS: usize = 100;
-
-fn hash_key(key: &str) -> String {
-    hex::encode(Sha256::digest(key.as_bytes()))
-}
 
 fn to_model(record: ApiKeyRecord) -> ApiKey {
     ApiKey {
@@ -37,7 +30,7 @@ pub async fn create(store: &Store, account_id: &str, name: &str) -> Result<Creat
     if name.chars().count() > MAX_NAME_CHARS {
         return Err(AppError::validation("name", format!("Use at most {MAX_NAME_CHARS} characters.")));
     }
-    let key = format!("{KEY_PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>()));
+    let key = new_token(KEY_PREFIX);
     let record = ApiKeyRecord {
         id: new_id("key"),
         account_id: account_id.to_string(),
@@ -47,7 +40,7 @@ pub async fn create(store: &Store, account_id: &str, name: &str) -> Result<Creat
         last_used_at: None,
         revoked_at: None,
     };
-    store.insert_api_key(&record, &hash_key(&key)).await?;
+    store.insert_api_key(&record, &hash_token(&key)).await?;
     Ok(CreatedApiKey { api_key: to_model(record), key })
 }
 
@@ -61,10 +54,10 @@ pub struct KeyHolder {
 
 /// The account a presented key belongs to; `Unauthorized` for an unknown or revoked key.
 pub async fn authenticate(store: &Store, presented: &str) -> Result<KeyHolder, AppError> {
-    if !presented.starts_with(KEY_PREFIX) || presented.len() > 200 {
+    if !looks_like(presented, KEY_PREFIX) {
         return Err(AppError::Unauthorized);
     }
-    let Some(record) = store.find_live_api_key_by_hash(&hash_key(presented)).await? else {
+    let Some(record) = store.find_live_api_key_by_hash(&hash_token(presented)).await? else {
         return Err(AppError::Unauthorized);
     };
     // Recording use is a write; once a minute per key is enough for "last used".

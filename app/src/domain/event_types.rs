@@ -1,4 +1,5 @@
-//! Event types: the catalog of what an account publishes.
+//! Event types: the catalog of what an account publishes. An account also reads the
+//! instance-wide catalog's types (an operator's, `CATALOG_ACCOUNT`); only their owner changes them.
 
 use serde_json::Value;
 
@@ -6,7 +7,7 @@ use super::paging::{PageRequest, Window};
 use super::{format_time, ids::new_id, now_ms};
 use crate::error::AppError;
 use crate::model::{EventType, EventTypeCreate, EventTypePatch, Page};
-use crate::store::{is_unique_violation, EventTypeRecord, Store};
+use crate::store::{is_unique_violation, EventTypeRecord, Store, CATALOG_ACCOUNT};
 use crate::validation::{check_description, check_event_type_name, RESERVED_TYPE_PREFIX};
 
 const MAX_EXAMPLE_BYTES: usize = 64 * 1024;
@@ -18,6 +19,7 @@ fn to_model(record: EventTypeRecord) -> EventType {
         // Stored by us from a serde_json::Value, so it parses; a damaged row shows no example.
         example: record.example.and_then(|text| serde_json::from_str(&text).ok()),
         archived: record.archived,
+        catalog: record.account_id == CATALOG_ACCOUNT,
         created_at: format_time(record.created_at),
         updated_at: format_time(record.updated_at),
     }
@@ -44,9 +46,16 @@ pub async fn create(store: &Store, account_id: &str, input: EventTypeCreate) -> 
     let description = input.description.unwrap_or_default();
     check_description(&description).map_err(|message| AppError::validation("description", message))?;
     let example = check_example(input.example.as_ref())?;
+    if account_id != CATALOG_ACCOUNT && store.find_event_type(CATALOG_ACCOUNT, &input.name).await?.is_some() {
+        return Err(AppError::Conflict {
+            field: Some("name".into()),
+            message: format!("{} is in the instance-wide catalog already; every account can publish it.", input.name),
+        });
+    }
     let now = now_ms();
     let record = EventTypeRecord {
         id: new_id("etp"),
+        account_id: account_id.to_string(),
         name: input.name,
         description,
         example,
@@ -54,7 +63,7 @@ pub async fn create(store: &Store, account_id: &str, input: EventTypeCreate) -> 
         created_at: now,
         updated_at: now,
     };
-    match store.insert_event_type(account_id, &record).await {
+    match store.insert_event_type(&record).await {
         Ok(()) => Ok(to_model(record)),
         Err(error) if is_unique_violation(&error) => Err(AppError::Conflict {
             field: Some("name".into()),
@@ -76,6 +85,12 @@ pub async fn list(store: &Store, account_id: &str, request: &PageRequest) -> Res
 
 pub async fn update(store: &Store, account_id: &str, name: &str, patch: EventTypePatch) -> Result<EventType, AppError> {
     let mut record = store.find_event_type(account_id, name).await?.ok_or(AppError::NotFound)?;
+    if record.account_id != account_id {
+        return Err(AppError::Conflict {
+            field: None,
+            message: format!("{name} belongs to the instance-wide catalog: only the operator changes it."),
+        });
+    }
     if let Some(description) = patch.description {
         check_description(&description).map_err(|message| AppError::validation("description", message))?;
         record.description = description;
@@ -87,7 +102,7 @@ pub async fn update(store: &Store, account_id: &str, name: &str, patch: EventTyp
         record.archived = archived;
     }
     record.updated_at = now_ms();
-    if !store.update_event_type(account_id, &record).await? {
+    if !store.update_event_type(&record).await? {
         return Err(AppError::NotFound);
     }
     Ok(to_model(record))

@@ -9,12 +9,14 @@ pub mod event_types;
 pub mod events;
 pub mod ids;
 pub mod live;
+pub mod operator;
 pub mod overview;
 pub mod paging;
 pub mod passwords;
 pub mod pipeline;
 pub mod signing;
 pub mod subscriptions;
+pub mod tokens;
 
 /// Now, in Unix milliseconds: the unit every stored time uses.
 pub fn now_ms() -> i64 {
@@ -40,6 +42,15 @@ pub fn parse_time(field: &str, text: &str) -> Result<i64, crate::error::AppError
                 format!("{field} must be an RFC 3339 time such as 2026-01-31T12:00:00Z."),
             )
         })
+}
+
+/// A duration written `250ms`, `5s`, `5m`, `2h` or `1d` (command-line options, API fields).
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("expected a duration such as 250ms, 5s, 5m, 2h or 1d".into());
+    }
+    humantime::parse_duration(text).map_err(|error| format!("{error}; expected a duration such as 250ms, 5s, 5m, 2h or 1d"))
 }
 
 /// `n` random bytes from the operating system's generator.

@@ -11,9 +11,16 @@ const SIGNED_IN_KEY: &str = "hookrelay.signed_in";
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct SessionUser {
+    /// Empty for a portal visitor.
     user_id: String,
     account_id: String,
+    /// Signed in by a portal link: no user, only this one account.
+    #[serde(default)]
+    portal: bool,
 }
+
+/// What a portal visitor is called where a user's email would show (and who redelivered).
+pub const PORTAL_VISITOR: &str = "portal visitor";
 
 /// The session of the request a server function is answering.
 pub async fn current_session() -> Result<Session, AppError> {
@@ -33,7 +40,19 @@ pub async fn signed_in(session: &Session, store: &Store) -> Result<Option<Signed
     let Some(user) = session.get::<SessionUser>(SIGNED_IN_KEY).await? else {
         return Ok(None);
     };
-    let found = accounts::signed_in(store, &user.user_id, &user.account_id).await?;
+    let found = if user.portal {
+        // The account may have been deleted since the link was used.
+        match store.find_account(&user.account_id, false).await? {
+            Some(_) => Some(SignedIn {
+                user_id: String::new(),
+                account_id: user.account_id.clone(),
+                email: PORTAL_VISITOR.to_string(),
+            }),
+            None => None,
+        }
+    } else {
+        accounts::signed_in(store, &user.user_id, &user.account_id).await?
+    };
     if found.is_none() {
         // The user or the membership is gone: the session must not outlive it.
         session.flush().await?;
@@ -51,7 +70,20 @@ pub async fn require_user(session: &Session, store: &Store) -> Result<SignedIn, 
 pub async fn sign_in(session: &Session, user: &SignedIn) -> Result<(), AppError> {
     session.cycle_id().await?;
     session
-        .insert(SIGNED_IN_KEY, SessionUser { user_id: user.user_id.clone(), account_id: user.account_id.clone() })
+        .insert(
+            SIGNED_IN_KEY,
+            SessionUser { user_id: user.user_id.clone(), account_id: user.account_id.clone(), portal: false },
+        )
+        .await?;
+    Ok(())
+}
+
+/// Signs a portal link's visitor into one account, without a user. The session id changes, as
+/// at login; whoever was signed in before is signed out.
+pub async fn sign_in_portal(session: &Session, account_id: &str) -> Result<(), AppError> {
+    session.cycle_id().await?;
+    session
+        .insert(SIGNED_IN_KEY, SessionUser { user_id: String::new(), account_id: account_id.to_string(), portal: true })
         .await?;
     Ok(())
 }

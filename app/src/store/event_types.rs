@@ -1,10 +1,13 @@
-//! Event types of an account.
+//! Event types of an account, and of the instance-wide catalog that every account reads beside
+//! its own (the types of the reserved `CATALOG_ACCOUNT`).
 
-use super::Store;
+use super::{Store, CATALOG_ACCOUNT};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EventTypeRecord {
     pub id: String,
+    /// The owner: the account, or `CATALOG_ACCOUNT` for a catalog type.
+    pub account_id: String,
     pub name: String,
     pub description: String,
     pub example: Option<String>,
@@ -13,16 +16,16 @@ pub struct EventTypeRecord {
     pub updated_at: i64,
 }
 
-const COLUMNS: &str = "id, name, description, example, archived, created_at, updated_at";
+const COLUMNS: &str = "id, account_id, name, description, example, archived, created_at, updated_at";
 
 impl Store {
-    pub async fn insert_event_type(&self, account_id: &str, record: &EventTypeRecord) -> Result<(), sqlx::Error> {
+    pub async fn insert_event_type(&self, record: &EventTypeRecord) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO event_types (id, account_id, name, description, example, archived, created_at, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&record.id)
-        .bind(account_id)
+        .bind(&record.account_id)
         .bind(&record.name)
         .bind(&record.description)
         .bind(&record.example)
@@ -34,15 +37,22 @@ impl Store {
         .map(|_| ())
     }
 
+    /// The account's type of this name, or else the catalog's.
     pub async fn find_event_type(&self, account_id: &str, name: &str) -> Result<Option<EventTypeRecord>, sqlx::Error> {
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM event_types WHERE account_id = ? AND name = ?"))
-            .bind(account_id)
-            .bind(name)
-            .fetch_optional(&self.pool)
-            .await
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM event_types WHERE account_id IN (?, ?) AND name = ?
+             ORDER BY account_id = ? LIMIT 1"
+        ))
+        .bind(account_id)
+        .bind(CATALOG_ACCOUNT)
+        .bind(name)
+        .bind(CATALOG_ACCOUNT)
+        .fetch_optional(&self.pool)
+        .await
     }
 
-    /// Newest first; `before` is the id of the last row of the previous page.
+    /// The account's types and the catalog's, newest first; `before` is the id of the last row
+    /// of the previous page.
     pub async fn list_event_types(
         &self,
         account_id: &str,
@@ -50,9 +60,11 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<EventTypeRecord>, sqlx::Error> {
         sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM event_types WHERE account_id = ? AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?"
+            "SELECT {COLUMNS} FROM event_types WHERE account_id IN (?, ?) AND (? IS NULL OR id < ?)
+             ORDER BY id DESC LIMIT ?"
         ))
         .bind(account_id)
+        .bind(CATALOG_ACCOUNT)
         .bind(before)
         .bind(before)
         .bind(limit)
@@ -60,7 +72,7 @@ impl Store {
         .await
     }
 
-    /// The names among `names` that exist in the account and are not archived.
+    /// The names among `names` that the account (or the catalog) has and are not archived.
     pub async fn active_event_type_names(
         &self,
         account_id: &str,
@@ -71,15 +83,16 @@ impl Store {
         }
         let placeholders = vec!["?"; names.len()].join(", ");
         let sql =
-            format!("SELECT name FROM event_types WHERE account_id = ? AND archived = 0 AND name IN ({placeholders})");
-        let mut query = sqlx::query_scalar(&sql).bind(account_id);
+            format!("SELECT DISTINCT name FROM event_types WHERE account_id IN (?, ?) AND archived = 0 AND name IN ({placeholders})");
+        let mut query = sqlx::query_scalar(&sql).bind(account_id).bind(CATALOG_ACCOUNT);
         for name in names {
             query = query.bind(name);
         }
         query.fetch_all(&self.pool).await
     }
 
-    pub async fn update_event_type(&self, account_id: &str, record: &EventTypeRecord) -> Result<bool, sqlx::Error> {
+    /// Changes a type of `record.account_id` (never another owner's).
+    pub async fn update_event_type(&self, record: &EventTypeRecord) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(
             "UPDATE event_types SET description = ?, example = ?, archived = ?, updated_at = ?
              WHERE account_id = ? AND name = ?",
@@ -88,7 +101,7 @@ impl Store {
         .bind(&record.example)
         .bind(record.archived)
         .bind(record.updated_at)
-        .bind(account_id)
+        .bind(&record.account_id)
         .bind(&record.name)
         .execute(&self.writer)
         .await?;

@@ -7,6 +7,7 @@ mod api_keys;
 mod deliveries;
 mod event_types;
 mod events;
+mod operator;
 mod overview;
 mod queue;
 mod retention;
@@ -17,6 +18,7 @@ pub use api_keys::ApiKeyRecord;
 pub use deliveries::{DeliveryFilter, DeliveryRecord};
 pub use event_types::EventTypeRecord;
 pub use events::{EventQuery, EventRecord, FanOut, Inserted, NewEvent};
+pub use operator::{AccountRecord, OperatorKeyRecord, UsedPortalLink};
 pub use overview::FailureRecord;
 pub use queue::{AttemptContext, AttemptRecord, Claimed, DeliveryOutcome, Finished, SubscriptionEffect};
 pub use subscriptions::{SecretsRecord, SubscriptionRecord};
@@ -26,6 +28,9 @@ use std::time::Duration;
 
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+/// The reserved account whose event types form the instance-wide catalog (migration 0005).
+pub const CATALOG_ACCOUNT: &str = "acc_catalog";
 
 /// The schema, embedded in the binary and applied at start-up.
 pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");

@@ -1,0 +1,139 @@
+//! Operator mode: operator keys, the accounts an operator creates, and portal links.
+
+use super::{Store, CATALOG_ACCOUNT};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OperatorKeyRecord {
+    pub id: String,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountRecord {
+    pub id: String,
+    pub name: String,
+    pub external_id: Option<String>,
+    pub created_at: i64,
+}
+
+/// A portal link that was just used: the account it opens.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UsedPortalLink {
+    pub id: String,
+    pub account_id: String,
+}
+
+const ACCOUNT_COLUMNS: &str = "id, name, external_id, created_at";
+
+impl Store {
+    pub async fn insert_operator_key(&self, key: &OperatorKeyRecord, key_hash: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO operator_keys (id, name, prefix, key_hash, created_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(&key.id)
+            .bind(&key.name)
+            .bind(&key.prefix)
+            .bind(key_hash)
+            .bind(key.created_at)
+            .execute(&self.writer)
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn find_live_operator_key_by_hash(
+        &self,
+        key_hash: &str,
+    ) -> Result<Option<OperatorKeyRecord>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT id, name, prefix, created_at, last_used_at FROM operator_keys
+             WHERE key_hash = ? AND revoked_at IS NULL",
+        )
+        .bind(key_hash)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// Records use, at most once a minute per key (as for API keys).
+    pub async fn touch_operator_key(&self, id: &str, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE operator_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(now - 60_000)
+        .execute(&self.writer)
+        .await
+        .map(|_| ())
+    }
+
+    /// An account without users; false when the external id is taken.
+    pub async fn insert_account(&self, account: &AccountRecord) -> Result<(), sqlx::Error> {
+        sqlx::query(&format!("INSERT INTO accounts ({ACCOUNT_COLUMNS}) VALUES (?, ?, ?, ?)"))
+            .bind(&account.id)
+            .bind(&account.name)
+            .bind(&account.external_id)
+            .bind(account.created_at)
+            .execute(&self.writer)
+            .await
+            .map(|_| ())
+    }
+
+    /// An account by its id or, for `external_id: true`, by the operator's external id. The
+    /// catalog's reserved account is nobody's.
+    pub async fn find_account(&self, key: &str, by_external_id: bool) -> Result<Option<AccountRecord>, sqlx::Error> {
+        let column = if by_external_id { "external_id" } else { "id" };
+        sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {column} = ? AND id <> ?"))
+            .bind(key)
+            .bind(CATALOG_ACCOUNT)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    /// Newest first.
+    pub async fn list_accounts(&self, before: Option<&str>, limit: u32) -> Result<Vec<AccountRecord>, sqlx::Error> {
+        let mut sql = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id <> "));
+        sql.push_bind(CATALOG_ACCOUNT);
+        if let Some(before) = before {
+            sql.push(" AND id < ").push_bind(before);
+        }
+        sql.push(" ORDER BY id DESC LIMIT ").push_bind(limit);
+        sql.build_query_as().fetch_all(&self.pool).await
+    }
+
+    pub async fn insert_portal_link(
+        &self,
+        id: &str,
+        account_id: &str,
+        token_hash: &str,
+        created_at: i64,
+        expires_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO portal_links (id, account_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(account_id)
+        .bind(token_hash)
+        .bind(created_at)
+        .bind(expires_at)
+        .execute(&self.writer)
+        .await
+        .map(|_| ())
+    }
+
+    /// Marks the unused, unexpired link with this hash used and returns it; `None` for an
+    /// unknown, used or expired link. One statement, so two visits cannot both use it.
+    pub async fn use_portal_link(&self, token_hash: &str, now: i64) -> Result<Option<UsedPortalLink>, sqlx::Error> {
+        sqlx::query_as(
+            "UPDATE portal_links SET used_at = ?
+             WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?
+             RETURNING id, account_id",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.writer)
+        .await
+    }
+}

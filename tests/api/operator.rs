@@ -1,0 +1,170 @@
+//! Operator mode over HTTP: operator keys, accounts, the Hookrelay-Account header, the
+//! instance-wide event-type catalog, and portal links.
+
+use std::process::Command;
+use std::time::Duration;
+
+use reqwest::header::{COOKIE, LOCATION};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::delivery::LOCAL;
+use crate::helpers::{expect_error, session_cookie, spawn_app_with, unique_email, TestApp};
+use crate::receiver::{Receiver, Reply};
+
+/// `hookrelay operator-key create`, run as its own process on the server's database.
+fn operator_key(app: &TestApp) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_hookrelay"))
+        .args(["operator-key", "create", "--name", "backend", "--data-dir"])
+        .arg(&app.data_dir)
+        .output()
+        .expect("run hookrelay");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let key = String::from_utf8_lossy(&output.stdout).lines().last().unwrap_or_default().trim().to_string();
+    assert!(key.starts_with("hro_"), "{key}");
+    key
+}
+
+/// A call with a bearer key and, if given, the Hookrelay-Account header.
+async fn call(app: &TestApp, key: &str, account: Option<&str>, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+    let mut request = app.api(method, path, key);
+    if let Some(account) = account {
+        request = request.header("Hookrelay-Account", account);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (status, if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() })
+}
+
+fn names(page: &Value) -> Vec<String> {
+    page["data"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn an_operator_creates_accounts_and_acts_in_each_with_the_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = spawn_app_with(dir.path(), LOCAL).await;
+    let op = operator_key(&app);
+    let alice = app.caller(&unique_email("op-alice")).await;
+
+    let (status, acme) = call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "cus_1"}))).await;
+    assert_eq!(status, 201, "{acme}");
+    assert!(acme["id"].as_str().unwrap().starts_with("acc_"));
+    let (status, globex) = call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Globex", "external_id": "cus_2"}))).await;
+    assert_eq!(status, 201);
+    let (status, _) = call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Again", "external_id": "cus_1"}))).await;
+    assert_eq!(status, 409, "external ids are unique");
+    for bad in [json!({"name": ""}), json!({"name": "X", "external_id": "has space"}), json!({"name": "X", "extra": 1})] {
+        let (status, body) = call(&app, &op, None, Method::POST, "/accounts", Some(bad.clone())).await;
+        assert_eq!(status, 422, "{bad}: {body}");
+    }
+    let (_, listed) = call(&app, &op, None, Method::GET, "/accounts", None).await;
+    let ids: Vec<&str> = listed["data"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&acme["id"].as_str().unwrap()) && ids.contains(&globex["id"].as_str().unwrap()));
+    assert!(!ids.contains(&"acc_catalog"), "the catalog is nobody's account");
+    let (status, by_external) = call(&app, &op, None, Method::GET, "/accounts/ext_cus_1", None).await;
+    assert_eq!((status, &by_external["id"]), (200, &acme["id"]));
+    assert_eq!(call(&app, &op, None, Method::GET, "/accounts/acc_catalog", None).await.0, 404);
+    assert_eq!(call(&app, &op, None, Method::GET, "/accounts/ext_nobody", None).await.0, 404);
+    // An account key is not an operator key.
+    expect_error(app.api(Method::GET, "/accounts", &alice.key).send().await.unwrap(), 401, "unauthorized").await;
+    expect_error(app.api(Method::POST, "/accounts", &alice.key).json(&json!({"name": "Mine"})).send().await.unwrap(), 401, "unauthorized").await;
+
+    // The catalog: written by the operator without the header, read by every account, written by none.
+    let (status, catalog_type) = call(&app, &op, None, Method::POST, "/event-types", Some(json!({"name": "invoice.paid"}))).await;
+    assert_eq!(status, 201, "{catalog_type}");
+    assert_eq!(catalog_type["catalog"], true);
+    let (status, own) = call(&app, &op, Some("ext_cus_1"), Method::POST, "/event-types", Some(json!({"name": "order.shipped"}))).await;
+    assert_eq!((status, &own["catalog"]), (201, &json!(false)));
+    assert_eq!(names(&call(&app, &op, Some("ext_cus_1"), Method::GET, "/event-types", None).await.1), ["order.shipped", "invoice.paid"]);
+    assert_eq!(names(&call(&app, &op, Some("ext_cus_2"), Method::GET, "/event-types", None).await.1), ["invoice.paid"]);
+    assert_eq!(names(&call(&app, &alice.key, None, Method::GET, "/event-types", None).await.1), ["invoice.paid"]);
+    assert_eq!(call(&app, &alice.key, None, Method::PATCH, "/event-types/invoice.paid", Some(json!({"archived": true}))).await.0, 409);
+    assert_eq!(call(&app, &op, Some("ext_cus_2"), Method::DELETE, "/event-types/invoice.paid", None).await.0, 409);
+    assert_eq!(call(&app, &alice.key, None, Method::POST, "/event-types", Some(json!({"name": "invoice.paid"}))).await.0, 409);
+    assert_eq!(names(&call(&app, &op, None, Method::GET, "/event-types", None).await.1), ["invoice.paid"], "the catalog alone");
+
+    // Publishing and reading in each account through the header.
+    let mut receiver = Receiver::start(Reply::status(200)).await;
+    let (status, sub) = call(&app, &op, Some("ext_cus_1"), Method::POST, "/subscriptions", Some(json!({"url": receiver.url}))).await;
+    assert_eq!(status, 201, "{sub}");
+    let (status, event) = call(&app, &op, Some("ext_cus_1"), Method::POST, "/events", Some(json!({"type": "invoice.paid", "data": {"n": 1}}))).await;
+    assert_eq!(status, 202, "catalog types can be published: {event}");
+    let (status, other) = call(&app, &op, Some(globex["id"].as_str().unwrap()), Method::POST, "/events", Some(json!({"type": "invoice.paid", "data": {"n": 2}}))).await;
+    assert_eq!(status, 202);
+    assert_eq!(receiver.next().await.json()["data"], json!({"n": 1}));
+    let event_ids = |page: Value| page["data"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(event_ids(call(&app, &op, Some("ext_cus_1"), Method::GET, "/events", None).await.1), [event["id"].as_str().unwrap()]);
+    assert_eq!(event_ids(call(&app, &op, Some("ext_cus_2"), Method::GET, "/events", None).await.1), [other["id"].as_str().unwrap()]);
+    assert_eq!(call(&app, &op, Some("ext_cus_2"), Method::GET, &format!("/events/{}", event["id"].as_str().unwrap()), None).await.0, 404);
+    let delivery = event["deliveries"][0]["id"].as_str().unwrap();
+    let (status, redelivered) = call(&app, &op, Some("ext_cus_1"), Method::POST, &format!("/deliveries/{delivery}/redeliver"), None).await;
+    assert_eq!(status, 202, "{redelivered}");
+    receiver.next().await;
+    assert_eq!(call(&app, &op, Some("ext_cus_2"), Method::POST, &format!("/deliveries/{delivery}/redeliver"), None).await.0, 404);
+
+    // Without the header an operator key touches no account's data; a wrong header is 404.
+    expect_error(app.api(Method::GET, "/events", &op).send().await.unwrap(), 400, "bad_request").await;
+    assert_eq!(call(&app, &op, None, Method::GET, "/subscriptions", None).await.0, 400);
+    assert_eq!(call(&app, &op, Some("ext_nobody"), Method::GET, "/events", None).await.0, 404);
+    assert_eq!(call(&app, &op, Some("acc_catalog"), Method::GET, "/events", None).await.0, 404);
+    // An account key never reaches another account, header or not.
+    assert_eq!(call(&app, &alice.key, Some("ext_cus_1"), Method::GET, "/events", None).await.0, 404);
+    let alice_account = call(&app, &alice.key, None, Method::GET, "/events", None).await;
+    assert_eq!(alice_account.0, 200);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_portal_link_signs_into_one_account_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = spawn_app_with(dir.path(), LOCAL).await;
+    let op = operator_key(&app);
+    let (_, account) = call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "acme"}))).await;
+    call(&app, &op, Some("ext_acme"), Method::POST, "/event-types", Some(json!({"name": "invoice.paid"}))).await;
+    let (_, event) = call(&app, &op, Some("ext_acme"), Method::POST, "/events", Some(json!({"type": "invoice.paid", "data": {}}))).await;
+    let someone_else = app.caller(&unique_email("portal-other")).await;
+
+    let (status, link) = call(&app, &op, None, Method::POST, "/accounts/ext_acme/portal-link", None).await;
+    assert_eq!(status, 201, "{link}");
+    let url = link["url"].as_str().unwrap();
+    assert!(url.starts_with(&format!("{}/portal/hrp_", app.base)), "{url}");
+    assert!(link["expires_at"].is_string());
+
+    let first = app.http.get(url).header(COOKIE, &someone_else.cookie).send().await.unwrap();
+    assert_eq!(first.status(), 303);
+    assert_eq!(first.headers()[LOCATION], "/");
+    let cookie = session_cookie(first.headers()).expect("a new session");
+    assert_ne!(cookie, someone_else.cookie, "the session id changes");
+    let me: Value = app.rpc("current_user", &[], Some(&cookie)).await.json().await.unwrap();
+    assert_eq!(me["account_id"], account["id"]);
+    assert_eq!(me["email"], "portal visitor");
+    let response = app.rpc("events/get", &[("id", event["id"].as_str().unwrap())], Some(&cookie)).await;
+    assert_eq!(response.status(), 200, "the visitor reads the account's events");
+    // The browser's previous session was replaced, not merged: its id is dead.
+    let before = app.rpc("api_keys/list", &[], Some(&someone_else.cookie)).await;
+    assert_eq!(before.status(), 401);
+
+    let again = app.http.get(url).send().await.unwrap();
+    assert_eq!((again.status().as_u16(), again.headers()[LOCATION].to_str().unwrap()), (303, "/login?link=invalid"));
+    assert!(session_cookie(again.headers()).is_none());
+    let forged = app.http.get(format!("{}/portal/hrp_forged", app.base)).send().await.unwrap();
+    assert_eq!(forged.headers()[LOCATION], "/login?link=invalid");
+
+    let (_, short) = call(&app, &op, None, Method::POST, "/accounts/ext_acme/portal-link", Some(json!({"expires_in": "200ms"}))).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let expired = app.http.get(short["url"].as_str().unwrap()).send().await.unwrap();
+    assert_eq!(expired.headers()[LOCATION], "/login?link=invalid", "an expired link does not work");
+
+    for bad in ["0s", "8d", "soon"] {
+        let (status, _) = call(&app, &op, None, Method::POST, "/accounts/ext_acme/portal-link", Some(json!({"expires_in": bad}))).await;
+        assert_eq!(status, 422, "{bad}");
+    }
+    assert_eq!(call(&app, &op, None, Method::POST, "/accounts/ext_nobody/portal-link", None).await.0, 404);
+    assert_eq!(call(&app, &someone_else.key, None, Method::POST, "/accounts/ext_acme/portal-link", None).await.0, 401);
+    app.stop().await;
+}
