@@ -11,6 +11,8 @@ use crate::error::AppError;
 pub struct SignedInUser {
     pub email: String,
     pub account_id: String,
+    /// The account's name, shown so that people with several accounts know which one this is.
+    pub account_name: String,
 }
 
 #[server(prefix = "/rpc", endpoint = "current_user")]
@@ -18,8 +20,15 @@ pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
     use crate::server::{app_state, session};
     let state = app_state()?;
     let session = session::current_session().await?;
-    let user = session::signed_in(&session, &state.store).await?;
-    Ok(user.map(|user| SignedInUser { email: user.email, account_id: user.account_id }))
+    let Some(user) = session::signed_in(&session, &state.store).await? else {
+        return Ok(None);
+    };
+    let account = state.store.find_account(&user.account_id, false).await?;
+    Ok(Some(SignedInUser {
+        email: user.email,
+        account_name: account.map(|account| account.name).unwrap_or_default(),
+        account_id: user.account_id,
+    }))
 }
 
 #[server(prefix = "/rpc", endpoint = "login")]

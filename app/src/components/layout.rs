@@ -40,6 +40,9 @@ pub fn DashboardLayout() -> impl IntoView {
                         {move || Suspend::new(async move {
                             match user.await {
                                 Ok(Some(user)) => view! {
+                                    <span class="account-name" title="Account" data-account=user.account_id>
+                                        {user.account_name}
+                                    </span>
                                     <span class="user-email" title="Signed in as">{user.email}</span>
                                 }.into_any(),
                                 Ok(None) => view! { <Redirect path=login_path() /> }.into_any(),

@@ -131,6 +131,8 @@ fn EventTypeTable(
         .map(|event_type| {
             let name = event_type.name.clone();
             let archived = event_type.archived;
+            // The instance-wide catalog's types are the operator's: shown, not changed here.
+            let catalog = event_type.catalog;
             let edit_label = format!("Edit {name}");
             let archive_label = format!("{} {name}", if archived { "Restore" } else { "Archive" });
             let description = if event_type.description.is_empty() {
@@ -155,24 +157,31 @@ fn EventTypeTable(
                     <td data-label="Name">
                         <span class="cell-title mono">{name}</span>
                         {archived.then(|| view! { <Chip tone=Tone::Neutral label="Archived" /> })}
+                        {catalog.then(|| view! {
+                            <span title="Declared for every account by the operator of this instance; read-only here.">
+                                <Chip tone=Tone::Neutral label="Catalog" />
+                            </span>
+                        })}
                     </td>
                     <td data-label="Description" class="cell-wrap">{description}</td>
                     <td data-label="Created" class="cell-nowrap"><RelativeTime at=created_at /></td>
                     <td class="cell-actions">
-                        <div class="row-actions">
-                            <button type="button" class="btn btn-small" aria-label=edit_label on:click=on_edit>
-                                "Edit"
-                            </button>
-                            <button
-                                type="button"
-                                class="btn btn-small btn-toggle-width"
-                                aria-label=archive_label
-                                disabled=move || archive.pending().get()
-                                on:click=on_archive
-                            >
-                                {if archived { "Restore" } else { "Archive" }}
-                            </button>
-                        </div>
+                        {(!catalog).then(move || view! {
+                            <div class="row-actions">
+                                <button type="button" class="btn btn-small" aria-label=edit_label on:click=on_edit>
+                                    "Edit"
+                                </button>
+                                <button
+                                    type="button"
+                                    class="btn btn-small btn-toggle-width"
+                                    aria-label=archive_label
+                                    disabled=move || archive.pending().get()
+                                    on:click=on_archive
+                                >
+                                    {if archived { "Restore" } else { "Archive" }}
+                                </button>
+                            </div>
+                        })}
                     </td>
                 </tr>
             }

@@ -1,0 +1,100 @@
+// Operator mode in the browser: a portal link opens one customer's dashboard, once.
+import { expect, test } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import http from "node:http";
+import { AddressInfo } from "node:net";
+import { hydrated, RELEASE_BINARY, RunningServer, screenshot, startServer } from "./server";
+
+test.describe.configure({ mode: "serial" });
+
+let server: RunningServer;
+let operatorKey = "";
+let receiver: http.Server;
+let receiverUrl = "";
+let received = 0;
+
+test.beforeAll(async () => {
+  receiver = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      received++;
+      res.writeHead(200).end("ok");
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+  server = await startServer({ args: ["--allow-http", "--allow-private-destinations"] });
+  const output = execFileSync(RELEASE_BINARY, ["operator-key", "create", "--name", "e2e", "--data-dir", server.dataDir]);
+  operatorKey = output.toString().trim().split("\n").pop() ?? "";
+  expect(operatorKey).toMatch(/^hro_/);
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+  receiver?.close();
+});
+
+async function api(method: string, path: string, account: string | null, data?: unknown) {
+  const headers: Record<string, string> = { authorization: `Bearer ${operatorKey}` };
+  if (account) headers["hookrelay-account"] = account;
+  const response = await fetch(`${server.url}/api/v1${path}`, {
+    method,
+    headers: { ...headers, ...(data ? { "content-type": "application/json" } : {}) },
+    body: data ? JSON.stringify(data) : undefined,
+  });
+  expect(response.ok, `${method} ${path}: ${response.status}`).toBeTruthy();
+  return response.status === 204 ? null : response.json();
+}
+
+test("a portal link opens one account's dashboard, once", async ({ browser }) => {
+  await api("POST", "/accounts", null, { name: "Acme Corp", external_id: "acme" });
+  await api("POST", "/accounts", null, { name: "Globex", external_id: "globex" });
+  await api("POST", "/event-types", null, { name: "invoice.paid", description: "From the catalog" });
+  await api("POST", "/subscriptions", "ext_acme", { url: receiverUrl });
+  const acmeEvent = await api("POST", "/events", "ext_acme", { type: "invoice.paid", data: { customer: "acme" } });
+  const globexEvent = await api("POST", "/events", "ext_globex", { type: "invoice.paid", data: { customer: "globex" } });
+  const link = await api("POST", "/accounts/ext_acme/portal-link", null, { expires_in: "10m" });
+
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(link.url);
+  await expect(page).toHaveURL(`${server.url}/`);
+  await hydrated(page);
+  await expect(page.locator(".account-name")).toHaveText("Acme Corp");
+  await expect(page.locator(".user-email")).toHaveText("portal visitor");
+  await screenshot(page, "portal-overview");
+
+  await page.goto(`${server.url}/events`);
+  await hydrated(page);
+  await expect(page.getByRole("row").filter({ hasText: acmeEvent.id })).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: globexEvent.id })).toHaveCount(0);
+  await page.goto(`${server.url}/events/${globexEvent.id}`);
+  await expect(page.getByRole("heading", { name: "Event not found" })).toBeVisible();
+
+  // The visitor can redeliver their own deliveries.
+  await page.goto(`${server.url}/events/${acmeEvent.id}`);
+  await hydrated(page);
+  const delivery = page.locator(".delivery");
+  await expect(delivery.locator(".timeline-item")).toHaveCount(1);
+  await delivery.getByRole("button", { name: "Redeliver" }).click();
+  await expect(delivery.locator(".timeline-item")).toHaveCount(2);
+  await expect(delivery.locator(".timeline-item").first()).toContainText("Redelivered");
+  await expect(page.locator(".attempt-detail")).toContainText("Redelivered by portal visitor");
+  // The catalog's type is the operator's: shown, not editable.
+  await page.goto(`${server.url}/event-types`);
+  await hydrated(page);
+  const row = page.getByRole("row").filter({ hasText: "invoice.paid" });
+  await expect(row.locator(".chip")).toHaveText("Catalog");
+  await expect(row.getByRole("button", { name: "Edit invoice.paid" })).toBeHidden();
+  await screenshot(page, "portal-event-types");
+  await context.close();
+
+  // A second visit with the same link is refused.
+  const again = await browser.newContext();
+  const second = await again.newPage();
+  await second.goto(link.url);
+  await expect(second).toHaveURL(`${server.url}/login?link=invalid`);
+  await expect(second.getByRole("alert")).toContainText("expired or has been used already");
+  await screenshot(second, "portal-link-used");
+  await again.close();
+});
