@@ -29,3 +29,14 @@ CREATE TABLE portal_links (
     expires_at  INTEGER NOT NULL,
     used_at     INTEGER
 );
+
+-- Links that let a person register (or, with a login already, join) an account; one use each.
+CREATE TABLE invitations (
+    id          TEXT PRIMARY KEY NOT NULL,
+    account_id  TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    email       TEXT NOT NULL,   -- normalised; only this address can accept
+    token_hash  TEXT NOT NULL UNIQUE,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    used_at     INTEGER
+);

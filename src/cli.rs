@@ -53,6 +53,12 @@ pub enum Command {
     },
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Registration {
+    Open,
+    Invite,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum OperatorKeyCommand {
     /// Create an operator key; the key is printed alone on the last line.
@@ -128,6 +134,10 @@ pub struct ServeArgs {
     /// reverse proxy). An https URL makes the session cookie Secure.
     #[arg(long, env = "HOOKRELAY_PUBLIC_URL", value_name = "URL", value_parser = parse_public_url)]
     pub public_url: Option<String>,
+
+    /// Who may create an account: anyone (`open`), or only people with an invitation (`invite`).
+    #[arg(long, env = "HOOKRELAY_REGISTRATION", value_enum, default_value = "open")]
+    pub registration: Registration,
 
     /// Accept plain-http subscription URLs (otherwise https is required).
     #[arg(long, env = "HOOKRELAY_ALLOW_HTTP")]

@@ -62,6 +62,7 @@ impl Server {
                 allow_http: args.allow_http,
                 max_payload_bytes: args.max_payload_bytes,
                 disable_failing_after: args.disable_failing_after,
+                registration_open: args.registration == crate::cli::Registration::Open,
             }),
             login_throttle: Arc::new(LoginThrottle::default()),
             pipeline,

@@ -55,6 +55,11 @@ pub async fn register(email: String, password: String, next: Option<String>) -> 
     use crate::domain::accounts;
     use crate::server::{app_state, session, with_status};
     let state = app_state()?;
+    if !state.settings.registration_open {
+        return with_status(Err(AppError::BadRequest(
+            "This instance is open by invitation only. Ask someone in your team for an invitation link.".into(),
+        )));
+    }
     let user = with_status(accounts::register(&state.store, &email, &password).await)?;
     let session = session::current_session().await?;
     session::sign_in(&session, &user).await?;
@@ -82,4 +87,32 @@ mod ssr {
     pub async fn client_ip() -> Option<IpAddr> {
         leptos_axum::extract::<ConnectInfo<SocketAddr>>().await.ok().map(|info| info.0.ip())
     }
+}
+
+/// The invitation behind an invitation link, for its page.
+#[server(prefix = "/rpc", endpoint = "invitation")]
+pub async fn get_invitation(token: String) -> Result<crate::model::InvitationView, AppError> {
+    use crate::domain::accounts;
+    use crate::server::{app_state, with_status};
+    let state = app_state()?;
+    with_status(accounts::invitation(&state.store, &token).await)
+}
+
+/// Accepts an invitation (registering the invited address, or checking its password) and
+/// signs in to the account it joins.
+#[server(prefix = "/rpc", endpoint = "accept_invitation")]
+pub async fn accept_invitation(token: String, password: String) -> Result<(), AppError> {
+    use crate::domain::accounts;
+    use crate::server::{app_state, session, with_status};
+    let state = app_state()?;
+    let client = ssr::client_ip().await;
+    if !state.login_throttle.allow_attempt(&token, client) {
+        return with_status(Err(AppError::RateLimited("Too many attempts. Wait a minute, then try again.".into())));
+    }
+    let user = with_status(accounts::accept_invitation(&state.store, &token, &password).await)?;
+    let session = session::current_session().await?;
+    session::sign_in(&session, &user).await?;
+    tracing::info!(user_id = %user.user_id, account_id = %user.account_id, "joined an account by invitation");
+    leptos_axum::redirect("/");
+    Ok(())
 }

@@ -7,7 +7,7 @@ use leptos_router::path;
 
 use crate::components::layout::DashboardLayout;
 use crate::pages::{
-    ApiKeysPage, EditSubscriptionPage, EventDetailPage, EventTypesPage, EventsPage, LoginPage, NewSubscriptionPage, NotFoundPage, OverviewPage,
+    ApiKeysPage, EditSubscriptionPage, EventDetailPage, EventTypesPage, EventsPage, InvitePage, LoginPage, NewSubscriptionPage, NotFoundPage, OverviewPage,
     RegisterPage, SubscriptionDetailPage, SubscriptionsPage,
 };
 
@@ -45,6 +45,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/register") view=RegisterPage />
+                <Route path=path!("/invite/:token") view=InvitePage />
                 <ParentRoute path=path!("") view=DashboardLayout>
                     <Route path=path!("") view=OverviewPage />
                     <Route path=path!("/subscriptions") view=SubscriptionsPage />

@@ -98,3 +98,30 @@ test("a portal link opens one account's dashboard, once", async ({ browser }) =>
   await screenshot(second, "portal-link-used");
   await again.close();
 });
+
+test("an invitation registers a person into the inviting account", async ({ browser }) => {
+  const invitation = await api("POST", "/accounts/ext_acme/invitations", null, { email: "ada@example.com" });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(invitation.url);
+  await hydrated(page);
+  await expect(page.getByRole("heading", { name: "Join Acme Corp" })).toBeVisible();
+  await expect(page.getByLabel("Email")).toHaveValue("ada@example.com");
+  await screenshot(page, "invitation");
+  await page.getByLabel("Choose a password").fill("short");
+  await page.getByRole("button", { name: "Create login and join" }).click();
+  await expect(page.locator("#field-password-error")).not.toBeEmpty();
+  await page.getByLabel("Choose a password").fill("correct horse battery staple");
+  await page.getByRole("button", { name: "Create login and join" }).click();
+  await expect(page).toHaveURL(`${server.url}/`);
+  await expect(page.locator(".account-name")).toHaveText("Acme Corp");
+  await expect(page.locator(".user-email")).toHaveText("ada@example.com");
+  await context.close();
+
+  // Used once: the link now says so.
+  const later = await browser.newContext();
+  const again = await later.newPage();
+  await again.goto(invitation.url);
+  await expect(again.getByRole("heading", { name: "Invitation not valid" })).toBeVisible();
+  await later.close();
+});

@@ -1,7 +1,7 @@
 //! `/api/v1/accounts`: an operator's accounts for its customers (operator keys only).
 
 use app::domain::operator;
-use app::model::{Account, AccountInput, Page, PortalLink, PortalLinkInput};
+use app::model::{Account, AccountInput, Invitation, InvitationInput, Page, PortalLink, PortalLinkInput};
 use app::server::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -18,6 +18,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_account, list_accounts))
         .routes(routes!(get_account))
         .routes(routes!(create_portal_link))
+        .routes(routes!(create_invitation))
 }
 
 /// Create an account for a customer (operator key).
@@ -67,4 +68,19 @@ async fn create_portal_link(
 ) -> ApiResult<(StatusCode, Json<PortalLink>)> {
     let link = operator::create_portal_link(&state.store, &state.settings.public_url, &id, input).await?;
     Ok((StatusCode::CREATED, Json(link)))
+}
+
+/// A link that lets the person with this email register (or, with a login, join) the account;
+/// it works once, for 7 days.
+#[utoipa::path(post, path = "/accounts/{id}/invitations", tag = "Operator", params(("id" = String, Path)),
+    request_body = InvitationInput,
+    responses((status = 201, body = Invitation), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_invitation(
+    State(state): State<AppState>,
+    _operator: Operator,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<InvitationInput>,
+) -> ApiResult<(StatusCode, Json<Invitation>)> {
+    let invitation = operator::create_invitation(&state.store, &state.settings.public_url, &id, input).await?;
+    Ok((StatusCode::CREATED, Json(invitation)))
 }

@@ -168,3 +168,69 @@ async fn a_portal_link_signs_into_one_account_once() {
     assert_eq!(call(&app, &someone_else.key, None, Method::POST, "/accounts/ext_acme/portal-link", None).await.0, 401);
     app.stop().await;
 }
+
+fn token_of(url: &str) -> &str {
+    url.rsplit('/').next().unwrap()
+}
+
+#[tokio::test]
+async fn invitations_register_a_person_or_add_a_login_and_registration_can_be_invite_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = spawn_app_with(dir.path(), &["--registration", "invite"]).await;
+    let op = operator_key(&app);
+    let (_, acme) = call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "acme"}))).await;
+
+    let refused = app.rpc("register", &[("email", "walk-in@example.com"), ("password", crate::helpers::PASSWORD), ("next", "")], None).await;
+    assert_eq!(refused.status(), 400, "registration is by invitation only");
+
+    // A new person: registers through the invitation, into the inviting account.
+    let (status, invitation) = call(&app, &op, None, Method::POST, "/accounts/ext_acme/invitations", Some(json!({"email": "New@Example.com"}))).await;
+    assert_eq!(status, 201, "{invitation}");
+    let url = invitation["url"].as_str().unwrap();
+    assert!(url.starts_with(&format!("{}/invite/hri_", app.base)), "{url}");
+    let token = token_of(url);
+    let view: Value = app.rpc("invitation", &[("token", token)], None).await.json().await.unwrap();
+    assert_eq!(view, json!({"account_name": "Acme", "email": "new@example.com", "has_login": false}));
+    let short = app.rpc("accept_invitation", &[("token", token), ("password", "short")], None).await;
+    assert_eq!(short.status(), 422);
+    let joined = app.rpc("accept_invitation", &[("token", token), ("password", crate::helpers::PASSWORD)], None).await;
+    assert_eq!(joined.status(), 200);
+    let cookie = session_cookie(joined.headers()).expect("signed in");
+    let me: Value = app.rpc("current_user", &[], Some(&cookie)).await.json().await.unwrap();
+    assert_eq!((&me["account_id"], &me["email"]), (&acme["id"], &json!("new@example.com")));
+    assert_eq!(app.login("new@example.com", crate::helpers::PASSWORD).await.status(), 200, "a real login");
+    let again = app.rpc("accept_invitation", &[("token", token), ("password", crate::helpers::PASSWORD)], None).await;
+    assert_eq!(again.status(), 404, "used once");
+    assert_eq!(app.rpc("invitation", &[("token", token)], None).await.status(), 404);
+
+    // Someone with a login already: joins by confirming their password.
+    let output = Command::new(env!("CARGO_BIN_EXE_hookrelay"))
+        .args(["user", "create", "--email", "old@example.com", "--data-dir"])
+        .arg(&app.data_dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().expect("stdin").write_all(format!("{}\n", crate::helpers::PASSWORD).as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("user create");
+    assert!(output.status.success());
+    let (_, invitation) = call(&app, &op, None, Method::POST, "/accounts/ext_acme/invitations", Some(json!({"email": "old@example.com"}))).await;
+    let token = token_of(invitation["url"].as_str().unwrap()).to_string();
+    let view: Value = app.rpc("invitation", &[("token", &token)], None).await.json().await.unwrap();
+    assert_eq!(view["has_login"], true);
+    let wrong = app.rpc("accept_invitation", &[("token", &token), ("password", "not the password")], None).await;
+    assert_eq!(wrong.status(), 422);
+    let joined = app.rpc("accept_invitation", &[("token", &token), ("password", crate::helpers::PASSWORD)], None).await;
+    assert_eq!(joined.status(), 200);
+    let me: Value = app.rpc("current_user", &[], Some(&session_cookie(joined.headers()).unwrap())).await.json().await.unwrap();
+    assert_eq!(me["account_id"], acme["id"]);
+
+    for bad in [json!({"email": "not an email"}), json!({})] {
+        assert_eq!(call(&app, &op, None, Method::POST, "/accounts/ext_acme/invitations", Some(bad)).await.0, 422);
+    }
+    assert_eq!(app.rpc("invitation", &[("token", "hri_forged")], None).await.status(), 404);
+    app.stop().await;
+}

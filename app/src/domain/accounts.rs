@@ -1,10 +1,13 @@
-//! Registration and sign-in.
+//! Registration, sign-in, and joining an account by invitation.
 
 use email_address::EmailAddress;
 
+use super::operator::INVITATION_TOKEN_PREFIX;
+use super::tokens::{hash_token, looks_like};
 use super::{ids::new_id, now_ms, passwords};
 use crate::error::AppError;
-use crate::store::{is_unique_violation, NewAccount, NewUser, Store};
+use crate::model::InvitationView;
+use crate::store::{is_unique_violation, InvitationRecord, NewAccount, NewUser, Store};
 use crate::validation::check_password;
 
 /// Who is signed in, and into which account.
@@ -73,6 +76,54 @@ pub async fn authenticate(store: &Store, email: &str, password: &str) -> Result<
         return Err(bad_credentials());
     };
     Ok(SignedIn { user_id: user.id, account_id, email: user.email })
+}
+
+/// The invitation a token stands for, if it can still be accepted.
+async fn open_invitation(store: &Store, token: &str) -> Result<InvitationRecord, AppError> {
+    if !looks_like(token, INVITATION_TOKEN_PREFIX) {
+        return Err(AppError::NotFound);
+    }
+    store.find_open_invitation(&hash_token(token), now_ms()).await?.ok_or(AppError::NotFound)
+}
+
+pub async fn invitation(store: &Store, token: &str) -> Result<InvitationView, AppError> {
+    let invitation = open_invitation(store, token).await?;
+    let has_login = store.find_user_by_email(&invitation.email).await?.is_some();
+    Ok(InvitationView { account_name: invitation.account_name, email: invitation.email, has_login })
+}
+
+/// Accepts an invitation: the invited address registers with `password` or, if it has a login
+/// already, proves it with its password; either way it becomes a member of the account and is
+/// signed in to it.
+pub async fn accept_invitation(store: &Store, token: &str, password: &str) -> Result<SignedIn, AppError> {
+    let invitation = open_invitation(store, token).await?;
+    let now = now_ms();
+    let (user_id, accepted) = match store.find_user_by_email(&invitation.email).await? {
+        Some(user) => {
+            let signed_in = authenticate(store, &invitation.email, password).await?;
+            (user.id, store.accept_invitation(&invitation.id, &signed_in.user_id, None, now).await?)
+        }
+        None => {
+            check_password(password).map_err(|message| AppError::validation("password", message))?;
+            let password_hash = passwords::hash(password.to_string()).await?;
+            let user_id = new_id("usr");
+            let user = NewUser { id: &user_id, email: &invitation.email, password_hash: &password_hash, created_at: now };
+            match store.accept_invitation(&invitation.id, &user_id, Some(user), now).await {
+                Ok(accepted) => (user_id.clone(), accepted),
+                Err(error) if is_unique_violation(&error) => {
+                    return Err(AppError::Conflict {
+                        field: Some("password".into()),
+                        message: "This address has just been registered. Reload the page and log in to join.".into(),
+                    })
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+    };
+    if !accepted {
+        return Err(AppError::NotFound);
+    }
+    Ok(SignedIn { user_id, account_id: invitation.account_id, email: invitation.email })
 }
 
 /// Resolves a session's user and account, checking the membership still holds.

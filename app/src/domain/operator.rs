@@ -8,7 +8,7 @@ use super::paging::PageRequest;
 use super::tokens::{hash_token, looks_like, new_token};
 use super::{format_time, now_ms, parse_duration};
 use crate::error::AppError;
-use crate::model::{Account, AccountInput, Page, PortalLink, PortalLinkInput};
+use crate::model::{Account, AccountInput, Invitation, InvitationInput, Page, PortalLink, PortalLinkInput};
 use crate::store::{is_unique_violation, AccountRecord, OperatorKeyRecord, Store};
 
 pub const OPERATOR_KEY_PREFIX: &str = "hro_";
@@ -18,6 +18,8 @@ const MAX_NAME_CHARS: usize = 100;
 const MAX_EXTERNAL_ID_CHARS: usize = 100;
 /// How an account is named by its external id in paths and headers.
 pub const EXTERNAL_ID_PREFIX: &str = "ext_";
+pub(crate) const INVITATION_TOKEN_PREFIX: &str = "hri_";
+const INVITATION_LIFETIME_MS: i64 = 7 * 86_400_000;
 const DEFAULT_PORTAL_LIFETIME: Duration = Duration::from_secs(3600);
 const MAX_PORTAL_LIFETIME: Duration = Duration::from_secs(7 * 86_400);
 
@@ -160,4 +162,23 @@ pub async fn use_portal_link(store: &Store, token: &str) -> Result<String, AppEr
     let used = store.use_portal_link(&hash_token(token), now_ms()).await?.ok_or(AppError::NotFound)?;
     tracing::info!(link = %used.id, account_id = %used.account_id, "portal link used");
     Ok(used.account_id)
+}
+
+/// An invitation to join the account, for one email address.
+pub async fn create_invitation(
+    store: &Store,
+    public_url: &str,
+    account_reference: &str,
+    input: InvitationInput,
+) -> Result<Invitation, AppError> {
+    let account = find_account(store, account_reference).await?;
+    let email = super::accounts::normalize_email(&input.email)?;
+    let token = new_token(INVITATION_TOKEN_PREFIX);
+    let now = now_ms();
+    let expires_at = now + INVITATION_LIFETIME_MS;
+    store.insert_invitation(&new_id("inv"), &account.id, &email, &hash_token(&token), now, expires_at).await?;
+    Ok(Invitation {
+        url: format!("{}/invite/{token}", public_url.trim_end_matches('/')),
+        expires_at: format_time(expires_at),
+    })
 }

@@ -19,6 +19,8 @@ pub struct Settings {
     pub max_payload_bytes: usize,
     /// How long a subscription may fail without a success before it is disabled.
     pub disable_failing_after: std::time::Duration,
+    /// Whether anyone may register (`--registration open`), or only invited people.
+    pub registration_open: bool,
 }
 
 impl Settings {
