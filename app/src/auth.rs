@@ -13,6 +13,8 @@ pub struct SignedInUser {
     pub account_id: String,
     /// The account's name, shown so that people with several accounts know which one this is.
     pub account_name: String,
+    /// Every account the user can switch to, `(id, name)`, this one included.
+    pub accounts: Vec<(String, String)>,
 }
 
 #[server(prefix = "/rpc", endpoint = "current_user")]
@@ -24,11 +26,14 @@ pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
         return Ok(None);
     };
     let account = state.store.find_account(&user.account_id, false).await?;
-    Ok(Some(SignedInUser {
-        email: user.email,
-        account_name: account.map(|account| account.name).unwrap_or_default(),
-        account_id: user.account_id,
-    }))
+    let account_name = account.map(|account| account.name).unwrap_or_default();
+    // A portal visitor (no user) has only the account of the link.
+    let accounts = if user.user_id.is_empty() {
+        vec![(user.account_id.clone(), account_name.clone())]
+    } else {
+        state.store.accounts_of_user(&user.user_id).await?
+    };
+    Ok(Some(SignedInUser { email: user.email, account_name, account_id: user.account_id, accounts }))
 }
 
 #[server(prefix = "/rpc", endpoint = "login")]
@@ -115,4 +120,24 @@ pub async fn accept_invitation(token: String, password: String) -> Result<(), Ap
     tracing::info!(user_id = %user.user_id, account_id = %user.account_id, "joined an account by invitation");
     leptos_axum::redirect("/");
     Ok(())
+}
+
+/// Moves the session to another account of the same user, then opens its overview.
+#[server(prefix = "/rpc", endpoint = "switch_account")]
+pub async fn switch_account(account_id: String) -> Result<(), AppError> {
+    use crate::domain::accounts;
+    use crate::server::{require_account, session, with_status};
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            // Membership is the rule (a portal visitor, without a user, has none elsewhere).
+            let target =
+                accounts::signed_in(&state.store, &user.user_id, &account_id).await?.ok_or(AppError::NotFound)?;
+            let session = session::current_session().await?;
+            session::sign_in(&session, &target).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
 }

@@ -125,3 +125,27 @@ test("an invitation registers a person into the inviting account", async ({ brow
   await expect(again.getByRole("heading", { name: "Invitation not valid" })).toBeVisible();
   await later.close();
 });
+
+test("someone with a login joins by invitation and switches between accounts", async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const email = `grace-${Date.now()}@example.com`;
+  const registered = await page.request.post(`${server.url}/rpc/register`, {
+    form: { email, password: "correct horse battery", next: "" },
+  });
+  expect(registered.ok()).toBeTruthy();
+  const invitation = await api("POST", "/accounts/ext_acme/invitations", null, { email });
+  await page.goto(invitation.url);
+  await hydrated(page);
+  await page.getByLabel("Your password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Log in and join" }).click();
+  await expect(page).toHaveURL(`${server.url}/`);
+  await hydrated(page);
+  const switcher = page.getByLabel("Account");
+  await expect(switcher.locator("option:checked")).toHaveText("Acme Corp");
+  await expect(switcher.locator("option")).toHaveCount(2);
+  await screenshot(page, "account-switcher");
+  await switcher.selectOption({ label: email });
+  await expect(page.getByLabel("Account").locator("option:checked")).toHaveText(email);
+  await context.close();
+});

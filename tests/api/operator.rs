@@ -234,3 +234,37 @@ async fn invitations_register_a_person_or_add_a_login_and_registration_can_be_in
     assert_eq!(app.rpc("invitation", &[("token", "hri_forged")], None).await.status(), 404);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_user_of_several_accounts_switches_between_them_and_only_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = spawn_app_with(dir.path(), &[]).await;
+    let op = operator_key(&app);
+    let (_, acme) = call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "acme"}))).await;
+    let (_, globex) = call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Globex"}))).await;
+    let email = unique_email("switcher");
+    let cookie = app.register(&email).await;
+    let (_, invitation) = call(&app, &op, None, Method::POST, "/accounts/ext_acme/invitations", Some(json!({"email": email}))).await;
+    let joined = app.rpc("accept_invitation", &[("token", token_of(invitation["url"].as_str().unwrap())), ("password", crate::helpers::PASSWORD)], Some(&cookie)).await;
+    assert_eq!(joined.status(), 200);
+    let cookie = session_cookie(joined.headers()).unwrap();
+
+    let me: Value = app.rpc("current_user", &[], Some(&cookie)).await.json().await.unwrap();
+    let mine = &me["accounts"];
+    let ids: Vec<&str> = mine.as_array().unwrap().iter().map(|pair| pair[0].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 2, "{mine}");
+    assert!(ids.contains(&acme["id"].as_str().unwrap()));
+    let own = ids.iter().find(|id| **id != acme["id"].as_str().unwrap()).unwrap().to_string();
+
+    let switched = app.rpc("switch_account", &[("account_id", &own)], Some(&cookie)).await;
+    assert_eq!(switched.status(), 200);
+    // Like a sign-in, a switch gives the session a new id.
+    let cookie = session_cookie(switched.headers()).expect("a new session id");
+    let me: Value = app.rpc("current_user", &[], Some(&cookie)).await.json().await.unwrap();
+    assert_eq!(me["account_id"], own.as_str());
+    let refused = app.rpc("switch_account", &[("account_id", globex["id"].as_str().unwrap())], Some(&cookie)).await;
+    assert_eq!(refused.status(), 404, "not a member");
+    let me: Value = app.rpc("current_user", &[], Some(&cookie)).await.json().await.unwrap();
+    assert_eq!(me["account_id"], own.as_str(), "unchanged");
+    app.stop().await;
+}

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_location;
 
 use super::live::provide_live;
 use super::logo::Logo;
-use crate::auth::{current_user, Logout};
+use crate::auth::{current_user, Logout, SwitchAccount};
 
 #[component]
 pub fn DashboardLayout() -> impl IntoView {
@@ -40,9 +40,12 @@ pub fn DashboardLayout() -> impl IntoView {
                         {move || Suspend::new(async move {
                             match user.await {
                                 Ok(Some(user)) => view! {
-                                    <span class="account-name" title="Account" data-account=user.account_id>
-                                        {user.account_name}
-                                    </span>
+                                    <AccountSwitcher
+                                        account_id=user.account_id
+                                        account_name=user.account_name
+                                        accounts=user.accounts
+                                        email=user.email.clone()
+                                    />
                                     <span class="user-email" title="Signed in as">{user.email}</span>
                                 }.into_any(),
                                 Ok(None) => view! { <Redirect path=login_path() /> }.into_any(),
@@ -65,3 +68,60 @@ pub fn DashboardLayout() -> impl IntoView {
         </main>
     }
 }
+
+/// The account this page is in; a select to move to another when the user has several.
+#[component]
+fn AccountSwitcher(
+    account_id: String,
+    account_name: String,
+    accounts: Vec<(String, String)>,
+    email: String,
+) -> impl IntoView {
+    // A self-registered account is named after its owner's email, shown beside it anyway.
+    if accounts.len() < 2 && account_name == email {
+        return ().into_any();
+    }
+    if accounts.len() < 2 {
+        return view! { <span class="account-name" title="Account" data-account=account_id>{account_name}</span> }
+            .into_any();
+    }
+    let switch = ServerAction::<SwitchAccount>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = switch.value().get() {
+            // Everything on the page belongs to the old account: load the new one afresh.
+            reload_home();
+        }
+    });
+    let options = accounts
+        .into_iter()
+        .map(|(id, name)| {
+            let selected = id == account_id;
+            view! { <option value=id selected=selected>{name}</option> }
+        })
+        .collect_view();
+    view! {
+        <label class="visually-hidden" for="account-switch">"Account"</label>
+        <select
+            id="account-switch"
+            class="account-name account-switch"
+            data-account=account_id.clone()
+            disabled=move || switch.pending().get()
+            on:change=move |ev| {
+                switch.dispatch(SwitchAccount { account_id: event_target_value(&ev) });
+            }
+        >
+            {options}
+        </select>
+    }
+    .into_any()
+}
+
+#[cfg(feature = "hydrate")]
+fn reload_home() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign("/");
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn reload_home() {}

@@ -96,4 +96,15 @@ impl Store {
             .await?;
         Ok(found.is_some())
     }
+
+    /// The accounts a user belongs to, oldest membership first: `(id, name)`.
+    pub async fn accounts_of_user(&self, user_id: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT a.id, a.name FROM memberships m JOIN accounts a ON a.id = m.account_id
+             WHERE m.user_id = ? ORDER BY m.created_at, a.id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await
+    }
 }
