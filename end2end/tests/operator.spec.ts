@@ -144,6 +144,9 @@ test("someone with a login joins by invitation and switches between accounts", a
   const switcher = page.getByLabel("Account");
   await expect(switcher.locator("option:checked")).toHaveText("Acme Corp");
   await expect(switcher.locator("option")).toHaveCount(2);
+  // Reached by a client-side navigation: the chart's bars must still be SVG, drawn.
+  const bars = page.locator('.chart rect.chart-ok:not([height="0"])');
+  await expect(bars.first()).toBeVisible();
   await screenshot(page, "account-switcher");
   await switcher.selectOption({ label: email });
   await expect(page.getByLabel("Account").locator("option:checked")).toHaveText(email);
