@@ -15,6 +15,8 @@ pub struct SignedInUser {
     pub account_name: String,
     /// Every account the user can switch to, `(id, name)`, this one included.
     pub accounts: Vec<(String, String)>,
+    /// The instance's first user, who sees the operator page.
+    pub instance_admin: bool,
 }
 
 #[server(prefix = "/rpc", endpoint = "current_user")]
@@ -33,7 +35,8 @@ pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
     } else {
         state.store.accounts_of_user(&user.user_id).await?
     };
-    Ok(Some(SignedInUser { email: user.email, account_name, account_id: user.account_id, accounts }))
+    let instance_admin = crate::domain::operator::is_instance_admin(&state.store, &user.user_id).await?;
+    Ok(Some(SignedInUser { email: user.email, account_name, account_id: user.account_id, accounts, instance_admin }))
 }
 
 #[server(prefix = "/rpc", endpoint = "login")]

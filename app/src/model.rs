@@ -588,3 +588,24 @@ pub struct InvitationView {
     /// Whether the invited address has a login already (then the page asks for its password).
     pub has_login: bool,
 }
+
+/// The operator page: every account at a glance and the instance's health.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstanceOverview {
+    pub accounts: Vec<AccountSummary>,
+    pub due: i64,
+    pub in_flight: i64,
+    pub scheduled: i64,
+    /// How long the longest-waiting due delivery has waited, in seconds (0 when none waits).
+    pub worker_lag_seconds: i64,
+    pub database_ok: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSummary {
+    pub id: String,
+    pub name: String,
+    pub external_id: Option<String>,
+    pub events: i64,
+    pub failed_deliveries: i64,
+}

@@ -7,7 +7,7 @@ use leptos_router::path;
 
 use crate::components::layout::DashboardLayout;
 use crate::pages::{
-    ApiKeysPage, EditSubscriptionPage, EventDetailPage, EventTypesPage, EventsPage, InvitePage, LoginPage, NewSubscriptionPage, NotFoundPage, OverviewPage,
+    ApiKeysPage, EditSubscriptionPage, EventDetailPage, EventTypesPage, EventsPage, InvitePage, LoginPage, NewSubscriptionPage, NotFoundPage, OperatorPage, OverviewPage,
     RegisterPage, SubscriptionDetailPage, SubscriptionsPage,
 };
 
@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/events/:id") view=EventDetailPage />
                     <Route path=path!("/event-types") view=EventTypesPage />
                     <Route path=path!("/api-keys") view=ApiKeysPage />
+                    <Route path=path!("/operator") view=OperatorPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -150,5 +150,13 @@ test("someone with a login joins by invitation and switches between accounts", a
   await screenshot(page, "account-switcher");
   await switcher.selectOption({ label: email });
   await expect(page.getByLabel("Account").locator("option:checked")).toHaveText(email);
+
+  // Grace registered an account of her own first on this instance: she sees the operator page.
+  await page.getByRole("link", { name: "Operator" }).click();
+  await expect(page.getByRole("heading", { name: "Operator" })).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: "Acme Corp" })).toContainText("acme");
+  await expect(page.getByRole("row").filter({ hasText: "Globex" })).toBeVisible();
+  await expect(page.locator("[data-stat=health]")).toContainText("Healthy");
+  await screenshot(page, "operator");
   await context.close();
 });

@@ -268,3 +268,28 @@ async fn a_user_of_several_accounts_switches_between_them_and_only_them() {
     assert_eq!(me["account_id"], own.as_str(), "unchanged");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn only_the_instance_first_owner_sees_the_operator_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = spawn_app_with(dir.path(), &[]).await;
+    let first = app.register(&unique_email("first")).await;
+    let second = app.register(&unique_email("second")).await;
+    let op = operator_key(&app);
+    call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "acme"}))).await;
+
+    let response = app.rpc("operator/overview", &[], Some(&first)).await;
+    assert_eq!(response.status(), 200);
+    let overview: Value = response.json().await.unwrap();
+    let names: Vec<&str> = overview["accounts"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"Acme") && !names.contains(&"Instance catalog"), "{overview}");
+    assert_eq!(overview["database_ok"], true);
+    let me: Value = app.rpc("current_user", &[], Some(&first)).await.json().await.unwrap();
+    assert_eq!(me["instance_admin"], true);
+
+    assert_eq!(app.rpc("operator/overview", &[], Some(&second)).await.status(), 404);
+    assert_eq!(app.rpc("operator/overview", &[], None).await.status(), 401);
+    let me: Value = app.rpc("current_user", &[], Some(&second)).await.json().await.unwrap();
+    assert_eq!(me["instance_admin"], false);
+    app.stop().await;
+}

@@ -34,6 +34,13 @@ pub fn DashboardLayout() -> impl IntoView {
                     <A href="/subscriptions">"Subscriptions"</A>
                     <A href="/event-types">"Event types"</A>
                     <A href="/api-keys">"API keys"</A>
+                    // Only for the instance's first user; read from the same signed-in answer.
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let admin = matches!(user.await, Ok(Some(user)) if user.instance_admin);
+                            admin.then(|| view! { <A href="/operator">"Operator"</A> })
+                        })}
+                    </Transition>
                 </nav>
                 <div class="topbar-user">
                     <Transition fallback=|| view! { <span class="skeleton skeleton-text" aria-hidden="true"></span> }>

@@ -8,7 +8,10 @@ use super::paging::PageRequest;
 use super::tokens::{hash_token, looks_like, new_token};
 use super::{format_time, now_ms, parse_duration};
 use crate::error::AppError;
-use crate::model::{Account, AccountInput, Invitation, InvitationInput, Page, PortalLink, PortalLinkInput};
+use crate::model::{
+    Account, AccountInput, AccountSummary, InstanceOverview, Invitation, InvitationInput, Page, PortalLink,
+    PortalLinkInput,
+};
 use crate::store::{is_unique_violation, AccountRecord, OperatorKeyRecord, Store};
 
 pub const OPERATOR_KEY_PREFIX: &str = "hro_";
@@ -180,5 +183,37 @@ pub async fn create_invitation(
     Ok(Invitation {
         url: format!("{}/invite/{token}", public_url.trim_end_matches('/')),
         expires_at: format_time(expires_at),
+    })
+}
+
+/// Whether this user may see the operator page: the instance's first user.
+pub async fn is_instance_admin(store: &Store, user_id: &str) -> Result<bool, AppError> {
+    Ok(!user_id.is_empty() && store.first_user_id().await?.as_deref() == Some(user_id))
+}
+
+/// The operator page's figures.
+pub async fn instance_overview(store: &Store) -> Result<InstanceOverview, AppError> {
+    let now = now_ms();
+    let accounts = store
+        .account_summaries(200)
+        .await?
+        .into_iter()
+        .map(|row| AccountSummary {
+            id: row.id,
+            name: row.name,
+            external_id: row.external_id,
+            events: row.events,
+            failed_deliveries: row.failed_deliveries,
+        })
+        .collect();
+    let queue = store.queue_state(now).await?;
+    let lag_ms = queue.oldest_due_at.filter(|due| *due <= now).map_or(0, |due| now - due);
+    Ok(InstanceOverview {
+        accounts,
+        due: queue.due,
+        in_flight: queue.in_flight,
+        scheduled: queue.scheduled,
+        worker_lag_seconds: lag_ms / 1000,
+        database_ok: store.ping().await.is_ok(),
     })
 }

@@ -4,5 +4,6 @@
 pub mod api_keys;
 pub mod event_types;
 pub mod events;
+pub mod operator;
 pub mod overview;
 pub mod subscriptions;

@@ -227,3 +227,70 @@ impl Store {
         Ok(true)
     }
 }
+
+/// One account on the operator page.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountSummaryRecord {
+    pub id: String,
+    pub name: String,
+    pub external_id: Option<String>,
+    pub events: i64,
+    pub failed_deliveries: i64,
+}
+
+/// The queue's state across the instance.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct QueueRecord {
+    /// Deliveries waiting for an attempt whose time has come.
+    pub due: i64,
+    /// Deliveries claimed by the worker right now.
+    pub in_flight: i64,
+    /// Deliveries waiting for a later retry.
+    pub scheduled: i64,
+    /// When the longest-waiting due delivery became due.
+    pub oldest_due_at: Option<i64>,
+}
+
+impl Store {
+    /// The instance's first user: the first who registered an account of their own (not an
+    /// invited customer), the person who set it up; they may see the operator page.
+    pub async fn first_user_id(&self) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT u.id FROM users u
+             WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.role = 'owner')
+             ORDER BY u.created_at, u.id LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// The newest accounts with how many events they hold and how many deliveries failed.
+    pub async fn account_summaries(&self, limit: u32) -> Result<Vec<AccountSummaryRecord>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT a.id, a.name, a.external_id,
+                    (SELECT COUNT(*) FROM events e WHERE e.account_id = a.id) AS events,
+                    (SELECT COUNT(*) FROM deliveries d WHERE d.account_id = a.id AND d.status = 'failed') AS failed_deliveries
+             FROM accounts a WHERE a.id <> ? ORDER BY a.id DESC LIMIT ?",
+        )
+        .bind(CATALOG_ACCOUNT)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    pub async fn queue_state(&self, now: i64) -> Result<QueueRecord, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT
+                COALESCE(SUM(CASE WHEN lease_until IS NULL AND next_attempt_at <= ? THEN 1 ELSE 0 END), 0) AS due,
+                COALESCE(SUM(CASE WHEN lease_until > ? THEN 1 ELSE 0 END), 0) AS in_flight,
+                COALESCE(SUM(CASE WHEN lease_until IS NULL AND next_attempt_at > ? THEN 1 ELSE 0 END), 0) AS scheduled,
+                MIN(CASE WHEN lease_until IS NULL THEN next_attempt_at END) AS oldest_due_at
+             FROM deliveries WHERE next_attempt_at IS NOT NULL",
+        )
+        .bind(now)
+        .bind(now)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+    }
+}
