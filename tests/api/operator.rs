@@ -293,3 +293,79 @@ async fn only_the_instance_first_owner_sees_the_operator_page() {
     assert_eq!(me["instance_admin"], false);
     app.stop().await;
 }
+
+/// Every account-scoped route, with an operator key: no header (400; event types fall back to
+/// the catalog), an unknown account (404), and the other account's header on one account's
+/// resources (404, nothing changed).
+#[tokio::test]
+async fn every_account_scoped_route_needs_the_right_account_header() {
+    let dir = tempfile::tempdir().unwrap();
+    // One failed attempt, then nothing for an hour: Acme's data holds still while it is compared.
+    let app = spawn_app_with(dir.path(), &["--allow-http", "--allow-private-destinations", "--retry-schedule", "1h"]).await;
+    let op = operator_key(&app);
+    call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "acme"}))).await;
+    call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Globex", "external_id": "globex"}))).await;
+    call(&app, &op, Some("ext_acme"), Method::POST, "/event-types", Some(json!({"name": "order.shipped"}))).await;
+    let receiver = Receiver::start(Reply::status(500)).await;
+    let (_, sub) = call(&app, &op, Some("ext_acme"), Method::POST, "/subscriptions", Some(json!({"url": receiver.url}))).await;
+    let (_, event) = call(&app, &op, Some("ext_acme"), Method::POST, "/events", Some(json!({"type": "order.shipped", "data": {}}))).await;
+    let (sub, evt, dlv) = (
+        sub["id"].as_str().unwrap().to_string(),
+        event["id"].as_str().unwrap().to_string(),
+        event["deliveries"][0]["id"].as_str().unwrap().to_string(),
+    );
+    for _ in 0..200 {
+        let (_, delivery) = call(&app, &op, Some("ext_acme"), Method::GET, &format!("/deliveries/{dlv}"), None).await;
+        if delivery["status"] == "retrying" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let since = json!({"since": "2020-01-01T00:00:00Z"});
+    let one_account: Vec<(Method, String, Option<Value>)> = vec![
+        (Method::GET, "/event-types/order.shipped".into(), None),
+        (Method::PATCH, "/event-types/order.shipped".into(), Some(json!({"description": "x"}))),
+        (Method::DELETE, "/event-types/order.shipped".into(), None),
+        (Method::GET, format!("/subscriptions/{sub}"), None),
+        (Method::PUT, format!("/subscriptions/{sub}"), Some(json!({"url": "https://example.com/x"}))),
+        (Method::PATCH, format!("/subscriptions/{sub}"), Some(json!({"description": "x"}))),
+        (Method::GET, format!("/subscriptions/{sub}/secret"), None),
+        (Method::POST, format!("/subscriptions/{sub}/secret/rotate"), None),
+        (Method::POST, format!("/subscriptions/{sub}/test"), None),
+        (Method::POST, format!("/subscriptions/{sub}/replay"), Some(since.clone())),
+        (Method::DELETE, format!("/subscriptions/{sub}"), None),
+        (Method::GET, format!("/events/{evt}"), None),
+        (Method::GET, format!("/deliveries/{dlv}"), None),
+        (Method::POST, format!("/deliveries/{dlv}/redeliver"), None),
+    ];
+    let lists: Vec<(Method, String, Option<Value>)> = vec![
+        (Method::GET, "/subscriptions".into(), None),
+        (Method::POST, "/subscriptions".into(), Some(json!({"url": "https://example.com/y"}))),
+        (Method::GET, "/events".into(), None),
+        (Method::POST, "/events".into(), Some(json!({"type": "order.shipped", "data": {}}))),
+        (Method::GET, "/deliveries".into(), None),
+    ];
+    let before = acme_state(&app, &op).await;
+    for (method, path, body) in one_account.iter().chain(lists.iter()) {
+        let (status, answer) = call(&app, &op, None, method.clone(), path, body.clone()).await;
+        let expected = if path.starts_with("/event-types") { 404 } else { 400 };
+        assert_eq!(status, expected, "{method} {path} without the header: {answer}");
+        let (status, _) = call(&app, &op, Some("ext_nobody"), method.clone(), path, body.clone()).await;
+        assert_eq!(status, 404, "{method} {path} naming an unknown account");
+    }
+    for (method, path, body) in &one_account {
+        let (status, answer) = call(&app, &op, Some("ext_globex"), method.clone(), path, body.clone()).await;
+        assert_eq!(status, 404, "{method} {path} in the other account: {answer}");
+    }
+    assert_eq!(acme_state(&app, &op).await, before, "nothing of Acme changed");
+    app.stop().await;
+}
+
+/// What Acme holds, to compare before and after refused calls.
+async fn acme_state(app: &TestApp, op: &str) -> Vec<Value> {
+    let mut state = Vec::new();
+    for path in ["/events", "/subscriptions", "/deliveries", "/event-types"] {
+        state.push(call(app, op, Some("ext_acme"), Method::GET, path, None).await.1);
+    }
+    state
+}
