@@ -48,13 +48,7 @@ impl Store {
             .bind(account.created_at)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)")
-            .bind(user.id)
-            .bind(user.email)
-            .bind(user.password_hash)
-            .bind(user.created_at)
-            .execute(&mut *tx)
-            .await?;
+        insert_user(&mut tx, user).await?;
         sqlx::query("INSERT INTO memberships (account_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)")
             .bind(account.id)
             .bind(user.id)
@@ -107,4 +101,19 @@ impl Store {
         .fetch_all(&self.pool)
         .await
     }
+}
+
+/// Adds a user inside a caller's transaction (registration, or accepting an invitation).
+pub(super) async fn insert_user(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    user: &NewUser<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)")
+        .bind(user.id)
+        .bind(user.email)
+        .bind(user.password_hash)
+        .bind(user.created_at)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
 }

@@ -67,7 +67,7 @@ impl Store {
         .map(|_| ())
     }
 
-    /// An account without users; false when the external id is taken.
+    /// An account without users; a unique violation when the external id is taken.
     pub async fn insert_account(&self, account: &AccountRecord) -> Result<(), sqlx::Error> {
         sqlx::query(&format!("INSERT INTO accounts ({ACCOUNT_COLUMNS}) VALUES (?, ?, ?, ?)"))
             .bind(&account.id)
@@ -205,13 +205,7 @@ impl Store {
             return Ok(false);
         }
         if let Some(user) = new_user {
-            sqlx::query("INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)")
-                .bind(user.id)
-                .bind(user.email)
-                .bind(user.password_hash)
-                .bind(user.created_at)
-                .execute(&mut *tx)
-                .await?;
+            super::accounts::insert_user(&mut tx, &user).await?;
         }
         sqlx::query(
             "INSERT INTO memberships (account_id, user_id, role, created_at)
