@@ -7,6 +7,8 @@ mod error;
 mod event_types;
 mod events;
 mod extract;
+mod inbound;
+mod sources;
 mod subscriptions;
 
 use app::domain::paging::PageRequest;
@@ -31,6 +33,7 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
     modifiers(&BearerAuth),
     security(("api_key" = [])),
     tags((name = "Events"), (name = "Deliveries"), (name = "Event types"), (name = "Subscriptions"),
+         (name = "Sources", description = "Inbound sources: third parties POST to /_webhooks/<slug> and each request becomes an event."),
          (name = "Operator", description = "Accounts for an operator's customers. Operator keys (hro_…) also act in \
           any account named in the Hookrelay-Account header, and without it manage the instance-wide event-type catalog."))
 )]
@@ -69,7 +72,8 @@ impl From<ListQuery> for PageRequest {
     }
 }
 
-/// The `/api/v1` router, its OpenAPI document served at `/api/v1/openapi.json`.
+/// The `/api/v1` router, its OpenAPI document served at `/api/v1/openapi.json`, and the
+/// inbound `/_webhooks/` routes that the document also describes.
 pub fn router() -> Router<AppState> {
     let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(event_types::router())
@@ -77,12 +81,15 @@ pub fn router() -> Router<AppState> {
         .merge(events::router())
         .merge(deliveries::router())
         .merge(accounts::router())
+        .merge(sources::router())
         .split_for_parts();
     openapi.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
+    let (inbound, inbound_openapi) = inbound::router();
+    openapi.paths.paths.extend(inbound_openapi.paths.paths);
     let document = Json(openapi);
     let api = router
         .route("/openapi.json", get(move || async move { document.clone() }))
         .fallback(|| async { ApiError(AppError::NotFound) })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
-    Router::new().nest("/api/v1", api)
+    Router::new().nest("/api/v1", api).merge(inbound)
 }

@@ -7,6 +7,7 @@ mod crash;
 mod dashboard;
 mod delivery;
 mod health;
+mod inbound;
 mod operator;
 mod helpers;
 mod pages;

@@ -73,6 +73,36 @@ pub async fn create(store: &Store, account_id: &str, input: EventTypeCreate) -> 
     }
 }
 
+/// Makes sure the account can publish `name` (a checked type name), declaring it with this
+/// description if neither the account nor the catalog has it. An archived type stays archived:
+/// that is an error for the caller to report.
+pub async fn ensure(store: &Store, account_id: &str, name: &str, description: &str) -> Result<(), AppError> {
+    match store.find_event_type(account_id, name).await? {
+        Some(existing) if existing.archived => {
+            Err(AppError::validation("type", format!("The event type {name} is archived; restore it to receive these.")))
+        }
+        Some(_) => Ok(()),
+        None => {
+            let now = now_ms();
+            let record = EventTypeRecord {
+                id: new_id("etp"),
+                account_id: account_id.to_string(),
+                name: name.to_string(),
+                description: description.to_string(),
+                example: None,
+                archived: false,
+                created_at: now,
+                updated_at: now,
+            };
+            match store.insert_event_type(&record).await {
+                // Declared meanwhile by a request arriving at the same moment: just as good.
+                Err(error) if !is_unique_violation(&error) => Err(error.into()),
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
 pub async fn get(store: &Store, account_id: &str, name: &str) -> Result<EventType, AppError> {
     store.find_event_type(account_id, name).await?.map(to_model).ok_or(AppError::NotFound)
 }

@@ -9,7 +9,7 @@ use super::{format_time, now_ms, parse_time};
 use crate::error::AppError;
 use crate::model::{DeliveryCounts, DeliveryStatus, Event, EventInput, Page, Published, TestSent};
 use crate::store::{DeliveryRecord, EventQuery, EventRecord, FanOut, Inserted, NewEvent, Store};
-use crate::validation::check_event_type_name;
+use crate::validation::{check_event_type_name, RESERVED_TYPE_PREFIX};
 
 /// How long an idempotency key keeps answering with its first event.
 pub const IDEMPOTENCY_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
@@ -38,6 +38,9 @@ pub async fn publish(
     max_payload_bytes: usize,
 ) -> Result<Published, AppError> {
     check_event_type_name(&input.event_type).map_err(|message| AppError::validation("type", message))?;
+    if input.event_type.starts_with(RESERVED_TYPE_PREFIX) {
+        return Err(AppError::validation("type", "Types starting with hookrelay. are Hookrelay's own events."));
+    }
     let active = store.active_event_type_names(account_id, std::slice::from_ref(&input.event_type)).await?;
     if active.is_empty() {
         return Err(AppError::validation(

@@ -14,7 +14,9 @@ pub mod overview;
 pub mod paging;
 pub mod passwords;
 pub mod pipeline;
+pub mod sender_signatures;
 pub mod signing;
+pub mod sources;
 pub mod subscriptions;
 pub mod tokens;
 

@@ -6,4 +6,5 @@ pub mod event_types;
 pub mod events;
 pub mod operator;
 pub mod overview;
+pub mod sources;
 pub mod subscriptions;

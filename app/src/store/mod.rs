@@ -11,6 +11,7 @@ mod operator;
 mod overview;
 mod queue;
 mod retention;
+mod sources;
 mod subscriptions;
 
 pub use accounts::{NewAccount, NewUser, UserRecord};
@@ -21,6 +22,7 @@ pub use events::{EventQuery, EventRecord, FanOut, Inserted, NewEvent};
 pub use operator::{AccountRecord, AccountSummaryRecord, InvitationRecord, OperatorKeyRecord, QueueRecord, UsedPortalLink};
 pub use overview::FailureRecord;
 pub use queue::{AttemptContext, AttemptRecord, Claimed, DeliveryOutcome, Finished, SubscriptionEffect};
+pub use sources::{InboundRequestRecord, SourceRecord, SourceWithToken};
 pub use subscriptions::{SecretsRecord, SubscriptionRecord};
 
 use std::str::FromStr;

@@ -33,8 +33,17 @@ impl Store {
             .execute(&self.writer)
             .await?
             .rows_affected();
-            purged += events + attempts;
-            if events < BATCH as u64 && attempts < BATCH as u64 {
+            // The sources page's request log goes with the payloads it describes.
+            let inbound = sqlx::query(
+                "DELETE FROM inbound_requests WHERE id IN (SELECT id FROM inbound_requests WHERE received_at < ? LIMIT ?)",
+            )
+            .bind(cutoff)
+            .bind(BATCH)
+            .execute(&self.writer)
+            .await?
+            .rows_affected();
+            purged += events + attempts + inbound;
+            if events < BATCH as u64 && attempts < BATCH as u64 && inbound < BATCH as u64 {
                 return Ok(purged);
             }
         }

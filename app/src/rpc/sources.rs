@@ -1,0 +1,60 @@
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::error::AppError;
+use crate::model::{Page, Source, SourceDetail, SourceInput};
+
+#[server(prefix = "/rpc", endpoint = "sources/list")]
+pub async fn list_sources(cursor: Option<String>) -> Result<Page<Source>, AppError> {
+    use crate::domain::{paging::PageRequest, sources};
+    use crate::server::{require_account, with_status};
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            let request = PageRequest { limit: Some(50), cursor };
+            sources::list(&state.store, &state.settings.public_url, &user.account_id, &request).await
+        }
+        .await,
+    )
+}
+
+/// A source with its latest requests.
+#[server(prefix = "/rpc", endpoint = "sources/detail")]
+pub async fn get_source(id: String) -> Result<SourceDetail, AppError> {
+    use crate::domain::sources;
+    use crate::server::{require_account, with_status};
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            sources::detail(&state.store, &state.settings.public_url, &user.account_id, &id).await
+        }
+        .await,
+    )
+}
+
+/// Creates a source; the answer holds its token, the only time it is shown.
+#[server(prefix = "/rpc", endpoint = "sources/create", input = Json)]
+pub async fn create_source(input: SourceInput) -> Result<Source, AppError> {
+    use crate::domain::sources;
+    use crate::server::{require_account, with_status};
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            sources::create(&state.store, &state.settings.public_url, &user.account_id, input).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "sources/delete")]
+pub async fn delete_source(id: String) -> Result<(), AppError> {
+    use crate::domain::sources;
+    use crate::server::{require_account, with_status};
+    with_status(
+        async {
+            let (state, user) = require_account().await?;
+            sources::delete(&state.store, &user.account_id, &id).await
+        }
+        .await,
+    )
+}
