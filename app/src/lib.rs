@@ -2,6 +2,7 @@
 //! the `ssr` feature) the domain rules and the storage layer that both the dashboard and the
 //! REST API of the root package call.
 
+pub mod alert_types;
 pub mod auth;
 pub mod components;
 pub mod error;

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use app::domain::envelope::envelope;
 use app::domain::ids::new_id;
-use app::domain::{format_time, now_ms, signing};
-use app::store::{AttemptContext, AttemptRecord, Claimed, Finished};
+use app::domain::{alerts, format_time, now_ms, signing};
+use app::store::{Alerts, AttemptContext, AttemptRecord, Claimed, Finished, SubscriptionEffect};
 
 use super::outcome::{self, Situation};
 use super::send::Sent;
@@ -84,7 +84,16 @@ pub async fn run(shared: &Shared, claimed: Claimed) -> Result<Option<Finished>, 
         outcome = delivery_outcome.status,
         "attempt"
     );
-    Ok(Some(Finished { claimed, attempt, outcome: delivery_outcome, effect, now }))
+    let alerts = Alerts {
+        delivery_failed: (delivery_outcome.status == "failed")
+            .then(|| alerts::delivery_failed(&claimed, &context, &attempt, now))
+            .flatten(),
+        subscription_disabled: match effect {
+            SubscriptionEffect::Disable(reason) => Some(alerts::subscription_disabled(&claimed, &context, reason, now)),
+            _ => None,
+        },
+    };
+    Ok(Some(Finished { claimed, attempt, outcome: delivery_outcome, effect, now, alerts }))
 }
 
 /// Builds, signs (at this moment, so that a late retry still verifies within a receiver's

@@ -180,7 +180,7 @@ fn recorder(
     let task = tokio::spawn(async move {
         let mut batch = Vec::with_capacity(RECORD_BATCH);
         while receiver.recv_many(&mut batch, RECORD_BATCH).await > 0 {
-            match store.record_attempts(&batch).await {
+            match store.record_attempts(&batch, || app::domain::ids::new_id("dlv")).await {
                 Ok(()) => live.changed_all(batch.iter().map(|item| item.claimed.account_id.as_str())),
                 // Their leases run out and they are attempted again: at least once, never lost.
                 Err(error) => tracing::error!(%error, attempts = batch.len(), "could not record attempts"),

@@ -1,6 +1,7 @@
 //! Integration tests: the real server on a random port with a temporary SQLite file, driven over
 //! HTTP. One binary, one module per area.
 
+mod alerts;
 mod auth;
 mod cli;
 mod crash;

@@ -2,6 +2,7 @@
 //! dashboard's server functions both call these functions, and only these reach the store.
 
 pub mod accounts;
+pub mod alerts;
 pub mod api_keys;
 pub mod deliveries;
 pub mod envelope;

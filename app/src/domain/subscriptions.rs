@@ -6,6 +6,7 @@ use base64::Engine;
 
 use super::paging::PageRequest;
 use super::{format_time, ids::new_id, now_ms, random_bytes};
+use crate::alert_types::is_alert_type;
 use crate::error::AppError;
 use crate::model::{DisabledReason, Page, Subscription, SubscriptionInput, SubscriptionPatch, SubscriptionSecret};
 use crate::store::{Store, SubscriptionRecord};
@@ -101,8 +102,10 @@ async fn check(store: &Store, account_id: &str, policy: Policy, fields: &mut Fie
         check_event_type_name(name)
             .map_err(|message| AppError::validation("event_types", format!("{name}: {message}")))?;
     }
-    let active = store.active_event_type_names(account_id, &fields.event_types).await?;
-    if let Some(missing) = fields.event_types.iter().find(|name| !active.contains(name)) {
+    // Hookrelay's own alert types are built in; every other name must be a declared type.
+    let declared: Vec<String> = fields.event_types.iter().filter(|name| !is_alert_type(name)).cloned().collect();
+    let active = store.active_event_type_names(account_id, &declared).await?;
+    if let Some(missing) = declared.iter().find(|name| !active.contains(name)) {
         return Err(AppError::validation(
             "event_types",
             format!("There is no active event type named {missing}. Create it first, or restore it if archived."),

@@ -35,6 +35,9 @@ pub struct EventQuery<'a> {
 pub enum FanOut {
     /// Every enabled subscription of the account whose filter takes the event's type.
     Matching,
+    /// Only the enabled subscriptions whose filter names the type (Hookrelay's own events,
+    /// which a subscription to "every type" does not ask for). With none, nothing is stored.
+    Named,
     /// Exactly this subscription (test events), with this trigger.
     Only { subscription_id: String, trigger: &'static str },
 }
@@ -163,7 +166,7 @@ fn push_id_range(sql: &mut QueryBuilder<'_, Sqlite>, column: &str, query: &Event
     }
 }
 
-async fn insert_one(
+pub(super) async fn insert_one(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     event: &NewEvent,
     new_delivery_id: &mut impl FnMut() -> String,
@@ -192,15 +195,6 @@ async fn insert_one(
     // The writer connection serialises these transactions, so the check above cannot race
     // another publisher with the same key (a server with concurrent writers must handle the
     // unique violation instead).
-    sqlx::query(&format!("INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"))
-        .bind(&event.record.id)
-        .bind(&event.record.account_id)
-        .bind(&event.record.event_type)
-        .bind(&event.record.payload)
-        .bind(&event.record.idempotency_key)
-        .bind(event.record.created_at)
-        .execute(&mut **tx)
-        .await?;
     let (targets, trigger): (Vec<String>, &str) = match &event.fan_out {
         FanOut::Matching => (
             sqlx::query_scalar(
@@ -217,8 +211,32 @@ async fn insert_one(
             .await?,
             "scheduled",
         ),
+        FanOut::Named => (
+            sqlx::query_scalar(
+                "SELECT s.id FROM subscriptions s JOIN subscription_event_types f ON f.subscription_id = s.id
+                     WHERE s.account_id = ? AND s.enabled = 1 AND s.deleted_at IS NULL AND f.event_type = ?
+                     ORDER BY s.id",
+            )
+            .bind(&event.record.account_id)
+            .bind(&event.record.event_type)
+            .fetch_all(&mut **tx)
+            .await?,
+            "scheduled",
+        ),
         FanOut::Only { subscription_id, trigger } => (vec![subscription_id.clone()], *trigger),
     };
+    if targets.is_empty() && matches!(event.fan_out, FanOut::Named) {
+        return Ok(Inserted::Created { deliveries: Vec::new() });
+    }
+    sqlx::query(&format!("INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"))
+        .bind(&event.record.id)
+        .bind(&event.record.account_id)
+        .bind(&event.record.event_type)
+        .bind(&event.record.payload)
+        .bind(&event.record.idempotency_key)
+        .bind(event.record.created_at)
+        .execute(&mut **tx)
+        .await?;
     let mut deliveries = Vec::with_capacity(targets.len());
     for subscription_id in targets {
         let id = new_delivery_id();

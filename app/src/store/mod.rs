@@ -21,7 +21,7 @@ pub use event_types::EventTypeRecord;
 pub use events::{EventQuery, EventRecord, FanOut, Inserted, NewEvent};
 pub use operator::{AccountRecord, AccountSummaryRecord, InvitationRecord, OperatorKeyRecord, QueueRecord, UsedPortalLink};
 pub use overview::FailureRecord;
-pub use queue::{AttemptContext, AttemptRecord, Claimed, DeliveryOutcome, Finished, SubscriptionEffect};
+pub use queue::{Alerts, AttemptContext, AttemptRecord, Claimed, DeliveryOutcome, Finished, SubscriptionEffect};
 pub use sources::{InboundRequestRecord, SourceRecord, SourceWithToken};
 pub use subscriptions::{SecretsRecord, SubscriptionRecord};
 

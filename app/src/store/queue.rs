@@ -5,6 +5,7 @@
 
 use sqlx::QueryBuilder;
 
+use super::events::{insert_one, NewEvent};
 use super::Store;
 
 /// A delivery the worker now holds.
@@ -157,10 +158,15 @@ impl Store {
     /// Stores finished attempts and moves their deliveries (and maybe subscriptions) on, all in
     /// one transaction: one commit for many attempts is what lets the worker keep up with a
     /// fast receiver.
-    pub async fn record_attempts(&self, finished: &[Finished]) -> Result<(), sqlx::Error> {
+    /// `new_delivery_id` names the deliveries of the alerts they raise.
+    pub async fn record_attempts(
+        &self,
+        finished: &[Finished],
+        mut new_delivery_id: impl FnMut() -> String,
+    ) -> Result<(), sqlx::Error> {
         let mut tx = self.write_transaction().await?;
         for item in finished {
-            record_one(&mut tx, item).await?;
+            record_one(&mut tx, item, &mut new_delivery_id).await?;
         }
         tx.commit().await
     }
@@ -270,9 +276,24 @@ pub struct Finished {
     pub outcome: DeliveryOutcome,
     pub effect: SubscriptionEffect,
     pub now: i64,
+    /// Hookrelay's own events this attempt raises, written in the same transaction, each only
+    /// if what it reports did happen (see `record_one`).
+    pub alerts: Alerts,
 }
 
-async fn record_one(tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>, item: &Finished) -> Result<(), sqlx::Error> {
+#[derive(Debug, Clone, Default)]
+pub struct Alerts {
+    /// Published if the delivery did end `failed` with this attempt.
+    pub delivery_failed: Option<NewEvent>,
+    /// Published if this attempt is what disabled the subscription.
+    pub subscription_disabled: Option<NewEvent>,
+}
+
+async fn record_one(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    item: &Finished,
+    new_delivery_id: &mut impl FnMut() -> String,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
             "INSERT INTO attempts (id, account_id, delivery_id, number, trigger, triggered_by, started_at, duration_ms,
                 request_url, request_headers, request_body, response_status, response_headers, response_body,
@@ -328,6 +349,11 @@ async fn record_one(tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>, item: &Fi
             .execute(&mut **tx)
             .await?;
     }
+    // Only the attempt that ended the delivery on its schedule reports it failed: when another
+    // attempt was asked for meanwhile, the delivery is not over.
+    if let (Some(alert), "failed", 1) = (&item.alerts.delivery_failed, item.outcome.status, moved_on.rows_affected()) {
+        insert_one(tx, alert, new_delivery_id).await?;
+    }
 
     let subscription_update = match item.effect {
         SubscriptionEffect::Succeeded => {
@@ -346,6 +372,10 @@ async fn record_one(tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>, item: &Fi
         SubscriptionEffect::Failed => query.bind(item.now).bind(&item.claimed.subscription_id),
         SubscriptionEffect::Disable(reason) => query.bind(reason).bind(item.now).bind(&item.claimed.subscription_id),
     };
-    query.execute(&mut **tx).await?;
+    let changed = query.execute(&mut **tx).await?.rows_affected();
+    // Only the attempt that did disable it reports so (another may have got there first).
+    if let (Some(alert), SubscriptionEffect::Disable(_), 1) = (&item.alerts.subscription_disabled, item.effect, changed) {
+        insert_one(tx, alert, new_delivery_id).await?;
+    }
     Ok(())
 }

@@ -13,6 +13,7 @@ use crate::components::field::{error_for, focus_element, form_error, TextField};
 use crate::components::states::{ActionError, LoadError};
 use crate::error::AppError;
 use crate::model::{EventType, Subscription, SubscriptionInput};
+use crate::alert_types::ALERT_TYPES;
 use crate::rpc::event_types::list_event_types;
 use crate::rpc::subscriptions::{get_subscription, SaveSubscription};
 
@@ -250,9 +251,19 @@ fn EventTypePicker(
     error: Signal<Option<String>>,
 ) -> impl IntoView {
     // Archived types are not offered, unless this subscription still has them (to let it drop them).
-    let options: Vec<EventType> =
+    let mut options: Vec<EventType> =
         types.into_iter().filter(|t| !t.archived || selected.with_untracked(|s| s.contains(&t.name))).collect();
     let no_types = options.is_empty();
+    // Hookrelay's own alerts come last; only a subscription that ticks them receives them.
+    options.extend(ALERT_TYPES.iter().map(|(name, description)| EventType {
+        name: name.to_string(),
+        description: description.to_string(),
+        example: None,
+        archived: false,
+        catalog: true,
+        created_at: String::new(),
+        updated_at: String::new(),
+    }));
     let options = StoredValue::new(options);
     let search = RwSignal::new(String::new());
 
@@ -313,7 +324,7 @@ fn EventTypePicker(
     };
     let summary = move || {
         if all_types.get() {
-            "Receives every event type, including ones created later.".to_string()
+            "Receives every event type, including ones created later (Hookrelay's alerts only when ticked).".to_string()
         } else {
             match selected.with(BTreeSet::len) {
                 0 => "No event type chosen yet.".to_string(),
@@ -346,32 +357,28 @@ fn EventTypePicker(
                 />
                 <span>"All event types"</span>
             </label>
-            {if no_types {
-                view! {
-                    <p class="field-hint">
-                        "You have no event types yet, so this subscription will receive every event. "
-                        <a href="/event-types">"Declare event types"</a>
-                        " to choose some."
-                    </p>
-                }
-                    .into_any()
-            } else {
-                view! {
-                    <div class="picker">
-                        <input
-                            type="search"
-                            class="picker-search"
-                            aria-label="Search event types"
-                            placeholder="Search event types"
-                            autocomplete="off"
-                            prop:value=move || search.get()
-                            on:input=move |ev| search.set(event_target_value(&ev))
-                        />
-                        {list}
-                    </div>
-                }
-                    .into_any()
-            }}
+            {no_types
+                .then(|| {
+                    view! {
+                        <p class="field-hint">
+                            "You have no event types yet, so this subscription will receive every event (or only the alerts you tick below). "
+                            <a href="/event-types">"Declare event types"</a>
+                            " to choose some."
+                        </p>
+                    }
+                })}
+            <div class="picker">
+                <input
+                    type="search"
+                    class="picker-search"
+                    aria-label="Search event types"
+                    placeholder="Search event types"
+                    autocomplete="off"
+                    prop:value=move || search.get()
+                    on:input=move |ev| search.set(event_target_value(&ev))
+                />
+                {list}
+            </div>
             <p class="field-hint" id="subscription-event-types-summary" aria-live="polite">{summary}</p>
             <p class="field-error" id="subscription-event-types-error" role="alert">{move || error.get()}</p>
         </fieldset>

@@ -28,10 +28,3 @@ CREATE TABLE inbound_requests (
     event_id     TEXT
 );
 CREATE INDEX inbound_requests_by_source ON inbound_requests (source_id, account_id, id);
-
--- Hookrelay's own events ("alerts"), in the instance catalog so any account can subscribe to them.
-INSERT INTO event_types (id, account_id, name, description, created_at, updated_at) VALUES
-    ('etp_00000000000000000000000001', 'acc_catalog', 'hookrelay.subscription.disabled',
-     'Hookrelay disabled a subscription: its URL answered 410 Gone, or every delivery failed for too long.', 0, 0),
-    ('etp_00000000000000000000000002', 'acc_catalog', 'hookrelay.delivery.failed',
-     'A delivery used up its retries and failed.', 0, 0);
