@@ -6,6 +6,7 @@ use std::time::Duration;
 use anyhow::Context;
 use app::domain::live::LiveFeed;
 use app::domain::pipeline::Pipeline;
+use app::metrics::Metrics;
 use app::server::rate_limit::LoginThrottle;
 use app::server::{AppState, Settings};
 use app::store::Store;
@@ -52,8 +53,10 @@ impl Server {
             .with_signed(key);
 
         let live = LiveFeed::default();
-        let pipeline = Pipeline::start(store.clone(), live.clone());
-        let worker = Worker::new(store.clone(), worker_config(args), pipeline.wakeup(), live.clone())?;
+        let metrics = Metrics::default();
+        let pipeline = Pipeline::start(store.clone(), live.clone(), metrics.clone());
+        let worker =
+            Worker::new(store.clone(), worker_config(args), pipeline.wakeup(), live.clone(), metrics.clone())?;
         let state = AppState {
             leptos_options: http::leptos_options(args.bind),
             store,
@@ -67,6 +70,7 @@ impl Server {
             login_throttle: Arc::new(LoginThrottle::default()),
             pipeline,
             live,
+            metrics,
         };
         Ok(Server { state, worker, sessions, session_layer, retention: args.retention })
     }

@@ -59,17 +59,20 @@ async fn receive(
 ) -> Response {
     let limit = state.settings.max_payload_bytes;
     let Ok(body) = axum::body::to_bytes(body, limit).await else {
+        state.metrics.inbound_request(StatusCode::PAYLOAD_TOO_LARGE.as_u16());
         return ApiError(AppError::PayloadTooLarge(format!("The body is larger than {limit} bytes."))).into_response();
     };
     let query_token = query.as_deref().and_then(|query| {
         url::form_urlencoded::parse(query.as_bytes()).find(|(name, _)| name == "token").map(|(_, value)| value.into_owned())
     });
     let parts = InboundRequestParts { slug: &slug, headers: &headers, query_token: query_token.as_deref(), body: &body };
-    match sources::receive(&state.store, &state.pipeline, limit, parts).await {
+    let response = match sources::receive(&state.store, &state.pipeline, limit, parts).await {
         Ok(accepted) => (StatusCode::ACCEPTED, Json(accepted)).into_response(),
         Err(AppError::Unauthorized) => not_accepted(),
         Err(error) => ApiError(error).into_response(),
-    }
+    };
+    state.metrics.inbound_request(response.status().as_u16());
+    response
 }
 
 async fn no_source() -> Response {

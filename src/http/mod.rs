@@ -52,6 +52,7 @@ pub fn router(
         .route_layer(from_fn(page_guard::require_session_for_pages))
         .route_layer(from_fn_with_state(state.clone(), same_origin::refuse_cross_site))
         .route("/healthz", get(health::health))
+        .route("/metrics", get(health::metrics))
         .route("/live", get(live))
         .route("/portal/{token}", get(portal::open))
         .merge(crate::api::router())

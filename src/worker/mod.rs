@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use app::domain::live::LiveFeed;
 use app::domain::now_ms;
+use app::metrics::Metrics;
 use app::store::Finished;
 use app::store::Store;
 use tokio::sync::{mpsc, Notify};
@@ -46,19 +47,29 @@ pub struct Worker {
     shared: Arc<Shared>,
     wake: Arc<Notify>,
     live: LiveFeed,
+    metrics: Metrics,
 }
 
 /// How long past the request timeout a claim is held before the delivery counts as abandoned.
 const LEASE_MARGIN: Duration = Duration::from_secs(10);
 /// The longest the worker sleeps without looking at the queue (a safety net, not the clock it
-/// runs on: it is woken for new work and sleeps until the next due time).
-const MAX_SLEEP: Duration = Duration::from_secs(60);
+/// runs on: it is woken for new work and sleeps until the next due time). Each round is also a
+/// heartbeat, which `/healthz` expects within [`HEARTBEAT_WINDOW`].
+const MAX_SLEEP: Duration = Duration::from_secs(15);
+/// How long without a heartbeat before `/healthz` says the worker is stuck.
+pub const HEARTBEAT_WINDOW: Duration = Duration::from_secs(60);
 
 impl Worker {
-    /// Recorded attempts are announced on `live`.
-    pub fn new(store: Store, config: WorkerConfig, wake: Arc<Notify>, live: LiveFeed) -> anyhow::Result<Self> {
+    /// Recorded attempts are announced on `live` and counted in `metrics`.
+    pub fn new(
+        store: Store,
+        config: WorkerConfig,
+        wake: Arc<Notify>,
+        live: LiveFeed,
+        metrics: Metrics,
+    ) -> anyhow::Result<Self> {
         let sender = Sender::new(config.request_timeout, config.allow_private_destinations)?;
-        Ok(Worker { shared: Arc::new(Shared { store, sender, config }), wake, live })
+        Ok(Worker { shared: Arc::new(Shared { store, sender, config }), wake, live, metrics })
     }
 
     pub async fn run(self, shutdown: CancellationToken) {
@@ -72,7 +83,7 @@ impl Worker {
         let lease_ms =
             i64::try_from((shared.config.request_timeout + LEASE_MARGIN).as_millis()).unwrap_or(i64::MAX / 4);
         let per_subscription = shared.config.max_in_flight_per_subscription.max(1);
-        let (record, recorder) = recorder(store.clone(), self.wake.clone(), self.live.clone());
+        let (record, recorder) = recorder(store.clone(), self.wake.clone(), self.live.clone(), self.metrics.clone());
         let mut tasks: JoinSet<()> = JoinSet::new();
         // task id -> (delivery id, subscription id)
         let mut running: HashMap<Id, (String, String)> = HashMap::new();
@@ -85,6 +96,8 @@ impl Worker {
             if shutdown.is_cancelled() {
                 break;
             }
+            self.metrics.worker_beat(now_ms());
+            self.metrics.set_in_flight(tasks.len());
             let capacity = shared.config.max_in_flight.saturating_sub(tasks.len());
             let mut claimed_any = false;
             let mut claim_failed = false;
@@ -175,13 +188,19 @@ fn recorder(
     store: Store,
     wake: Arc<Notify>,
     live: LiveFeed,
+    metrics: Metrics,
 ) -> (mpsc::UnboundedSender<Finished>, tokio::task::JoinHandle<()>) {
     let (sender, mut receiver) = mpsc::unbounded_channel::<Finished>();
     let task = tokio::spawn(async move {
         let mut batch = Vec::with_capacity(RECORD_BATCH);
         while receiver.recv_many(&mut batch, RECORD_BATCH).await > 0 {
             match store.record_attempts(&batch, || app::domain::ids::new_id("dlv")).await {
-                Ok(()) => live.changed_all(batch.iter().map(|item| item.claimed.account_id.as_str())),
+                Ok(()) => {
+                    for item in &batch {
+                        metrics.attempt_recorded(item.outcome.status, item.attempt.duration_ms);
+                    }
+                    live.changed_all(batch.iter().map(|item| item.claimed.account_id.as_str()));
+                }
                 // Their leases run out and they are attempted again: at least once, never lost.
                 Err(error) => tracing::error!(%error, attempts = batch.len(), "could not record attempts"),
             }

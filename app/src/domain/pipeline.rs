@@ -10,6 +10,7 @@ use tokio::sync::{mpsc, oneshot, Notify};
 use super::ids::new_id;
 use super::live::LiveFeed;
 use crate::error::AppError;
+use crate::metrics::Metrics;
 use crate::store::{Inserted, NewEvent, Store};
 
 /// Most events written in one transaction.
@@ -35,11 +36,11 @@ impl std::fmt::Debug for Job {
 
 impl Pipeline {
     /// Starts the writing task; it ends when the last `Pipeline` clone is dropped.
-    /// Committed events are announced on `live`.
-    pub fn start(store: Store, live: LiveFeed) -> Pipeline {
+    /// Committed events are announced on `live` and counted in `metrics`.
+    pub fn start(store: Store, live: LiveFeed, metrics: Metrics) -> Pipeline {
         let (jobs, queue) = mpsc::channel(4 * BATCH);
         let wake = Arc::new(Notify::new());
-        tokio::spawn(write_batches(store, queue, wake.clone(), live.clone()));
+        tokio::spawn(write_batches(store, queue, wake.clone(), live.clone(), metrics));
         Pipeline { jobs, wake, live }
     }
 
@@ -67,12 +68,20 @@ impl Pipeline {
     }
 }
 
-async fn write_batches(store: Store, mut queue: mpsc::Receiver<Job>, wake: Arc<Notify>, live: LiveFeed) {
+async fn write_batches(
+    store: Store,
+    mut queue: mpsc::Receiver<Job>,
+    wake: Arc<Notify>,
+    live: LiveFeed,
+    metrics: Metrics,
+) {
     let mut jobs = Vec::with_capacity(BATCH);
     while queue.recv_many(&mut jobs, BATCH).await > 0 {
         let (events, replies): (Vec<NewEvent>, Vec<_>) = jobs.drain(..).map(|job| (job.event, job.reply)).unzip();
         match store.insert_events(&events, || new_id("dlv")).await {
             Ok(results) => {
+                let created = results.iter().filter(|result| matches!(result, Inserted::Created { .. })).count();
+                metrics.events_accepted(created as u64);
                 for (reply, result) in replies.into_iter().zip(results) {
                     let _ = reply.send(Ok(result));
                 }

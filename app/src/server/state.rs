@@ -40,6 +40,8 @@ pub struct AppState {
     pub pipeline: crate::domain::pipeline::Pipeline,
     /// Change notices for open dashboards.
     pub live: crate::domain::live::LiveFeed,
+    /// What `/metrics` reports, and the worker's heartbeat for `/healthz`.
+    pub metrics: crate::metrics::Metrics,
 }
 
 /// The state, from inside a server function.

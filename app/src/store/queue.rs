@@ -216,6 +216,29 @@ impl Store {
             .await
     }
 
+    /// How many deliveries await an attempt, by state: `due` now, `scheduled` for later, or
+    /// `in_flight` (claimed). Walks only the queue's own index, however long the history.
+    pub async fn queue_depth(&self, now: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT CASE WHEN lease_until IS NOT NULL THEN 'in_flight' WHEN next_attempt_at <= ? THEN 'due' ELSE 'scheduled' END AS state,
+                    COUNT(*)
+             FROM deliveries WHERE next_attempt_at IS NOT NULL GROUP BY state",
+        )
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// When the longest-waiting due, unclaimed delivery fell due (the worker's lag).
+    pub async fn oldest_due_at(&self, now: i64) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT MIN(next_attempt_at) FROM deliveries WHERE next_attempt_at <= ? AND lease_until IS NULL",
+        )
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+    }
+
     /// Asks for an attempt now, whatever the delivery's state; false if no such delivery.
     pub async fn request_attempt(
         &self,
