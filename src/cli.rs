@@ -19,6 +19,11 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
+    /// How logs (on stderr) are written: `pretty`, one readable line per event, or `json`, one
+    /// JSON object per line for a log collector. `RUST_LOG` chooses what is logged.
+    #[arg(long, global = true, env = "HOOKRELAY_LOG_FORMAT", value_enum, default_value = "pretty")]
+    pub log_format: LogFormat,
+
     #[command(flatten)]
     pub serve: ServeArgs,
 }
@@ -51,6 +56,25 @@ pub enum Command {
         #[command(subcommand)]
         command: OperatorKeyCommand,
     },
+    /// Write a consistent copy of the database to FILE, safely while the server runs.
+    Backup(BackupArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+
+    /// Where to write the copy; it must not exist yet. Restore by stopping the server and
+    /// putting this file in place of hookrelay.db.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Pretty,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -16,7 +16,7 @@ struct Binary {
     base: String,
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
 }
 
@@ -68,7 +68,7 @@ fn cli(data_dir: &Path, args: &[&str], stdin: &str) -> String {
 }
 
 /// A user, a key, an event type and a subscription to `receiver`; returns the key.
-async fn prepare(data_dir: &Path, base: &str, receiver: &str) -> String {
+pub(crate) async fn prepare(data_dir: &Path, base: &str, receiver: &str) -> String {
     cli(data_dir, &["user", "create", "--email", "crash@example.com"], "correct horse battery\n");
     let key = cli(data_dir, &["api-key", "create", "--email", "crash@example.com", "--name", "crash"], "");
     let http = reqwest::Client::new();

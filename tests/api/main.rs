@@ -4,7 +4,7 @@
 mod alerts;
 mod auth;
 mod cli;
-mod crash;
+pub(crate) mod crash;
 mod dashboard;
 mod delivery;
 mod inbound;

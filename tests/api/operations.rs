@@ -82,3 +82,135 @@ async fn the_database_file_is_created_in_the_data_folder() {
     assert!(app.data_dir.join("session.key").is_file());
     app.stop().await;
 }
+
+/// `hookrelay backup` while events are being published: the copy opens, passes SQLite's
+/// integrity check, holds every event accepted before the backup began, and serves as a
+/// restored data folder.
+#[tokio::test]
+async fn a_backup_taken_during_a_publishing_burst_holds_every_event_accepted_before_it() {
+    let s = setup(&[]).await;
+    let publisher = {
+        let (http, url, key) = (s.app.http.clone(), s.app.url("/api/v1/events"), s.alice.key.clone());
+        let (sender, receiver) = tokio::sync::watch::channel(Vec::<String>::new());
+        let task = tokio::spawn(async move {
+            let mut accepted = Vec::new();
+            for n in 0..100_000 {
+                let response = http
+                    .post(&url)
+                    .bearer_auth(&key)
+                    .json(&json!({"type": "invoice.paid", "data": {"n": n}}))
+                    .send()
+                    .await;
+                let Ok(response) = response else { break };
+                let event: serde_json::Value = response.json().await.unwrap();
+                accepted.push(event["id"].as_str().unwrap().to_string());
+                sender.send_replace(accepted.clone());
+            }
+        });
+        (task, receiver)
+    };
+    let (task, mut accepted) = publisher;
+    // Let the burst get going, then note what was accepted before the backup starts.
+    accepted.wait_for(|ids| ids.len() >= 200).await.unwrap();
+    let before: Vec<String> = accepted.borrow().clone();
+    let target = s.app.data_dir.join("backup.db");
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_hookrelay"))
+        .arg("backup")
+        .arg(&target)
+        .arg("--data-dir")
+        .arg(&s.app.data_dir)
+        .output()
+        .await
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let during = accepted.borrow().len();
+    task.abort();
+    assert!(during > before.len(), "publishing went on while the backup ran");
+
+    let copy = sqlx::SqlitePool::connect(&format!("sqlite://{}", target.display())).await.unwrap();
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&copy).await.unwrap();
+    assert_eq!(check, "ok");
+    let ids: std::collections::HashSet<String> =
+        sqlx::query_scalar("SELECT id FROM events").fetch_all(&copy).await.unwrap().into_iter().collect();
+    copy.close().await;
+    let missing: Vec<&String> = before.iter().filter(|id| !ids.contains(*id)).collect();
+    assert!(missing.is_empty(), "{} of {} accepted events missing", missing.len(), before.len());
+
+    // A second backup to the same name is refused rather than overwriting the first.
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_hookrelay"))
+        .arg("backup")
+        .arg(&target)
+        .arg("--data-dir")
+        .arg(&s.app.data_dir)
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+
+    // Restore: the copy, as hookrelay.db of a new data folder, is a working server.
+    let restored = tempfile::tempdir().unwrap();
+    std::fs::copy(&target, restored.path().join("hookrelay.db")).unwrap();
+    let app = crate::helpers::spawn_app_with(restored.path(), crate::delivery::LOCAL).await;
+    let (status, event) =
+        crate::delivery::call(&app, &s.alice.key, reqwest::Method::GET, &format!("/events/{}", before[0]), None).await;
+    assert_eq!(status, 200, "{event}");
+    app.stop().await;
+}
+
+/// `--log-format json`: one JSON object per line, and every attempt logged with its ids,
+/// outcome and duration.
+#[tokio::test]
+async fn json_logs_record_every_attempt_with_its_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut receiver = Receiver::start(Reply::status(200)).await;
+    let port = crate::crash::free_port();
+    let log_path = dir.path().join("stderr.log");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hookrelay"))
+        .args(["serve", "--log-format", "json", "--allow-http", "--allow-private-destinations"])
+        .arg("--bind")
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log_path).unwrap())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    for _ in 0..200 {
+        if http.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let key = crate::crash::prepare(dir.path(), &base, &receiver.url).await;
+    let response = http
+        .post(format!("{base}/api/v1/events"))
+        .bearer_auth(&key)
+        .json(&json!({"type": "load.tick", "data": {}}))
+        .send()
+        .await
+        .unwrap();
+    let event: serde_json::Value = response.json().await.unwrap();
+    receiver.next().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let text = std::fs::read_to_string(&log_path).unwrap();
+    let lines: Vec<serde_json::Value> =
+        text.lines().map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}"))).collect();
+    let attempt = lines
+        .iter()
+        .find(|line| line["message"] == "attempt")
+        .unwrap_or_else(|| panic!("no attempt line in {text}"));
+    assert_eq!(attempt["level"], "INFO");
+    assert_eq!(attempt["event_id"], event["id"]);
+    assert!(attempt["delivery_id"].as_str().is_some_and(|id| id.starts_with("dlv_")), "{attempt}");
+    assert!(attempt["attempt_id"].as_str().is_some_and(|id| id.starts_with("att_")), "{attempt}");
+    assert_eq!(attempt["outcome"], "succeeded");
+    assert!(attempt["duration_ms"].is_u64(), "{attempt}");
+    // Keys are never logged.
+    assert!(!text.contains(&key), "the API key appeared in the logs");
+}

@@ -92,6 +92,12 @@ impl Store {
         self.writer.begin_with("BEGIN IMMEDIATE").await
     }
 
+    /// Writes a consistent copy of the whole database to a new file at `path` (`VACUUM INTO`:
+    /// one read snapshot, so writers carry on meanwhile).
+    pub async fn copy_into(&self, path: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("VACUUM INTO ?").bind(path).execute(&self.pool).await.map(|_| ())
+    }
+
     pub async fn close(&self) {
         self.writer.close().await;
         self.pool.close().await;
