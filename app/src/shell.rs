@@ -7,7 +7,7 @@ use leptos_router::path;
 
 use crate::components::layout::DashboardLayout;
 use crate::pages::{
-    ApiKeysPage, EditSubscriptionPage, EventDetailPage, EventTypesPage, EventsPage, InvitePage, LoginPage, NewSubscriptionPage, NotFoundPage, OperatorPage, OverviewPage,
+    ApiKeysPage, EditSubscriptionPage, EventDetailPage, EventTypesPage, EventsPage, InvitePage, LoginPage, NewSubscriptionPage, NotFoundPage, OperatorPage, OverviewPage, SourceDetailPage, SourcesPage,
     RegisterPage, SubscriptionDetailPage, SubscriptionsPage,
 };
 
@@ -56,6 +56,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/events") view=EventsPage />
                     <Route path=path!("/events/:id") view=EventDetailPage />
                     <Route path=path!("/event-types") view=EventTypesPage />
+                    <Route path=path!("/sources") view=SourcesPage />
+                    <Route path=path!("/sources/:id") view=SourceDetailPage />
                     <Route path=path!("/api-keys") view=ApiKeysPage />
                     <Route path=path!("/operator") view=OperatorPage />
                 </ParentRoute>

@@ -22,7 +22,7 @@ test("the navigation lists the dashboard's pages in order", async ({ page }) => 
   await open(page, `${server.url}/event-types`);
   const links = page.getByRole("navigation", { name: "Main" }).getByRole("link");
   // This spec's user is its server's first: it also sees the operator page.
-  await expect(links).toHaveText(["Overview", "Events", "Subscriptions", "Event types", "API keys", "Operator"]);
+  await expect(links).toHaveText(["Overview", "Events", "Subscriptions", "Event types", "Sources", "API keys", "Operator"]);
   await expect(page.getByRole("link", { name: "Event types" })).toHaveAttribute("aria-current", "page");
 });
 

@@ -66,7 +66,7 @@ async fn receive(
         url::form_urlencoded::parse(query.as_bytes()).find(|(name, _)| name == "token").map(|(_, value)| value.into_owned())
     });
     let parts = InboundRequestParts { slug: &slug, headers: &headers, query_token: query_token.as_deref(), body: &body };
-    let response = match sources::receive(&state.store, &state.pipeline, limit, parts).await {
+    let response = match sources::receive(&state.store, &state.pipeline, &state.live, limit, parts).await {
         Ok(accepted) => (StatusCode::ACCEPTED, Json(accepted)).into_response(),
         Err(AppError::Unauthorized) => not_accepted(),
         Err(error) => ApiError(error).into_response(),

@@ -147,6 +147,41 @@ pub fn TextField(
     }
 }
 
+/// A choice among fixed options, bound to a signal holding the chosen value.
+#[component]
+pub fn SelectField(
+    label: &'static str,
+    id: &'static str,
+    value: RwSignal<String>,
+    /// `(value, label)` pairs.
+    options: &'static [(&'static str, &'static str)],
+    #[prop(optional, into)] error: Signal<Option<String>>,
+    #[prop(optional, into)] hint: Option<String>,
+) -> impl IntoView {
+    let describedby = described_by(id, hint.is_some(), error);
+    view! {
+        <FieldFrame label id optional=false hint error>
+            <select
+                id=id
+                aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
+                aria-describedby=describedby
+                on:change=move |ev| value.set(event_target_value(&ev))
+            >
+                {options
+                    .iter()
+                    .map(|(option, text)| {
+                        view! {
+                            <option value=*option selected=value.get_untracked() == *option prop:selected=move || value.get() == *option>
+                                {*text}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </FieldFrame>
+    }
+}
+
 /// A multi-line text input bound to a signal.
 #[component]
 pub fn TextAreaField(

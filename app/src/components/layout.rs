@@ -33,6 +33,7 @@ pub fn DashboardLayout() -> impl IntoView {
                     <A href="/events">"Events"</A>
                     <A href="/subscriptions">"Subscriptions"</A>
                     <A href="/event-types">"Event types"</A>
+                    <A href="/sources">"Sources"</A>
                     <A href="/api-keys">"API keys"</A>
                     // Only for the instance's first user; read from the same signed-in answer.
                     <Transition fallback=|| ()>

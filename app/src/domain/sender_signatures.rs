@@ -57,7 +57,7 @@ fn verify_standard_webhooks(secret: &str, headers: &HeaderMap, body: &[u8]) -> R
 /// secret's text as it is (`whsec_…` included). Any one `v1` that matches is enough (Stripe
 /// sends two during a secret roll).
 fn verify_stripe(secret: &str, headers: &HeaderMap, body: &[u8], now_secs: i64) -> Result<(), String> {
-    let value = header(headers, "stripe-signature")?;
+    let value = header(headers, "Stripe-Signature")?;
     let mut timestamp = None;
     let mut signatures = Vec::new();
     for part in value.split(',') {
@@ -90,7 +90,7 @@ fn verify_stripe(secret: &str, headers: &HeaderMap, body: &[u8], now_secs: i64) 
 
 /// `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>`.
 fn verify_github(secret: &str, headers: &HeaderMap, body: &[u8]) -> Result<(), String> {
-    let value = header(headers, "x-hub-signature-256")?;
+    let value = header(headers, "X-Hub-Signature-256")?;
     let signature = value
         .strip_prefix("sha256=")
         .and_then(|hex_text| hex::decode(hex_text).ok())

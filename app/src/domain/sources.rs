@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::events::{self, MAX_IDEMPOTENCY_KEY_CHARS};
 use super::ids::new_id;
+use super::live::LiveFeed;
 use super::paging::PageRequest;
 use super::pipeline::Pipeline;
 use super::tokens::{hash_token, looks_like, new_token};
@@ -197,10 +198,11 @@ pub struct InboundRequestParts<'a> {
 
 /// Publishes an inbound request as an event. A missing source and a wrong token are the same
 /// `Unauthorized`, so the answer does not tell which slugs exist; the owner's request log says
-/// what was wrong with every request that named their source.
+/// what was wrong with every request that named their source, and open pages hear of it.
 pub async fn receive(
     store: &Store,
     pipeline: &Pipeline,
+    live: &LiveFeed,
     max_payload_bytes: usize,
     request: InboundRequestParts<'_>,
 ) -> Result<InboundAccepted, AppError> {
@@ -239,9 +241,11 @@ pub async fn receive(
         message,
         event_id,
     };
-    if let Err(error) = store.insert_inbound_request(&log).await {
+    match store.insert_inbound_request(&log).await {
+        // Open source pages show the new line.
+        Ok(()) => live.changed(&source.account_id),
         // The event, if any, is committed; a lost log line must not turn that into an error.
-        tracing::warn!(%error, source_id = %source.id, "could not record an inbound request");
+        Err(error) => tracing::warn!(%error, source_id = %source.id, "could not record an inbound request"),
     }
     outcome.map_err(|rejection| rejection.error)
 }

@@ -7,6 +7,7 @@ mod not_found;
 mod operator;
 mod overview;
 mod register;
+mod sources;
 mod subscriptions;
 
 pub use api_keys::ApiKeysPage;
@@ -18,4 +19,5 @@ pub use not_found::NotFoundPage;
 pub use operator::OperatorPage;
 pub use overview::OverviewPage;
 pub use register::RegisterPage;
+pub use sources::{SourceDetailPage, SourcesPage};
 pub use subscriptions::{EditSubscriptionPage, NewSubscriptionPage, SubscriptionDetailPage, SubscriptionsPage};
