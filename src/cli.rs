@@ -159,6 +159,11 @@ pub struct ServeArgs {
     #[arg(long, env = "HOOKRELAY_PUBLIC_URL", value_name = "URL", value_parser = parse_public_url)]
     pub public_url: Option<String>,
 
+    /// Reverse proxies (IP addresses, comma-separated) whose X-Forwarded-For header names the
+    /// client, so that login throttling counts each client rather than the proxy.
+    #[arg(long = "trusted-proxy", env = "HOOKRELAY_TRUSTED_PROXIES", value_name = "IP", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
     /// Who may create an account: anyone (`open`), or only people with an invitation (`invite`).
     #[arg(long, env = "HOOKRELAY_REGISTRATION", value_enum, default_value = "open")]
     pub registration: Registration,

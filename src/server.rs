@@ -66,6 +66,7 @@ impl Server {
                 max_payload_bytes: args.max_payload_bytes,
                 disable_failing_after: args.disable_failing_after,
                 registration_open: args.registration == crate::cli::Registration::Open,
+                trusted_proxies: args.trusted_proxies.clone(),
             }),
             login_throttle: Arc::new(LoginThrottle::default()),
             pipeline,

@@ -90,10 +90,15 @@ mod ssr {
     use std::net::{IpAddr, SocketAddr};
 
     use axum::extract::ConnectInfo;
+    use axum::http::HeaderMap;
 
-    /// The peer address of the request (absent when the server was not started with it).
+    /// The client's address (absent when the server was not started with connection info);
+    /// see `server::client_ip` for proxies.
     pub async fn client_ip() -> Option<IpAddr> {
-        leptos_axum::extract::<ConnectInfo<SocketAddr>>().await.ok().map(|info| info.0.ip())
+        let peer = leptos_axum::extract::<ConnectInfo<SocketAddr>>().await.ok()?.0.ip();
+        let headers = leptos_axum::extract::<HeaderMap>().await.unwrap_or_default();
+        let trusted = crate::server::app_state().map(|state| state.settings.trusted_proxies.clone()).unwrap_or_default();
+        Some(crate::server::client_ip::client_ip(peer, &headers, &trusted))
     }
 }
 

@@ -178,6 +178,40 @@ async fn failed_logins_are_throttled_per_client_address_across_emails() {
     app.stop().await;
 }
 
+/// Behind a trusted reverse proxy each client is throttled on its own address (from
+/// X-Forwarded-For), and the header is ignored from anyone else.
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_is_throttled_on_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = crate::helpers::spawn_app_with(dir.path(), &["--trusted-proxy", "127.0.0.1"]).await;
+    let login_from = |client: &'static str, attempt: usize| {
+        let form = [("email", format!("guess{attempt}@example.com")), ("password", "whatever1".into()), ("next", String::new())];
+        app.http.post(app.url("/rpc/login")).header("X-Forwarded-For", format!("1.1.1.1, {client}")).form(&form).send()
+    };
+    let first = login_from("203.0.113.1", 0).await.unwrap().status().as_u16();
+    assert_ne!(first, 429);
+    let mut last = 0;
+    for attempt in 1..31 {
+        last = login_from("203.0.113.1", attempt).await.unwrap().status().as_u16();
+    }
+    assert_eq!(last, 429, "the forwarded client used up its allowance");
+    let other = login_from("203.0.113.2", 99).await.unwrap().status().as_u16();
+    assert_eq!(other, first, "another client behind the same proxy is not throttled");
+    app.stop().await;
+
+    // Without --trusted-proxy the header is a client's claim, and changes nothing.
+    let app = spawn_app().await;
+    let mut last = 0;
+    for attempt in 0..31 {
+        let forged = format!("198.51.100.{attempt}");
+        let form = [("email", format!("guess{attempt}@example.com")), ("password", "whatever1".into()), ("next", String::new())];
+        let response = app.http.post(app.url("/rpc/login")).header("X-Forwarded-For", forged).form(&form).send().await;
+        last = response.unwrap().status().as_u16();
+    }
+    assert_eq!(last, 429, "a forged X-Forwarded-For does not escape the throttle");
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn a_session_survives_a_server_restart() {
     let app = spawn_app().await;

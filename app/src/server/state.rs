@@ -21,6 +21,8 @@ pub struct Settings {
     pub disable_failing_after: std::time::Duration,
     /// Whether anyone may register (`--registration open`), or only invited people.
     pub registration_open: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Settings {
