@@ -58,6 +58,14 @@ pub fn router(
         .merge(crate::api::router())
         .fallback(assets::serve_asset_or_not_found)
         .layer(sessions)
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// The span each request's logs carry: method and path only. The query string (`?token=` of
+/// some sources) and the tokens of portal and invitation links never reach the logs.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let path = request.uri().path();
+    let path = ["/portal/", "/invite/"].into_iter().find(|prefix| path.starts_with(prefix)).unwrap_or(path);
+    tracing::debug_span!("request", method = %request.method(), path)
 }
