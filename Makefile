@@ -1,12 +1,13 @@
 # The two commands of the README:
 #   make run    builds the release binary (installing what is missing) and starts Hookrelay
-#   make test   runs every test: unit, integration (real server, real SQLite) and browser tests
-.PHONY: run test setup setup-e2e build test-rust test-e2e bench bench-events clean
+#   make test   runs every test: unit, integration (real server, real SQLite), browser tests and
+#               schemathesis against the OpenAPI document
+.PHONY: run test setup setup-e2e build test-rust test-e2e test-api-schema bench bench-events clean
 
 run: build
 	./target/release/hookrelay serve
 
-test: setup-e2e build test-rust test-e2e
+test: setup-e2e build test-rust test-e2e test-api-schema
 
 setup:
 	./scripts/setup.sh
@@ -23,6 +24,10 @@ test-rust:
 
 test-e2e:
 	cd end2end && npx playwright test
+
+# schemathesis (PyPI) against the served OpenAPI document: no 500s, nothing undocumented.
+test-api-schema:
+	./scripts/api-schema-test.sh
 
 # Prints ingest and delivery throughput, latency and peak memory (see benches/delivery.rs).
 bench: build

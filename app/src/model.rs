@@ -12,7 +12,7 @@ pub struct EventType {
     pub name: String,
     pub description: String,
     /// An example payload (`data`) for this type, if one was given.
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Value>))]
     pub example: Option<Value>,
     pub archived: bool,
     /// True for a type of the instance-wide catalog: every account publishes it, only the
@@ -32,7 +32,7 @@ pub struct EventTypeCreate {
     #[serde(default)]
     pub description: Option<String>,
     #[serde(default)]
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Value>))]
     pub example: Option<Value>,
 }
 
@@ -44,7 +44,7 @@ pub struct EventTypePatch {
     pub description: Option<String>,
     /// `null` removes the example.
     #[serde(default, with = "serde_with::rust::double_option", skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Value>))]
     pub example: Option<Option<Value>>,
     #[serde(default)]
     pub archived: Option<bool>,
@@ -192,7 +192,7 @@ pub struct EventInput {
     #[serde(rename = "type")]
     pub event_type: String,
     /// Any JSON value; it becomes `data` in what subscribers receive.
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "ssr", schema(value_type = Value))]
     pub data: Value,
     /// Publishing the same key again within 24 hours returns the first event and creates nothing.
     #[serde(default)]
@@ -207,7 +207,7 @@ pub struct Event {
     pub event_type: String,
     pub timestamp: String,
     /// `null` once the payload has been purged by retention.
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Value>))]
     pub data: Option<Value>,
     /// Present on a single event, absent in lists.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -27,13 +27,18 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DeliveryListQuery {
+    #[param(pattern = r"^(sub_[0-9a-z]{26})?$")]
     subscription_id: Option<String>,
+    #[param(pattern = r"^(evt_[0-9a-z]{26})?$")]
     event_id: Option<String>,
     /// `pending`, `retrying`, `succeeded` or `failed`.
+    #[param(pattern = "^(pending|retrying|succeeded|failed)?$")]
     status: Option<String>,
     /// 1 to 250; default 50.
+    #[param(minimum = 1, maximum = 250)]
     limit: Option<i64>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = r"^([a-z]{3}_[0-9a-z]{26})?$")]
     cursor: Option<String>,
 }
 

@@ -63,16 +63,22 @@ pub struct EventListQuery {
     event_type: Option<String>,
     /// Only events with at least one delivery in this status (`pending`, `retrying`,
     /// `succeeded`, `failed`).
+    #[param(pattern = "^(pending|retrying|succeeded|failed)?$")]
     status: Option<String>,
     /// Only events with a delivery to this subscription.
+    #[param(pattern = r"^(sub_[0-9a-z]{26})?$")]
     subscription_id: Option<String>,
     /// RFC 3339: only events at or after this time.
+    #[param(format = DateTime)]
     since: Option<String>,
     /// RFC 3339: only events before this time.
+    #[param(format = DateTime)]
     until: Option<String>,
     /// 1 to 250; default 50.
+    #[param(minimum = 1, maximum = 250)]
     limit: Option<i64>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = r"^([a-z]{3}_[0-9a-z]{26})?$")]
     cursor: Option<String>,
 }
 

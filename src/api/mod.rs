@@ -56,13 +56,47 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The refusals every operation can give, added wherever a route does not list them itself:
+/// 400 (unreadable JSON or query), 401 (no valid key), 422 (invalid input) and, for a body, 413.
+struct ErrorResponses;
+
+impl Modify for ErrorResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let response = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+            for operation in operations.into_iter().flatten() {
+                let mut refusals = vec![
+                    ("400", "The JSON body or the query string cannot be read."),
+                    ("401", "No valid key in `Authorization: Bearer <key>`."),
+                    ("422", "An input is invalid; `field` names it."),
+                ];
+                if operation.request_body.is_some() {
+                    refusals.push(("413", "The body is larger than this endpoint accepts."));
+                }
+                for (status, description) in refusals {
+                    operation.responses.responses.entry(status.to_string()).or_insert_with(|| response(description).into());
+                }
+            }
+        }
+    }
+}
+
 /// Pagination parameters shared by every list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// 1 to 250; default 50.
+    #[param(minimum = 1, maximum = 250)]
     limit: Option<i64>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = r"^([a-z]{3}_[0-9a-z]{26})?$")]
     cursor: Option<String>,
 }
 
@@ -86,6 +120,8 @@ pub fn router() -> Router<AppState> {
     openapi.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     let (inbound, inbound_openapi) = inbound::router();
     openapi.paths.paths.extend(inbound_openapi.paths.paths);
+    // After the merge: the routes' own paths only exist from here on.
+    ErrorResponses.modify(&mut openapi);
     let document = Json(openapi);
     let api = router
         .route("/openapi.json", get(move || async move { document.clone() }))

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use super::paging::PageRequest;
 use super::pipeline::Pipeline;
 use super::{format_time, now_ms, parse_time};
+use super::paging::{given, is_id};
 use crate::error::AppError;
 use crate::model::{
     Attempt, AttemptError, AttemptRequest, AttemptResponse, Delivery, DeliveryStatus, Page, ReplayInput, ReplayQueued,
@@ -82,14 +83,19 @@ pub async fn list(
     request: &PageRequest,
 ) -> Result<Page<Delivery>, AppError> {
     let window = request.window("dlv")?;
-    if let Some(status) = &filter.status {
+    let status = given(&filter.status);
+    if let Some(status) = status {
         super::events::parse_status(status)?;
     }
-    let store_filter = DeliveryFilter {
-        subscription_id: filter.subscription_id.as_deref(),
-        event_id: filter.event_id.as_deref(),
-        status: filter.status.as_deref(),
-    };
+    let subscription_id = given(&filter.subscription_id);
+    if subscription_id.is_some_and(|id| !is_id(id, "sub")) {
+        return Err(AppError::validation("subscription_id", "subscription_id is not a subscription id."));
+    }
+    let event_id = given(&filter.event_id);
+    if event_id.is_some_and(|id| !is_id(id, "evt")) {
+        return Err(AppError::validation("event_id", "event_id is not an event id."));
+    }
+    let store_filter = DeliveryFilter { subscription_id, event_id, status };
     let rows = store.list_deliveries(account_id, &store_filter, window.before.as_deref(), window.fetch()).await?;
     Ok(window.page(rows, |row| row.id.clone(), to_delivery))
 }

@@ -4,7 +4,7 @@ use super::deliveries::to_delivery;
 use super::paging::PageRequest;
 use super::pipeline::Pipeline;
 use super::ids::{first_id_at, new_id};
-use super::paging::is_id;
+use super::paging::{given, is_id};
 use super::{format_time, now_ms, parse_time};
 use crate::error::AppError;
 use crate::model::{DeliveryCounts, DeliveryStatus, Event, EventInput, Page, Published, TestSent};
@@ -181,8 +181,8 @@ pub async fn list(
             return Err(AppError::validation("until", "until must be later than since."));
         }
     }
-    let status = filter.status.as_deref().map(parse_status).transpose()?;
-    if let Some(id) = filter.subscription_id.as_deref() {
+    let status = given(&filter.status).map(parse_status).transpose()?;
+    if let Some(id) = given(&filter.subscription_id) {
         if !is_id(id, "sub") {
             return Err(AppError::validation("subscription_id", "subscription_id is not a subscription id."));
         }
@@ -193,9 +193,9 @@ pub async fn list(
         (cursor, bound) => cursor.or(bound),
     };
     let query = EventQuery {
-        event_type: filter.event_type.as_deref(),
+        event_type: given(&filter.event_type),
         status: status.map(DeliveryStatus::as_str),
-        subscription_id: filter.subscription_id.as_deref(),
+        subscription_id: given(&filter.subscription_id),
         since,
         until,
         id_at_least: since.map(|since| first_id_at("evt", since.saturating_sub(ID_TIME_SLACK_MS))),

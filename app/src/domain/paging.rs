@@ -51,6 +51,11 @@ impl Window {
     }
 }
 
+/// A filter's value, if one was given: `?status=` (empty) means no filter, as a form would send it.
+pub fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|text| !text.is_empty())
+}
+
 /// Whether `text` is an id we made with this prefix (`sub_` + 26 ULID characters).
 pub fn is_id(text: &str, prefix: &str) -> bool {
     text.strip_prefix(prefix)
