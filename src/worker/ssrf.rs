@@ -80,7 +80,9 @@ impl fmt::Display for Blocked {
 impl Error for Blocked {}
 
 /// Resolves names with the system resolver, then drops forbidden addresses. If none is left,
-/// the connection fails with [`Blocked`].
+/// the connection fails with [`Blocked`]. There is no separate "check" step to race: the
+/// addresses it returns are the ones the client connects to, looked up anew for each
+/// connection, so a name whose answer turns private (DNS rebinding) is refused when it does.
 #[derive(Debug, Clone, Copy)]
 pub struct GuardedResolver;
 
@@ -89,15 +91,21 @@ impl Resolve for GuardedResolver {
         Box::pin(async move {
             let host = name.as_str().to_string();
             let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let allowed: Vec<SocketAddr> = found.iter().copied().filter(|addr| !is_forbidden(addr.ip())).collect();
-            if allowed.is_empty() && !found.is_empty() {
-                let shown = found.iter().map(|a| a.ip().to_string()).collect::<Vec<_>>().join(", ");
-                return Err(Box::new(Blocked(format!("{host} ({shown})"))) as Box<dyn Error + Send + Sync>);
-            }
-            let addrs: Addrs = Box::new(allowed.into_iter());
+            let addrs: Addrs = Box::new(allowed(&host, found)?.into_iter());
             Ok(addrs)
         })
     }
+}
+
+/// The addresses of `host` that may be connected to; [`Blocked`] when the name had answers
+/// and every one was internal.
+fn allowed(host: &str, found: Vec<SocketAddr>) -> Result<Vec<SocketAddr>, Box<dyn Error + Send + Sync>> {
+    let allowed: Vec<SocketAddr> = found.iter().copied().filter(|addr| !is_forbidden(addr.ip())).collect();
+    if allowed.is_empty() && !found.is_empty() {
+        let shown = found.iter().map(|a| a.ip().to_string()).collect::<Vec<_>>().join(", ");
+        return Err(Box::new(Blocked(format!("{host} ({shown})"))));
+    }
+    Ok(allowed)
 }
 
 #[cfg(test)]
@@ -159,5 +167,26 @@ mod tests {
         for ip in ["2606:4700:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::"] {
             assert!(!forbidden(ip), "{ip}");
         }
+    }
+
+    fn addrs(list: &[&str]) -> Vec<SocketAddr> {
+        list.iter().map(|ip| SocketAddr::new(ip.parse().unwrap(), 0)).collect()
+    }
+
+    #[test]
+    fn a_name_keeps_only_its_public_answers_and_is_blocked_with_none() {
+        let mixed = allowed("mixed.example", addrs(&["10.0.0.1", "93.184.216.34", "::1"])).unwrap();
+        assert_eq!(mixed, addrs(&["93.184.216.34"]));
+        let error = allowed("internal.example", addrs(&["127.0.0.1", "::ffff:10.0.0.1"])).unwrap_err();
+        assert!(error.is::<Blocked>() && error.to_string().contains("internal.example"), "{error}");
+    }
+
+    /// DNS rebinding: the first answer is public, the next one (for the next connection) is
+    /// loopback. Each connection's own answer is what is judged, so the second is refused.
+    #[test]
+    fn an_answer_that_turns_internal_between_connections_is_refused() {
+        let answers = [addrs(&["93.184.216.34"]), addrs(&["127.0.0.1"])];
+        let judged: Vec<bool> = answers.into_iter().map(|found| allowed("rebind.example", found).is_ok()).collect();
+        assert_eq!(judged, vec![true, false]);
     }
 }

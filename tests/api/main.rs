@@ -16,3 +16,4 @@ mod receiver;
 mod rest_access;
 mod rest_event_types;
 mod rest_subscriptions;
+mod ssrf;

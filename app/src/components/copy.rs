@@ -59,6 +59,34 @@ async fn write_clipboard(_text: &str) -> bool {
     false
 }
 
+/// A value shown once to be copied (a new key, a source's token), read-only in a field that
+/// selects it whole on focus, with a copy button. `labelledby` names the element labelling it
+/// when no `<label for=id>` does.
+#[component]
+pub fn CopyableValue(
+    id: &'static str,
+    value: String,
+    what: &'static str,
+    #[prop(optional)] labelledby: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <div class="secret-row">
+            <input
+                id=id
+                class="secret-input mono"
+                type="text"
+                readonly=true
+                aria-labelledby=labelledby
+                spellcheck="false"
+                value=value.clone()
+                prop:value=value.clone()
+                on:focus=select_on_focus
+            />
+            <CopyButton value=Signal::stored(value) what />
+        </div>
+    }
+}
+
 /// Selects a read-only input's value when it gets focus, ready to copy by hand.
 pub fn select_on_focus(ev: leptos::ev::FocusEvent) {
     #[cfg(feature = "hydrate")]

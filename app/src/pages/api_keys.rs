@@ -6,7 +6,7 @@ use leptos_meta::Title;
 
 use crate::components::chip::{Chip, Tone};
 use crate::components::confirm::ConfirmButton;
-use crate::components::copy::{select_on_focus, CopyButton};
+use crate::components::copy::CopyableValue;
 use crate::components::empty_state::EmptyState;
 use crate::components::field::{error_for, focus_element, form_error, TextField};
 use crate::components::states::{ActionError, LoadError};
@@ -109,20 +109,7 @@ fn NewKey(created: CreatedApiKey, create: ServerAction<CreateApiKey>) -> impl In
                 <h2 id="created-key-title">{format!("Your new key “{}”", created.api_key.name)}</h2>
                 <p>"Copy it now and keep it somewhere safe. "<strong>"It will not be shown again."</strong></p>
             </div>
-            <div class="secret-row">
-                <input
-                    id="created-key"
-                    class="secret-input mono"
-                    type="text"
-                    readonly=true
-                    aria-labelledby="created-key-title"
-                    spellcheck="false"
-                    value=key.clone()
-                    prop:value=key.clone()
-                    on:focus=select_on_focus
-                />
-                <CopyButton value=Signal::stored(key) what="API key" />
-            </div>
+            <CopyableValue id="created-key" value=key what="API key" labelledby="created-key-title" />
             <button type="button" class="btn btn-small" on:click=move |_| create.value().set(None)>
                 "I have copied it"
             </button>

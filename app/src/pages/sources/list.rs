@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::{curl_example, token_place, type_rule, verification};
-use crate::components::copy::{select_on_focus, CopyButton};
+use crate::components::copy::{CopyButton, CopyableValue};
 use crate::components::empty_state::EmptyState;
 use crate::components::field::{error_for, focus_element, form_error, SelectField, TextField};
 use crate::components::states::{ActionError, LoadError};
@@ -214,15 +214,9 @@ fn NewSource(created: Source, create: ServerAction<CreateSource>) -> impl IntoVi
                 </p>
             </div>
             <label class="reveal-label" for="created-source-url">"Address"</label>
-            <div class="secret-row">
-                <input id="created-source-url" class="secret-input mono" type="text" readonly=true value=url.clone() prop:value=url.clone() on:focus=select_on_focus />
-                <CopyButton value=Signal::stored(url) what="address" />
-            </div>
+            <CopyableValue id="created-source-url" value=url what="address" />
             <label class="reveal-label" for="created-source-token">"Token"</label>
-            <div class="secret-row">
-                <input id="created-source-token" class="secret-input mono" type="text" readonly=true spellcheck="false" value=token.clone() prop:value=token.clone() on:focus=select_on_focus />
-                <CopyButton value=Signal::stored(token) what="token" />
-            </div>
+            <CopyableValue id="created-source-token" value=token what="token" />
             <div class="code-frame">
                 <div class="code-toolbar">
                     <span class="code-caption">"Try it"</span>
