@@ -2,7 +2,7 @@
 #   make run    builds the release binary (installing what is missing) and starts Hookrelay
 #   make test   runs every test: unit, integration (real server, real SQLite), browser tests and
 #               schemathesis against the OpenAPI document
-.PHONY: run test setup setup-e2e build test-rust test-e2e test-api-schema bench bench-events clean
+.PHONY: run test setup setup-e2e build test-rust test-e2e test-api-schema fuzz fuzz-smoke bench bench-events clean
 
 run: build
 	./target/release/hookrelay serve
@@ -28,6 +28,14 @@ test-e2e:
 # schemathesis (PyPI) against the served OpenAPI document: no 500s, nothing undocumented.
 test-api-schema:
 	./scripts/api-schema-test.sh
+
+# Every fuzz target for a minute each (FUZZ_SECONDS to change); fuzz-smoke is CI's short pass.
+FUZZ_SECONDS ?= 60
+fuzz:
+	./scripts/fuzz.sh $(FUZZ_SECONDS)
+
+fuzz-smoke:
+	./scripts/fuzz.sh 5
 
 # Prints ingest and delivery throughput, latency and peak memory (see benches/delivery.rs).
 bench: build
