@@ -6,6 +6,7 @@ mod auth;
 mod cli;
 pub(crate) mod crash;
 mod dashboard;
+mod faults;
 mod delivery;
 mod inbound;
 mod operator;

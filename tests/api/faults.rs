@@ -1,0 +1,163 @@
+//! Receivers that misbehave at the HTTP level, and a database locked by another process. Each
+//! test says what must happen; none may lose an event or stall the worker.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+use crate::delivery::{call, delivery_when, only_delivery, publish, setup, subscribe};
+
+/// A raw TCP receiver: reads one request's head, then lets `answer` write whatever it likes.
+async fn raw_receiver<F, Fut>(answer: F) -> String
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let answer = std::sync::Arc::new(answer);
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let answer = answer.clone();
+            tokio::spawn(async move {
+                let mut buffer = vec![0u8; 64 * 1024];
+                let _ = stream.read(&mut buffer).await;
+                answer(stream).await;
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn an_endless_response_body_is_read_up_to_the_limit_and_the_attempt_ends() {
+    let s = setup(&[]).await;
+    let url = raw_receiver(|mut stream| async move {
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n").await;
+        let chunk = format!("{:x}\r\n{}\r\n", 4096, "x".repeat(4096));
+        // Endless: until Hookrelay hangs up.
+        while stream.write_all(chunk.as_bytes()).await.is_ok() {}
+    })
+    .await;
+    subscribe(&s, &url, json!({})).await;
+    let event = publish(&s, "invoice.paid", json!({})).await;
+    let delivery = delivery_when(&s, &only_delivery(&event), "succeeded").await;
+    let response = &delivery["attempts"][0]["response"];
+    assert_eq!(response["status"], 200);
+    assert_eq!(response["truncated"], true);
+    assert!(response["body"].as_str().unwrap().len() <= 64 * 1024);
+}
+
+#[tokio::test]
+async fn a_connection_closed_mid_response_is_recorded_and_retried() {
+    let s = setup(&[]).await;
+    let url = raw_receiver(|mut stream| async move {
+        // A 500 whose body never comes: the connection closes after three of its 100 bytes.
+        let _ = stream.write_all(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 100\r\n\r\nabc").await;
+        let _ = stream.shutdown().await;
+    })
+    .await;
+    subscribe(&s, &url, json!({})).await;
+    let event = publish(&s, "invoice.paid", json!({})).await;
+    let delivery = delivery_when(&s, &only_delivery(&event), "failed").await;
+    let attempts = delivery["attempts"].as_array().unwrap();
+    assert_eq!(attempts.len(), 4, "the first attempt and three retries");
+    assert_eq!(attempts[0]["response"]["status"], 500);
+    assert!(attempts[0]["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", attempts[0]);
+}
+
+#[tokio::test]
+async fn a_connection_closed_before_any_answer_is_a_connection_error_and_retried() {
+    let s = setup(&["--retry-schedule", "100ms,100ms"]).await;
+    let url = raw_receiver(|stream| async move { drop(stream) }).await;
+    subscribe(&s, &url, json!({})).await;
+    let event = publish(&s, "invoice.paid", json!({})).await;
+    let delivery = delivery_when(&s, &only_delivery(&event), "failed").await;
+    let attempts = delivery["attempts"].as_array().unwrap();
+    assert_eq!(attempts.len(), 3);
+    assert!(attempts.iter().all(|a| a["response"].is_null() && a["error"]["kind"].is_string()), "{attempts:?}");
+}
+
+#[tokio::test]
+async fn a_receiver_that_is_down_for_a_while_gets_the_event_when_it_returns() {
+    let s = setup(&["--retry-schedule", "200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms"]).await;
+    // Reserve a port, then close it: nothing listens there for now.
+    let port = TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap().port();
+    subscribe(&s, &format!("http://127.0.0.1:{port}/"), json!({})).await;
+    let event = publish(&s, "invoice.paid", json!({"n": 1})).await;
+    let delivery_id = only_delivery(&event);
+    delivery_when(&s, &delivery_id, "retrying").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+    let (sender, mut received) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut buffer = vec![0u8; 64 * 1024];
+            let read = stream.read(&mut buffer).await.unwrap_or(0);
+            let _ = sender.send(String::from_utf8_lossy(&buffer[..read]).into_owned());
+            let _ = stream.write_all(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n").await;
+        }
+    });
+    let delivery = delivery_when(&s, &delivery_id, "succeeded").await;
+    let request = received.recv().await.unwrap();
+    assert!(request.contains(event["id"].as_str().unwrap()), "{request}");
+    let attempts = delivery["attempts"].as_array().unwrap();
+    assert!(attempts.len() >= 2);
+    assert_eq!(attempts[0]["error"]["kind"], "connect", "the first attempt found nobody");
+    assert_eq!(attempts.last().unwrap()["response"]["status"], 204, "the last one got through");
+}
+
+/// Another process holds SQLite's write lock. A short hold is waited out (the busy timeout):
+/// the publish succeeds. A hold past it fails the publish with a clear 5xx and stores nothing;
+/// publishing works again as soon as the lock is gone.
+#[tokio::test]
+async fn the_database_briefly_locked_by_another_process() {
+    let s = setup(&[]).await;
+    let db = s.app.data_dir.join("hookrelay.db");
+    let lock = |seconds: f64| {
+        std::process::Command::new("python3")
+            .arg("-c")
+            .arg(format!(
+                "import sqlite3, sys, time\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\nc.execute('BEGIN EXCLUSIVE')\nprint('locked', flush=True)\ntime.sleep({seconds})\nc.execute('COMMIT')"
+            ))
+            .arg(&db)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let wait_locked = |child: &mut std::process::Child| {
+        use std::io::BufRead;
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+        assert_eq!(line.trim(), "locked");
+    };
+
+    let mut short = lock(1.5);
+    wait_locked(&mut short);
+    let event = publish(&s, "invoice.paid", json!({"while": "locked"})).await;
+    assert!(short.wait().unwrap().success());
+    let (status, _) = call(&s.app, &s.alice.key, Method::GET, &format!("/events/{}", event["id"].as_str().unwrap()), None).await;
+    assert_eq!(status, 200);
+
+    let (_, before) = call(&s.app, &s.alice.key, Method::GET, "/events?limit=250", None).await;
+    let mut long = lock(8.0);
+    wait_locked(&mut long);
+    let (status, body) = call(
+        &s.app,
+        &s.alice.key,
+        Method::POST,
+        "/events",
+        Some(json!({"type": "invoice.paid", "data": {"while": "locked too long"}})),
+    )
+    .await;
+    assert!(status >= 500, "{status} {body}");
+    assert!(body["error"]["code"].is_string(), "the documented error shape: {body}");
+    assert!(long.wait().unwrap().success());
+    let (_, after) = call(&s.app, &s.alice.key, Method::GET, "/events?limit=250", None).await;
+    assert_eq!(after["data"], before["data"], "the refused publish stored nothing");
+    publish(&s, "invoice.paid", json!({"after": "unlocked"})).await;
+}
