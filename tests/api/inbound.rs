@@ -212,6 +212,7 @@ async fn sources_are_checked_when_created() {
         (json!({"name": "Neither"}), "event_type"),
         (json!({"name": "Bad type", "event_type": "Invoice Paid"}), "event_type"),
         (json!({"name": "Reserved", "event_type": "hookrelay.delivery.failed"}), "event_type"),
+        (json!({"name": "Hookrelay", "type_from": {"header": "X-Type"}}), "name"),
         (json!({"name": "Bad header", "type_from": {"header": "X Bad\nHeader"}}), "type_from"),
         (json!({"name": "Bad pointer", "type_from": {"json_pointer": "type"}}), "type_from"),
         (json!({"name": "Bad secret", "event_type": "invoice.paid", "verify": {"scheme": "standard-webhooks", "secret": "not base64!"}}), "verify"),

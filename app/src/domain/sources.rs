@@ -131,6 +131,10 @@ pub async fn create(store: &Store, public_url: &str, account_id: &str, input: So
         sender_signatures::check_secret(verify.scheme, &verify.secret)
             .map_err(|message| AppError::validation("verify", message))?;
     }
+    if input.type_from.is_some() && format!("{}.", type_prefix(&base_slug)) == RESERVED_TYPE_PREFIX {
+        // Its types would all be hookrelay.<…>, which are Hookrelay's own and refused.
+        return Err(AppError::validation("name", "Choose another name: types from this source would start with hookrelay."));
+    }
     let (event_type, type_from_header, type_from_pointer) = check_type_rule(store, account_id, &input).await?;
     let token = new_token(TOKEN_PREFIX);
     let token_hash = hash_token(&token);
