@@ -114,7 +114,8 @@ async fn main() {
         let request = || http.get(format!("{base}{}", path.replace('+', "%2B")));
         report(name, request, runs).await;
     }
-    for (name, path) in [("REST list, 50", "/api/v1/events?limit=50"), ("REST list, type", "/api/v1/events?type=invoice.paid")]
+    for (name, path) in
+        [("REST list, 50", "/api/v1/events?limit=50"), ("REST list, type", "/api/v1/events?type=invoice.paid")]
     {
         let request = || http.get(format!("{base}{path}")).bearer_auth(&key);
         report(name, request, runs).await;
@@ -211,13 +212,12 @@ async fn seed(data_dir: &Path, events: usize) -> Seeded {
         }
     }
     let mut db = open(data_dir).await;
-    let account: String = sqlx::query_scalar(
-        "SELECT m.account_id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = ?",
-    )
-    .bind(EMAIL)
-    .fetch_one(&mut db)
-    .await
-    .expect("account");
+    let account: String =
+        sqlx::query_scalar("SELECT m.account_id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = ?")
+            .bind(EMAIL)
+            .fetch_one(&mut db)
+            .await
+            .expect("account");
     let now = now_ms();
     let span = 30 * DAY_MS;
     let mut rng = rand::thread_rng();
@@ -250,7 +250,8 @@ async fn seed(data_dir: &Path, events: usize) -> Seeded {
             event_rows.push((id, event_type, payload, at));
         }
         for chunk in event_rows.chunks(CHUNK) {
-            let mut sql = QueryBuilder::<Sqlite>::new("INSERT INTO events (id, account_id, event_type, payload, created_at) ");
+            let mut sql =
+                QueryBuilder::<Sqlite>::new("INSERT INTO events (id, account_id, event_type, payload, created_at) ");
             sql.push_values(chunk, |mut row, (id, event_type, payload, at)| {
                 row.push_bind(id).push_bind(&account).push_bind(*event_type).push_bind(payload).push_bind(*at);
             });

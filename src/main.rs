@@ -10,7 +10,9 @@ async fn main() -> std::process::ExitCode {
         Command::Serve(args) => server::serve(args).await,
         Command::User { command: UserCommand::Create(args) } => commands::user::create(args).await,
         Command::ApiKey { command: ApiKeyCommand::Create(args) } => commands::api_key::create(args).await,
-        Command::OperatorKey { command: OperatorKeyCommand::Create(args) } => commands::operator_key::create(args).await,
+        Command::OperatorKey { command: OperatorKeyCommand::Create(args) } => {
+            commands::operator_key::create(args).await
+        }
         Command::Backup(args) => commands::backup::run(args).await,
     };
     match outcome {

@@ -55,8 +55,7 @@ impl Server {
         let live = LiveFeed::default();
         let metrics = Metrics::default();
         let pipeline = Pipeline::start(store.clone(), live.clone(), metrics.clone());
-        let worker =
-            Worker::new(store.clone(), worker_config(args), pipeline.wakeup(), live.clone(), metrics.clone())?;
+        let worker = Worker::new(store.clone(), worker_config(args), pipeline.wakeup(), live.clone(), metrics.clone())?;
         let state = AppState {
             leptos_options: http::leptos_options(args.bind),
             store,

@@ -97,7 +97,8 @@ mod ssr {
     pub async fn client_ip() -> Option<IpAddr> {
         let peer = leptos_axum::extract::<ConnectInfo<SocketAddr>>().await.ok()?.0.ip();
         let headers = leptos_axum::extract::<HeaderMap>().await.unwrap_or_default();
-        let trusted = crate::server::app_state().map(|state| state.settings.trusted_proxies.clone()).unwrap_or_default();
+        let trusted =
+            crate::server::app_state().map(|state| state.settings.trusted_proxies.clone()).unwrap_or_default();
         Some(crate::server::client_ip::client_ip(peer, &headers, &trusted))
     }
 }

@@ -21,6 +21,10 @@ pub enum AppError {
     Validation { field: String, message: String },
     #[error("{0}")]
     RateLimited(String),
+    /// The database stayed locked (another process or a long write) past the busy timeout:
+    /// nothing was changed, and the same request is likely to work in a moment.
+    #[error("The database is busy; nothing was changed. Try again in a moment.")]
+    Unavailable,
     /// The details are logged on the server; the browser only learns that something broke.
     #[error("Something went wrong on our side. It has been logged; please try again.")]
     Internal,
@@ -44,6 +48,7 @@ impl AppError {
             AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::Validation { .. } => "validation_failed",
             AppError::RateLimited(_) => "rate_limited",
+            AppError::Unavailable => "unavailable",
             AppError::Internal => "internal",
         }
     }
@@ -57,6 +62,7 @@ impl AppError {
             AppError::PayloadTooLarge(_) => 413,
             AppError::Validation { .. } => 422,
             AppError::RateLimited(_) => 429,
+            AppError::Unavailable => 503,
             AppError::Internal => 500,
         }
     }
@@ -71,13 +77,34 @@ impl AppError {
     }
 }
 
+/// A parser's message cut to a readable length: serde quotes the offending input, which may be
+/// 100 KB long, and an error should not echo it back whole.
+pub fn brief(message: &str) -> String {
+    const MAX_CHARS: usize = 300;
+    match message.char_indices().nth(MAX_CHARS) {
+        Some((cut, _)) => format!("{}…", &message[..cut]),
+        None => message.to_string(),
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Args(message) | ServerFnErrorErr::MissingArg(message) => {
-                AppError::BadRequest(format!("The form was incomplete or malformed: {message}"))
+                AppError::BadRequest(format!("The form was incomplete or malformed: {}", brief(&message)))
+            }
+            // On the server, a failed deserialization is the request's arguments (in the browser
+            // it is an answer that did not decode, a transport problem). server_fn reports a
+            // body over its size limit this way too.
+            ServerFnErrorErr::Deserialization(message)
+                if cfg!(feature = "ssr") && message.contains("length limit exceeded") =>
+            {
+                AppError::PayloadTooLarge("The request is larger than the dashboard accepts.".into())
+            }
+            ServerFnErrorErr::Deserialization(message) if cfg!(feature = "ssr") => {
+                AppError::BadRequest(format!("The request could not be read: {}", brief(&message)))
             }
             other => AppError::Transport(other.to_string()),
         }
@@ -89,8 +116,28 @@ impl From<sqlx::Error> for AppError {
     #[track_caller]
     fn from(error: sqlx::Error) -> Self {
         let location = std::panic::Location::caller();
+        if is_busy(&error) {
+            tracing::warn!(%error, %location, "database busy past the timeout");
+            return AppError::Unavailable;
+        }
         tracing::error!(%error, %location, "database error");
         AppError::Internal
+    }
+}
+
+/// SQLITE_BUSY and SQLITE_LOCKED (with their extended codes, whose low byte is the primary
+/// code), and a pool with no free connection in time: all pass once the other writer is done.
+#[cfg(feature = "ssr")]
+fn is_busy(error: &sqlx::Error) -> bool {
+    const SQLITE_BUSY: i32 = 5;
+    const SQLITE_LOCKED: i32 = 6;
+    match error {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(database) => database
+            .code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| matches!(code & 0xff, SQLITE_BUSY | SQLITE_LOCKED)),
+        _ => false,
     }
 }
 

@@ -61,7 +61,11 @@ impl Default for Metrics {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("hookrelay");
         let events_accepted = Counter::default();
-        registry.register("events_accepted", "Events accepted (committed) by publishes and inbound sources", events_accepted.clone());
+        registry.register(
+            "events_accepted",
+            "Events accepted (committed) by publishes and inbound sources",
+            events_accepted.clone(),
+        );
         let deliveries = Family::<OutcomeLabel, Counter>::default();
         registry.register(
             "delivery_attempts",

@@ -431,6 +431,7 @@ pub struct SetupHints {
 /// The dashboard's event list query, also the events page's URL query (`?type=…&status=…`),
 /// so that a filtered view can be shared and reloaded.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EventsQuery {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,

@@ -7,8 +7,9 @@ use leptos_router::path;
 
 use crate::components::layout::DashboardLayout;
 use crate::pages::{
-    ApiKeysPage, EditSubscriptionPage, EventDetailPage, EventTypesPage, EventsPage, InvitePage, LoginPage, NewSubscriptionPage, NotFoundPage, OperatorPage, OverviewPage, SourceDetailPage, SourcesPage,
-    RegisterPage, SubscriptionDetailPage, SubscriptionsPage,
+    ApiKeysPage, EditSubscriptionPage, EventDetailPage, EventTypesPage, EventsPage, InvitePage, LoginPage,
+    NewSubscriptionPage, NotFoundPage, OperatorPage, OverviewPage, RegisterPage, SourceDetailPage, SourcesPage,
+    SubscriptionDetailPage, SubscriptionsPage,
 };
 
 /// The document the server renders around the app.

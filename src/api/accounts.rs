@@ -3,14 +3,14 @@
 use app::domain::operator;
 use app::model::{Account, AccountInput, Invitation, InvitationInput, Page, PortalLink, PortalLinkInput};
 use app::server::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::error::{ApiResult, ErrorBody};
-use super::extract::{ApiJson, ApiJsonOrDefault, ApiQuery, Operator};
+use super::extract::{ApiJson, ApiJsonOrDefault, ApiPath, ApiQuery, Operator};
 use super::ListQuery;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -50,7 +50,7 @@ async fn list_accounts(
 async fn get_account(
     State(state): State<AppState>,
     _operator: Operator,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<Account>> {
     Ok(Json(operator::find_account(&state.store, &id).await?))
 }
@@ -63,7 +63,7 @@ async fn get_account(
 async fn create_portal_link(
     State(state): State<AppState>,
     _operator: Operator,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJsonOrDefault(input): ApiJsonOrDefault<PortalLinkInput>,
 ) -> ApiResult<(StatusCode, Json<PortalLink>)> {
     let link = operator::create_portal_link(&state.store, &state.settings.public_url, &id, input).await?;
@@ -78,7 +78,7 @@ async fn create_portal_link(
 async fn create_invitation(
     State(state): State<AppState>,
     _operator: Operator,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<InvitationInput>,
 ) -> ApiResult<(StatusCode, Json<Invitation>)> {
     let invitation = operator::create_invitation(&state.store, &state.settings.public_url, &id, input).await?;

@@ -4,7 +4,7 @@ use app::domain::paging::PageRequest;
 use app::domain::{deliveries, events};
 use app::model::{Delivery, Page, ReplayInput, ReplayQueued, TestSent};
 use app::server::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
@@ -13,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::error::{ApiResult, ErrorBody};
-use super::extract::{ApiAccount, ApiJson, ApiQuery};
+use super::extract::{ApiAccount, ApiJson, ApiPath, ApiQuery};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -65,7 +65,7 @@ async fn list_deliveries(
 async fn get_delivery(
     State(state): State<AppState>,
     caller: ApiAccount,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<Delivery>> {
     Ok(Json(deliveries::get(&state.store, &caller.account_id, &id).await?))
 }
@@ -76,7 +76,7 @@ async fn get_delivery(
 async fn redeliver(
     State(state): State<AppState>,
     caller: ApiAccount,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<(StatusCode, Json<Delivery>)> {
     let delivery = deliveries::redeliver(&state.store, &state.pipeline, &caller.account_id, &id, &caller.actor).await?;
     Ok((StatusCode::ACCEPTED, Json(delivery)))
@@ -88,7 +88,7 @@ async fn redeliver(
 async fn send_test_event(
     State(state): State<AppState>,
     caller: ApiAccount,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<(StatusCode, Json<TestSent>)> {
     let sent = events::send_test(&state.store, &state.pipeline, &caller.account_id, &id).await?;
     Ok((StatusCode::ACCEPTED, Json(sent)))
@@ -101,7 +101,7 @@ async fn send_test_event(
 async fn replay_failed(
     State(state): State<AppState>,
     caller: ApiAccount,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<ReplayInput>,
 ) -> ApiResult<(StatusCode, Json<ReplayQueued>)> {
     let queued =

@@ -25,7 +25,8 @@ pub struct ErrorBody {
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable, machine-readable: `bad_request`, `unauthorized`, `not_found`, `conflict`,
-    /// `payload_too_large`, `validation_failed`, `rate_limited`, `internal`.
+    /// `payload_too_large`, `validation_failed`, `rate_limited`, `unavailable` (with
+    /// `Retry-After`), `internal`.
     code: &'static str,
     message: String,
     /// The input field at fault, when one is.
@@ -45,8 +46,14 @@ impl IntoResponse for ApiError {
         let body =
             ErrorBody { error: ErrorDetail { code: error.code(), message, field: error.field().map(str::to_string) } };
         let mut response = (status, Json(body)).into_response();
-        if matches!(error, AppError::Unauthorized) {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        match error {
+            AppError::Unauthorized => {
+                response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            AppError::Unavailable => {
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            _ => {}
         }
         response
     }

@@ -3,14 +3,14 @@
 use app::domain::event_types;
 use app::model::{EventType, EventTypeCreate, EventTypePatch, Page};
 use app::server::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::error::{ApiResult, ErrorBody};
-use super::extract::{ApiJson, ApiQuery, EventTypeOwner};
+use super::extract::{ApiJson, ApiPath, ApiQuery, EventTypeOwner};
 use super::ListQuery;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -50,7 +50,7 @@ async fn list_event_types(
 async fn get_event_type(
     State(state): State<AppState>,
     EventTypeOwner(caller): EventTypeOwner,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> ApiResult<Json<EventType>> {
     Ok(Json(event_types::get(&state.store, &caller.account_id, &name).await?))
 }
@@ -62,7 +62,7 @@ async fn get_event_type(
 async fn patch_event_type(
     State(state): State<AppState>,
     EventTypeOwner(caller): EventTypeOwner,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
     ApiJson(patch): ApiJson<EventTypePatch>,
 ) -> ApiResult<Json<EventType>> {
     Ok(Json(event_types::update(&state.store, &caller.account_id, &name, patch).await?))
@@ -74,7 +74,7 @@ async fn patch_event_type(
 async fn archive_event_type(
     State(state): State<AppState>,
     EventTypeOwner(caller): EventTypeOwner,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     event_types::archive(&state.store, &caller.account_id, &name).await?;
     Ok(StatusCode::NO_CONTENT)

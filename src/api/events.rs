@@ -4,7 +4,7 @@ use app::domain::events::{self, EventFilter};
 use app::error::AppError;
 use app::model::{Event, EventInput, Page};
 use app::server::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
@@ -13,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::error::{ApiResult, ErrorBody};
-use super::extract::{ApiAccount, ApiJson, ApiQuery};
+use super::extract::{ApiAccount, ApiJson, ApiPath, ApiQuery};
 use app::domain::paging::PageRequest;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -107,7 +107,7 @@ async fn list_events(
 async fn get_event(
     State(state): State<AppState>,
     caller: ApiAccount,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<Event>> {
     Ok(Json(events::get(&state.store, &caller.account_id, &id).await?))
 }

@@ -1,10 +1,11 @@
 //! Extractors whose refusals come out in the API's error shape: the caller's account from the
-//! API key, JSON bodies and query strings.
+//! API key, JSON bodies, query strings and path segments.
 
 use app::domain::{api_keys, operator};
-use app::error::AppError;
+use app::error::{brief, AppError};
 use app::server::AppState;
 use app::store::CATALOG_ACCOUNT;
+use axum::body::Bytes;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
@@ -101,18 +102,38 @@ async fn resolve(parts: &Parts, state: &AppState, catalog_without_header: bool) 
     Ok(ApiAccount { account_id: holder.account_id, actor: holder.actor })
 }
 
-/// A JSON body; malformed JSON is 400, a body of the wrong shape 422, too large a body 413.
+/// A JSON object body; malformed JSON is 400, a body of the wrong shape 422, too large a body
+/// 413. Only an object is taken: serde would otherwise read `[]` as a struct whose fields all
+/// have defaults, and an empty PATCH would pass as a change.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(ApiError(json_rejection(rejection))),
+        if !is_json(request.headers().get(CONTENT_TYPE)) {
+            return Err(ApiError(json_rejection(JsonRejection::MissingJsonContentType(Default::default()))));
         }
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| ApiError(json_rejection(JsonRejection::BytesRejection(rejection))))?;
+        let axum::Json(value) =
+            axum::Json::<T>::from_bytes(&bytes).map_err(|rejection| ApiError(json_rejection(rejection)))?;
+        if bytes.iter().find(|byte| !byte.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(ApiError(AppError::validation("body", "The body must be a JSON object.")));
+        }
+        Ok(ApiJson(value))
     }
+}
+
+/// `application/json` or `application/<anything>+json`, parameters aside (as axum's `Json`).
+fn is_json(content_type: Option<&axum::http::HeaderValue>) -> bool {
+    let Some(essence) = content_type.and_then(|value| value.to_str().ok()).and_then(|value| value.split(';').next())
+    else {
+        return false;
+    };
+    let essence = essence.trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// An optional JSON body: a request without `Content-Type` (and so without a JSON body) gets
@@ -136,7 +157,7 @@ fn json_rejection(rejection: JsonRejection) -> AppError {
         JsonRejection::JsonDataError(error) => {
             // axum's message names the path at fault ("url: invalid type ..."); keep only that part.
             let detail =
-                std::error::Error::source(&error).map(ToString::to_string).unwrap_or_else(|| error.body_text());
+                brief(&std::error::Error::source(&error).map(ToString::to_string).unwrap_or_else(|| error.body_text()));
             let field =
                 detail.split_once(": ").map(|(path, _)| path.to_string()).filter(|p| !p.contains(' ') && p != ".");
             match field {
@@ -145,7 +166,7 @@ fn json_rejection(rejection: JsonRejection) -> AppError {
             }
         }
         JsonRejection::JsonSyntaxError(error) => {
-            AppError::BadRequest(format!("The body is not valid JSON: {}", error.body_text()))
+            AppError::BadRequest(format!("The body is not valid JSON: {}", brief(&error.body_text())))
         }
         JsonRejection::MissingJsonContentType(_) => {
             AppError::BadRequest("Send the body as JSON with `Content-Type: application/json`.".into())
@@ -167,9 +188,25 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(ApiQuery(value)),
             Err(QueryRejection::FailedToDeserializeQueryString(error)) => {
-                Err(ApiError(AppError::BadRequest(format!("Bad query string: {}", error.body_text()))))
+                Err(ApiError(AppError::BadRequest(format!("Bad query string: {}", brief(&error.body_text())))))
             }
             Err(other) => Err(ApiError(AppError::BadRequest(other.body_text()))),
+        }
+    }
+}
+
+/// A path segment, percent-decoded; one that does not decode (invalid UTF-8) is 400.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(ApiPath(value)),
+            Err(rejection) => {
+                Err(ApiError(AppError::BadRequest(format!("Bad path: {}", brief(&rejection.body_text())))))
+            }
         }
     }
 }

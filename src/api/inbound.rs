@@ -7,11 +7,12 @@ use app::error::AppError;
 use app::model::InboundAccepted;
 use app::server::AppState;
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use http_body_util::LengthLimitError;
 use serde_json::json;
 use utoipa::openapi::extensions::ExtensionsBuilder;
 use utoipa::openapi::{OpenApi, Server};
@@ -19,6 +20,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::error::{ApiError, ErrorBody};
+use super::extract::ApiPath;
 
 pub const PATH: &str = "/_webhooks/{slug}";
 
@@ -30,7 +32,7 @@ pub fn router() -> (Router<AppState>, OpenApi) {
     let (_, mut openapi) = OpenApiRouter::<AppState>::new().routes(routes!(receive)).split_for_parts();
     for item in openapi.paths.paths.values_mut() {
         item.servers = Some(vec![Server::new("/")]);
-        for operation in [&mut item.post].into_iter().flatten() {
+        if let Some(operation) = item.post.as_mut() {
             operation.extensions = Some(ExtensionsBuilder::new().add("x-internal", true).build());
         }
     }
@@ -52,20 +54,34 @@ pub fn router() -> (Router<AppState>, OpenApi) {
               (status = 405, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn receive(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
     let limit = state.settings.max_payload_bytes;
-    let Ok(body) = axum::body::to_bytes(body, limit).await else {
-        state.metrics.inbound_request(StatusCode::PAYLOAD_TOO_LARGE.as_u16());
-        return ApiError(AppError::PayloadTooLarge(format!("The body is larger than {limit} bytes."))).into_response();
+    let body = match axum::body::to_bytes(body, limit).await {
+        Ok(body) => body,
+        Err(error) => {
+            let refusal = if error.into_inner().is::<LengthLimitError>() {
+                AppError::PayloadTooLarge(format!("The body is larger than {limit} bytes."))
+            } else {
+                // The sender hung up or sent a broken chunked body: nobody may be listening,
+                // but the metric and the log should not call it too large.
+                AppError::BadRequest("The request body could not be read to its end.".into())
+            };
+            let response = ApiError(refusal).into_response();
+            state.metrics.inbound_request(response.status().as_u16());
+            return response;
+        }
     };
     let query_token = query.as_deref().and_then(|query| {
-        url::form_urlencoded::parse(query.as_bytes()).find(|(name, _)| name == "token").map(|(_, value)| value.into_owned())
+        url::form_urlencoded::parse(query.as_bytes())
+            .find(|(name, _)| name == "token")
+            .map(|(_, value)| value.into_owned())
     });
-    let parts = InboundRequestParts { slug: &slug, headers: &headers, query_token: query_token.as_deref(), body: &body };
+    let parts =
+        InboundRequestParts { slug: &slug, headers: &headers, query_token: query_token.as_deref(), body: &body };
     let response = match sources::receive(&state.store, &state.pipeline, &state.live, limit, parts).await {
         Ok(accepted) => (StatusCode::ACCEPTED, Json(accepted)).into_response(),
         Err(AppError::Unauthorized) => not_accepted(),

@@ -66,7 +66,10 @@ impl Modify for ErrorResponses {
         let response = |description: &str| {
             ResponseBuilder::new()
                 .description(description)
-                .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+                )
                 .build()
         };
         for item in openapi.paths.paths.values_mut() {
@@ -76,12 +79,17 @@ impl Modify for ErrorResponses {
                     ("400", "The JSON body or the query string cannot be read."),
                     ("401", "No valid key in `Authorization: Bearer <key>`."),
                     ("422", "An input is invalid; `field` names it."),
+                    ("503", "The database stayed busy; nothing was changed. Retry after `Retry-After` seconds."),
                 ];
                 if operation.request_body.is_some() {
                     refusals.push(("413", "The body is larger than this endpoint accepts."));
                 }
                 for (status, description) in refusals {
-                    operation.responses.responses.entry(status.to_string()).or_insert_with(|| response(description).into());
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| response(description).into());
                 }
             }
         }

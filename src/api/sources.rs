@@ -3,14 +3,14 @@
 use app::domain::sources;
 use app::model::{Page, Source, SourceInput};
 use app::server::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::error::{ApiResult, ErrorBody};
-use super::extract::{ApiAccount, ApiJson, ApiQuery};
+use super::extract::{ApiAccount, ApiJson, ApiPath, ApiQuery};
 use super::ListQuery;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -43,14 +43,22 @@ async fn list_sources(
 /// Get one inbound source (without its token).
 #[utoipa::path(get, path = "/sources/{id}", tag = "Sources", params(("id" = String, Path)),
     responses((status = 200, body = Source), (status = 404, body = ErrorBody)))]
-async fn get_source(State(state): State<AppState>, caller: ApiAccount, Path(id): Path<String>) -> ApiResult<Json<Source>> {
+async fn get_source(
+    State(state): State<AppState>,
+    caller: ApiAccount,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Source>> {
     Ok(Json(sources::get(&state.store, &state.settings.public_url, &caller.account_id, &id).await?))
 }
 
 /// Delete an inbound source: its address stops accepting requests at once.
 #[utoipa::path(delete, path = "/sources/{id}", tag = "Sources", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-async fn delete_source(State(state): State<AppState>, caller: ApiAccount, Path(id): Path<String>) -> ApiResult<StatusCode> {
+async fn delete_source(
+    State(state): State<AppState>,
+    caller: ApiAccount,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<StatusCode> {
     sources::delete(&state.store, &caller.account_id, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

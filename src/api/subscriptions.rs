@@ -3,14 +3,14 @@
 use app::domain::subscriptions;
 use app::model::{Page, Subscription, SubscriptionInput, SubscriptionPatch, SubscriptionSecret};
 use app::server::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::error::{ApiResult, ErrorBody};
-use super::extract::{ApiAccount, ApiJson, ApiQuery};
+use super::extract::{ApiAccount, ApiJson, ApiPath, ApiQuery};
 use super::ListQuery;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -51,7 +51,7 @@ async fn list_subscriptions(
 async fn get_subscription(
     State(state): State<AppState>,
     caller: ApiAccount,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<Subscription>> {
     Ok(Json(subscriptions::get(&state.store, &caller.account_id, &id).await?))
 }
@@ -63,7 +63,7 @@ async fn get_subscription(
 async fn replace_subscription(
     State(state): State<AppState>,
     caller: ApiAccount,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<SubscriptionInput>,
 ) -> ApiResult<Json<Subscription>> {
     let policy = state.settings.subscription_policy();
@@ -77,7 +77,7 @@ async fn replace_subscription(
 async fn patch_subscription(
     State(state): State<AppState>,
     caller: ApiAccount,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(patch): ApiJson<SubscriptionPatch>,
 ) -> ApiResult<Json<Subscription>> {
     let policy = state.settings.subscription_policy();
@@ -90,7 +90,7 @@ async fn patch_subscription(
 async fn delete_subscription(
     State(state): State<AppState>,
     caller: ApiAccount,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     subscriptions::delete(&state.store, &caller.account_id, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -102,7 +102,7 @@ async fn delete_subscription(
 async fn get_secret(
     State(state): State<AppState>,
     caller: ApiAccount,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<SubscriptionSecret>> {
     Ok(Json(subscriptions::secret(&state.store, &caller.account_id, &id).await?))
 }
@@ -113,7 +113,7 @@ async fn get_secret(
 async fn rotate_secret(
     State(state): State<AppState>,
     caller: ApiAccount,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<SubscriptionSecret>> {
     Ok(Json(subscriptions::rotate_secret(&state.store, &caller.account_id, &id).await?))
 }

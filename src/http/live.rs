@@ -25,7 +25,10 @@ const COALESCE: Duration = Duration::from_millis(300);
 pub async fn stream(State(state): State<AppState>, shutdown: CancellationToken, session: Session) -> Response {
     let user = match require_user(&session, &state.store).await {
         Ok(user) => user,
-        Err(error) => return (StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNAUTHORIZED), error.to_string()).into_response(),
+        Err(error) => {
+            return (StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNAUTHORIZED), error.to_string())
+                .into_response()
+        }
     };
     let listener = Listener { notices: state.live.listen(), account_id: Arc::from(user.account_id), shutdown };
     let messages = stream::unfold(listener, |mut listener| async move {

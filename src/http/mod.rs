@@ -5,6 +5,7 @@ mod health;
 mod live;
 mod page_guard;
 mod portal;
+mod rpc_status;
 mod same_origin;
 
 use std::net::SocketAddr;
@@ -50,6 +51,7 @@ pub fn router(
     Router::new()
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .route_layer(from_fn(page_guard::require_session_for_pages))
+        .route_layer(from_fn(rpc_status::error_status))
         .route_layer(from_fn_with_state(state.clone(), same_origin::refuse_cross_site))
         .route("/healthz", get(health::health))
         .route("/metrics", get(health::metrics))

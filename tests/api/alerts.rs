@@ -62,7 +62,8 @@ async fn disabling_a_subscription_and_failing_a_delivery_alert_the_subscribed_on
         .unwrap();
     delivery_when(&s, &failing_delivery, "failed").await;
     let failed = wait_for_events(&s, "hookrelay.delivery.failed", 2).await;
-    let about_broken: Vec<&Value> = failed.iter().filter(|e| e["data"]["subscription_id"] == broken_sub.as_str()).collect();
+    let about_broken: Vec<&Value> =
+        failed.iter().filter(|e| e["data"]["subscription_id"] == broken_sub.as_str()).collect();
     assert_eq!(about_broken.len(), 1, "{failed:?}");
     let alert = about_broken[0];
     assert_eq!(alert["data"]["delivery_id"], failing_delivery.as_str());

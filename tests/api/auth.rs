@@ -185,7 +185,11 @@ async fn behind_a_trusted_proxy_each_forwarded_client_is_throttled_on_its_own() 
     let dir = tempfile::tempdir().unwrap();
     let app = crate::helpers::spawn_app_with(dir.path(), &["--trusted-proxy", "127.0.0.1"]).await;
     let login_from = |client: &'static str, attempt: usize| {
-        let form = [("email", format!("guess{attempt}@example.com")), ("password", "whatever1".into()), ("next", String::new())];
+        let form = [
+            ("email", format!("guess{attempt}@example.com")),
+            ("password", "whatever1".into()),
+            ("next", String::new()),
+        ];
         app.http.post(app.url("/rpc/login")).header("X-Forwarded-For", format!("1.1.1.1, {client}")).form(&form).send()
     };
     let first = login_from("203.0.113.1", 0).await.unwrap().status().as_u16();
@@ -204,7 +208,11 @@ async fn behind_a_trusted_proxy_each_forwarded_client_is_throttled_on_its_own() 
     let mut last = 0;
     for attempt in 0..31 {
         let forged = format!("198.51.100.{attempt}");
-        let form = [("email", format!("guess{attempt}@example.com")), ("password", "whatever1".into()), ("next", String::new())];
+        let form = [
+            ("email", format!("guess{attempt}@example.com")),
+            ("password", "whatever1".into()),
+            ("next", String::new()),
+        ];
         let response = app.http.post(app.url("/rpc/login")).header("X-Forwarded-For", forged).form(&form).send().await;
         last = response.unwrap().status().as_u16();
     }

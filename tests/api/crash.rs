@@ -234,7 +234,8 @@ async fn repeated_kill_9_under_load_loses_nothing_and_duplicates_nothing() {
     let missing: Vec<_> = ids.difference(&seen).collect();
     assert!(missing.is_empty(), "{} accepted events never arrived: {missing:?}", missing.len());
 
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("hookrelay.db").display())).await.unwrap();
+    let db =
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("hookrelay.db").display())).await.unwrap();
     let twice: Vec<(String, i64)> = sqlx::query_as(
         "SELECT idempotency_key, COUNT(*) FROM events WHERE idempotency_key IS NOT NULL GROUP BY idempotency_key HAVING COUNT(*) > 1",
     )

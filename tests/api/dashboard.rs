@@ -84,7 +84,12 @@ async fn events_are_filtered_by_delivery_status_subscription_and_time_with_their
     assert!(second["next_cursor"].is_null());
 
     for bad in ["?status=lost", "?subscription_id=nope", "?since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z"] {
-        expect_error(s.app.api(Method::GET, &format!("/events{bad}"), &s.alice.key).send().await.unwrap(), 422, "validation_failed").await;
+        expect_error(
+            s.app.api(Method::GET, &format!("/events{bad}"), &s.alice.key).send().await.unwrap(),
+            422,
+            "validation_failed",
+        )
+        .await;
     }
 
     // The dashboard's server function: the same filters, from the page's URL query, without payloads.
@@ -190,7 +195,10 @@ async fn the_dashboards_delivery_functions_keep_to_the_signed_in_account() {
         ("events/get", [("id", event["id"].as_str().unwrap())]),
         ("deliveries/get", [("id", delivery_id)]),
         ("deliveries/redeliver", [("id", delivery_id)]),
-        ("deliveries/of_subscription", [("subscription_id", event["deliveries"][0]["subscription_id"].as_str().unwrap())]),
+        (
+            "deliveries/of_subscription",
+            [("subscription_id", event["deliveries"][0]["subscription_id"].as_str().unwrap())],
+        ),
         ("subscriptions/send_test", [("id", event["deliveries"][0]["subscription_id"].as_str().unwrap())]),
     ] {
         let response = s.app.rpc(name, &form, Some(&mallory.cookie)).await;

@@ -9,6 +9,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 use crate::delivery::{call, delivery_when, only_delivery, publish, setup, subscribe};
+use crate::helpers::expect_error;
 
 /// A raw TCP receiver: reads one request's head, then lets `answer` write whatever it likes.
 async fn raw_receiver<F, Fut>(answer: F) -> String
@@ -112,8 +113,8 @@ async fn a_receiver_that_is_down_for_a_while_gets_the_event_when_it_returns() {
 }
 
 /// Another process holds SQLite's write lock. A short hold is waited out (the busy timeout):
-/// the publish succeeds. A hold past it fails the publish with a clear 5xx and stores nothing;
-/// publishing works again as soon as the lock is gone.
+/// the publish succeeds. A hold past it fails the publish with 503 and `Retry-After` and stores
+/// nothing; publishing works again as soon as the lock is gone.
 #[tokio::test]
 async fn the_database_briefly_locked_by_another_process() {
     let s = setup(&[]).await;
@@ -140,22 +141,22 @@ async fn the_database_briefly_locked_by_another_process() {
     wait_locked(&mut short);
     let event = publish(&s, "invoice.paid", json!({"while": "locked"})).await;
     assert!(short.wait().unwrap().success());
-    let (status, _) = call(&s.app, &s.alice.key, Method::GET, &format!("/events/{}", event["id"].as_str().unwrap()), None).await;
+    let (status, _) =
+        call(&s.app, &s.alice.key, Method::GET, &format!("/events/{}", event["id"].as_str().unwrap()), None).await;
     assert_eq!(status, 200);
 
     let (_, before) = call(&s.app, &s.alice.key, Method::GET, "/events?limit=250", None).await;
     let mut long = lock(8.0);
     wait_locked(&mut long);
-    let (status, body) = call(
-        &s.app,
-        &s.alice.key,
-        Method::POST,
-        "/events",
-        Some(json!({"type": "invoice.paid", "data": {"while": "locked too long"}})),
-    )
-    .await;
-    assert!(status >= 500, "{status} {body}");
-    assert!(body["error"]["code"].is_string(), "the documented error shape: {body}");
+    let refused = s
+        .app
+        .api(Method::POST, "/events", &s.alice.key)
+        .json(&json!({"type": "invoice.paid", "data": {"while": "locked too long"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("1"));
+    expect_error(refused, 503, "unavailable").await;
     assert!(long.wait().unwrap().success());
     let (_, after) = call(&s.app, &s.alice.key, Method::GET, "/events?limit=250", None).await;
     assert_eq!(after["data"], before["data"], "the refused publish stored nothing");

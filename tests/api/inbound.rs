@@ -102,9 +102,11 @@ async fn the_type_comes_from_a_header_and_is_declared_on_first_use() {
     assert_eq!(event_count(&s).await, before, "refused requests publish nothing");
 
     // The sender's delivery id is the idempotency key: a retried delivery is one event.
-    let first = inbound(&s, "github").bearer_auth(token).header("X-GitHub-Event", "ping").header("X-GitHub-Delivery", "d-1");
+    let first =
+        inbound(&s, "github").bearer_auth(token).header("X-GitHub-Event", "ping").header("X-GitHub-Delivery", "d-1");
     let first = accepted(first.json(&json!({})).send().await.unwrap()).await;
-    let retry = inbound(&s, "github").bearer_auth(token).header("X-GitHub-Event", "ping").header("X-GitHub-Delivery", "d-1");
+    let retry =
+        inbound(&s, "github").bearer_auth(token).header("X-GitHub-Event", "ping").header("X-GitHub-Delivery", "d-1");
     assert_eq!(accepted(retry.json(&json!({})).send().await.unwrap()).await, first);
 }
 
@@ -135,29 +137,34 @@ async fn refusals_reveal_nothing_and_change_nothing() {
     let source = create_source(&s, json!({"name": "Partner", "event_type": "user.created"})).await;
     let token = source["token"].as_str().unwrap();
     let other = s.app.caller(&crate::helpers::unique_email("other")).await;
-    let (_, foreign) = call(
+    let (_, foreign) =
+        call(&s.app, &other.key, Method::POST, "/event-types", Some(json!({"name": "user.created"}))).await;
+    assert_eq!(foreign["name"], "user.created");
+    let (status, other_source) = call(
         &s.app,
         &other.key,
         Method::POST,
-        "/event-types",
-        Some(json!({"name": "user.created"})),
+        "/sources",
+        Some(json!({"name": "Other", "event_type": "user.created"})),
     )
     .await;
-    assert_eq!(foreign["name"], "user.created");
-    let (status, other_source) =
-        call(&s.app, &other.key, Method::POST, "/sources", Some(json!({"name": "Other", "event_type": "user.created"})))
-            .await;
     assert_eq!(status, 201);
     let before = event_count(&s).await;
 
     async fn body_of(response: reqwest::Response) -> (u16, Value) {
         (response.status().as_u16(), response.json().await.unwrap())
     }
-    let wrong_token = body_of(inbound(&s, "partner").bearer_auth("hrs_wrong").json(&json!({})).send().await.unwrap()).await;
+    let wrong_token =
+        body_of(inbound(&s, "partner").bearer_auth("hrs_wrong").json(&json!({})).send().await.unwrap()).await;
     let unknown = body_of(inbound(&s, "nobody").bearer_auth(token).json(&json!({})).send().await.unwrap()).await;
     let missing = body_of(inbound(&s, "partner").json(&json!({})).send().await.unwrap()).await;
     let another_accounts_token = body_of(
-        inbound(&s, "partner").bearer_auth(other_source["token"].as_str().unwrap()).json(&json!({})).send().await.unwrap(),
+        inbound(&s, "partner")
+            .bearer_auth(other_source["token"].as_str().unwrap())
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap(),
     )
     .await;
     let no_segment = body_of(s.app.http.post(s.app.url("/_webhooks/")).bearer_auth(token).send().await.unwrap()).await;
@@ -167,7 +174,14 @@ async fn refusals_reveal_nothing_and_change_nothing() {
     }
 
     for method in [Method::GET, Method::PUT, Method::DELETE, Method::PATCH] {
-        let response = s.app.http.request(method.clone(), s.app.url("/_webhooks/partner")).bearer_auth(token).send().await.unwrap();
+        let response = s
+            .app
+            .http
+            .request(method.clone(), s.app.url("/_webhooks/partner"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.headers()["allow"], "POST");
         expect_error(response, 405, "method_not_allowed").await;
     }
@@ -184,7 +198,8 @@ async fn refusals_reveal_nothing_and_change_nothing() {
     let id = source["id"].as_str().unwrap();
     let detail = s.app.rpc("sources/detail", &[("id", id)], Some(&s.alice.cookie)).await;
     let detail: Value = detail.json().await.unwrap();
-    let statuses: Vec<u64> = detail["requests"].as_array().unwrap().iter().map(|r| r["status_code"].as_u64().unwrap()).collect();
+    let statuses: Vec<u64> =
+        detail["requests"].as_array().unwrap().iter().map(|r| r["status_code"].as_u64().unwrap()).collect();
     assert_eq!(statuses, vec![400, 400, 401, 401, 401], "{detail}");
     assert!(detail["requests"][4]["message"].as_str().unwrap().contains("Bearer"), "{detail}");
     // Another account sees neither the source nor its log.
@@ -215,15 +230,23 @@ async fn sources_are_checked_when_created() {
         (json!({"name": "Hookrelay", "type_from": {"header": "X-Type"}}), "name"),
         (json!({"name": "Bad header", "type_from": {"header": "X Bad\nHeader"}}), "type_from"),
         (json!({"name": "Bad pointer", "type_from": {"json_pointer": "type"}}), "type_from"),
-        (json!({"name": "Bad secret", "event_type": "invoice.paid", "verify": {"scheme": "standard-webhooks", "secret": "not base64!"}}), "verify"),
+        (
+            json!({"name": "Bad secret", "event_type": "invoice.paid", "verify": {"scheme": "standard-webhooks", "secret": "not base64!"}}),
+            "verify",
+        ),
     ];
     for (body, field) in cases {
         let (status, error) = call(&s.app, &s.alice.key, Method::POST, "/sources", Some(body.clone())).await;
         assert_eq!((status, error["error"]["field"].as_str()), (422, Some(field)), "{body} → {error}");
     }
-    let (status, _) =
-        call(&s.app, &s.alice.key, Method::POST, "/sources", Some(json!({"name": "X", "event_type": "invoice.paid", "verify": {"scheme": "md5", "secret": "s"}})))
-            .await;
+    let (status, _) = call(
+        &s.app,
+        &s.alice.key,
+        Method::POST,
+        "/sources",
+        Some(json!({"name": "X", "event_type": "invoice.paid", "verify": {"scheme": "md5", "secret": "s"}})),
+    )
+    .await;
     assert_eq!(status, 422);
     let (_, list) = call(&s.app, &s.alice.key, Method::GET, "/sources", None).await;
     assert_eq!(list["data"], json!([]), "nothing was created");
@@ -249,7 +272,8 @@ async fn each_senders_signature_scheme_is_verified() {
     };
     accepted(post(format!("t={now},v1={signature}"), body.clone()).await.unwrap()).await;
     expect_error(post(format!("t={now},v1={signature}"), b"{}".to_vec()).await.unwrap(), 401, "unauthorized").await;
-    expect_error(post(format!("t={},v1={signature}", now - 600), body.clone()).await.unwrap(), 401, "unauthorized").await;
+    expect_error(post(format!("t={},v1={signature}", now - 600), body.clone()).await.unwrap(), 401, "unauthorized")
+        .await;
 
     // GitHub: sha256=<hex HMAC of the body>.
     let github = create_source(

@@ -201,10 +201,8 @@ async fn json_logs_record_every_attempt_with_its_ids() {
     let text = std::fs::read_to_string(&log_path).unwrap();
     let lines: Vec<serde_json::Value> =
         text.lines().map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}"))).collect();
-    let attempt = lines
-        .iter()
-        .find(|line| line["message"] == "attempt")
-        .unwrap_or_else(|| panic!("no attempt line in {text}"));
+    let attempt =
+        lines.iter().find(|line| line["message"] == "attempt").unwrap_or_else(|| panic!("no attempt line in {text}"));
     assert_eq!(attempt["level"], "INFO");
     assert_eq!(attempt["event_id"], event["id"]);
     assert!(attempt["delivery_id"].as_str().is_some_and(|id| id.starts_with("dlv_")), "{attempt}");

@@ -13,7 +13,7 @@ use crate::helpers::{expect_error, session_cookie, spawn_app_with, unique_email,
 use crate::receiver::{Receiver, Reply};
 
 /// `hookrelay operator-key create`, run as its own process on the server's database.
-fn operator_key(app: &TestApp) -> String {
+pub(crate) fn operator_key(app: &TestApp) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_hookrelay"))
         .args(["operator-key", "create", "--name", "backend", "--data-dir"])
         .arg(&app.data_dir)
@@ -26,7 +26,14 @@ fn operator_key(app: &TestApp) -> String {
 }
 
 /// A call with a bearer key and, if given, the Hookrelay-Account header.
-async fn call(app: &TestApp, key: &str, account: Option<&str>, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+async fn call(
+    app: &TestApp,
+    key: &str,
+    account: Option<&str>,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
     let mut request = app.api(method, path, key);
     if let Some(account) = account {
         request = request.header("Hookrelay-Account", account);
@@ -51,14 +58,18 @@ async fn an_operator_creates_accounts_and_acts_in_each_with_the_header() {
     let op = operator_key(&app);
     let alice = app.caller(&unique_email("op-alice")).await;
 
-    let (status, acme) = call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "cus_1"}))).await;
+    let (status, acme) =
+        call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "cus_1"}))).await;
     assert_eq!(status, 201, "{acme}");
     assert!(acme["id"].as_str().unwrap().starts_with("acc_"));
-    let (status, globex) = call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Globex", "external_id": "cus_2"}))).await;
+    let (status, globex) =
+        call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Globex", "external_id": "cus_2"}))).await;
     assert_eq!(status, 201);
-    let (status, _) = call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Again", "external_id": "cus_1"}))).await;
+    let (status, _) =
+        call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Again", "external_id": "cus_1"}))).await;
     assert_eq!(status, 409, "external ids are unique");
-    for bad in [json!({"name": ""}), json!({"name": "X", "external_id": "has space"}), json!({"name": "X", "extra": 1})] {
+    for bad in [json!({"name": ""}), json!({"name": "X", "external_id": "has space"}), json!({"name": "X", "extra": 1})]
+    {
         let (status, body) = call(&app, &op, None, Method::POST, "/accounts", Some(bad.clone())).await;
         assert_eq!(status, 422, "{bad}: {body}");
     }
@@ -72,40 +83,96 @@ async fn an_operator_creates_accounts_and_acts_in_each_with_the_header() {
     assert_eq!(call(&app, &op, None, Method::GET, "/accounts/ext_nobody", None).await.0, 404);
     // An account key is not an operator key.
     expect_error(app.api(Method::GET, "/accounts", &alice.key).send().await.unwrap(), 401, "unauthorized").await;
-    expect_error(app.api(Method::POST, "/accounts", &alice.key).json(&json!({"name": "Mine"})).send().await.unwrap(), 401, "unauthorized").await;
+    expect_error(
+        app.api(Method::POST, "/accounts", &alice.key).json(&json!({"name": "Mine"})).send().await.unwrap(),
+        401,
+        "unauthorized",
+    )
+    .await;
 
     // The catalog: written by the operator without the header, read by every account, written by none.
-    let (status, catalog_type) = call(&app, &op, None, Method::POST, "/event-types", Some(json!({"name": "invoice.paid"}))).await;
+    let (status, catalog_type) =
+        call(&app, &op, None, Method::POST, "/event-types", Some(json!({"name": "invoice.paid"}))).await;
     assert_eq!(status, 201, "{catalog_type}");
     assert_eq!(catalog_type["catalog"], true);
-    let (status, own) = call(&app, &op, Some("ext_cus_1"), Method::POST, "/event-types", Some(json!({"name": "order.shipped"}))).await;
+    let (status, own) =
+        call(&app, &op, Some("ext_cus_1"), Method::POST, "/event-types", Some(json!({"name": "order.shipped"}))).await;
     assert_eq!((status, &own["catalog"]), (201, &json!(false)));
-    assert_eq!(names(&call(&app, &op, Some("ext_cus_1"), Method::GET, "/event-types", None).await.1), ["order.shipped", "invoice.paid"]);
+    assert_eq!(
+        names(&call(&app, &op, Some("ext_cus_1"), Method::GET, "/event-types", None).await.1),
+        ["order.shipped", "invoice.paid"]
+    );
     assert_eq!(names(&call(&app, &op, Some("ext_cus_2"), Method::GET, "/event-types", None).await.1), ["invoice.paid"]);
     assert_eq!(names(&call(&app, &alice.key, None, Method::GET, "/event-types", None).await.1), ["invoice.paid"]);
-    assert_eq!(call(&app, &alice.key, None, Method::PATCH, "/event-types/invoice.paid", Some(json!({"archived": true}))).await.0, 409);
+    assert_eq!(
+        call(&app, &alice.key, None, Method::PATCH, "/event-types/invoice.paid", Some(json!({"archived": true})))
+            .await
+            .0,
+        409
+    );
     assert_eq!(call(&app, &op, Some("ext_cus_2"), Method::DELETE, "/event-types/invoice.paid", None).await.0, 409);
-    assert_eq!(call(&app, &alice.key, None, Method::POST, "/event-types", Some(json!({"name": "invoice.paid"}))).await.0, 409);
-    assert_eq!(names(&call(&app, &op, None, Method::GET, "/event-types", None).await.1), ["invoice.paid"], "the catalog alone");
+    assert_eq!(
+        call(&app, &alice.key, None, Method::POST, "/event-types", Some(json!({"name": "invoice.paid"}))).await.0,
+        409
+    );
+    assert_eq!(
+        names(&call(&app, &op, None, Method::GET, "/event-types", None).await.1),
+        ["invoice.paid"],
+        "the catalog alone"
+    );
 
     // Publishing and reading in each account through the header.
     let mut receiver = Receiver::start(Reply::status(200)).await;
-    let (status, sub) = call(&app, &op, Some("ext_cus_1"), Method::POST, "/subscriptions", Some(json!({"url": receiver.url}))).await;
+    let (status, sub) =
+        call(&app, &op, Some("ext_cus_1"), Method::POST, "/subscriptions", Some(json!({"url": receiver.url}))).await;
     assert_eq!(status, 201, "{sub}");
-    let (status, event) = call(&app, &op, Some("ext_cus_1"), Method::POST, "/events", Some(json!({"type": "invoice.paid", "data": {"n": 1}}))).await;
+    let (status, event) = call(
+        &app,
+        &op,
+        Some("ext_cus_1"),
+        Method::POST,
+        "/events",
+        Some(json!({"type": "invoice.paid", "data": {"n": 1}})),
+    )
+    .await;
     assert_eq!(status, 202, "catalog types can be published: {event}");
-    let (status, other) = call(&app, &op, Some(globex["id"].as_str().unwrap()), Method::POST, "/events", Some(json!({"type": "invoice.paid", "data": {"n": 2}}))).await;
+    let (status, other) = call(
+        &app,
+        &op,
+        Some(globex["id"].as_str().unwrap()),
+        Method::POST,
+        "/events",
+        Some(json!({"type": "invoice.paid", "data": {"n": 2}})),
+    )
+    .await;
     assert_eq!(status, 202);
     assert_eq!(receiver.next().await.json()["data"], json!({"n": 1}));
-    let event_ids = |page: Value| page["data"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
-    assert_eq!(event_ids(call(&app, &op, Some("ext_cus_1"), Method::GET, "/events", None).await.1), [event["id"].as_str().unwrap()]);
-    assert_eq!(event_ids(call(&app, &op, Some("ext_cus_2"), Method::GET, "/events", None).await.1), [other["id"].as_str().unwrap()]);
-    assert_eq!(call(&app, &op, Some("ext_cus_2"), Method::GET, &format!("/events/{}", event["id"].as_str().unwrap()), None).await.0, 404);
+    let event_ids = |page: Value| {
+        page["data"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        event_ids(call(&app, &op, Some("ext_cus_1"), Method::GET, "/events", None).await.1),
+        [event["id"].as_str().unwrap()]
+    );
+    assert_eq!(
+        event_ids(call(&app, &op, Some("ext_cus_2"), Method::GET, "/events", None).await.1),
+        [other["id"].as_str().unwrap()]
+    );
+    assert_eq!(
+        call(&app, &op, Some("ext_cus_2"), Method::GET, &format!("/events/{}", event["id"].as_str().unwrap()), None)
+            .await
+            .0,
+        404
+    );
     let delivery = event["deliveries"][0]["id"].as_str().unwrap();
-    let (status, redelivered) = call(&app, &op, Some("ext_cus_1"), Method::POST, &format!("/deliveries/{delivery}/redeliver"), None).await;
+    let (status, redelivered) =
+        call(&app, &op, Some("ext_cus_1"), Method::POST, &format!("/deliveries/{delivery}/redeliver"), None).await;
     assert_eq!(status, 202, "{redelivered}");
     receiver.next().await;
-    assert_eq!(call(&app, &op, Some("ext_cus_2"), Method::POST, &format!("/deliveries/{delivery}/redeliver"), None).await.0, 404);
+    assert_eq!(
+        call(&app, &op, Some("ext_cus_2"), Method::POST, &format!("/deliveries/{delivery}/redeliver"), None).await.0,
+        404
+    );
 
     // Without the header an operator key touches no account's data; a wrong header is 404.
     expect_error(app.api(Method::GET, "/events", &op).send().await.unwrap(), 400, "bad_request").await;
@@ -124,9 +191,12 @@ async fn a_portal_link_signs_into_one_account_once() {
     let dir = tempfile::tempdir().unwrap();
     let app = spawn_app_with(dir.path(), LOCAL).await;
     let op = operator_key(&app);
-    let (_, account) = call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "acme"}))).await;
+    let (_, account) =
+        call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "acme"}))).await;
     call(&app, &op, Some("ext_acme"), Method::POST, "/event-types", Some(json!({"name": "invoice.paid"}))).await;
-    let (_, event) = call(&app, &op, Some("ext_acme"), Method::POST, "/events", Some(json!({"type": "invoice.paid", "data": {}}))).await;
+    let (_, event) =
+        call(&app, &op, Some("ext_acme"), Method::POST, "/events", Some(json!({"type": "invoice.paid", "data": {}})))
+            .await;
     let someone_else = app.caller(&unique_email("portal-other")).await;
 
     let (status, link) = call(&app, &op, None, Method::POST, "/accounts/ext_acme/portal-link", None).await;
@@ -155,13 +225,17 @@ async fn a_portal_link_signs_into_one_account_once() {
     let forged = app.http.get(format!("{}/portal/hrp_forged", app.base)).send().await.unwrap();
     assert_eq!(forged.headers()[LOCATION], "/login?link=invalid");
 
-    let (_, short) = call(&app, &op, None, Method::POST, "/accounts/ext_acme/portal-link", Some(json!({"expires_in": "200ms"}))).await;
+    let (_, short) =
+        call(&app, &op, None, Method::POST, "/accounts/ext_acme/portal-link", Some(json!({"expires_in": "200ms"})))
+            .await;
     tokio::time::sleep(Duration::from_millis(400)).await;
     let expired = app.http.get(short["url"].as_str().unwrap()).send().await.unwrap();
     assert_eq!(expired.headers()[LOCATION], "/login?link=invalid", "an expired link does not work");
 
     for bad in ["0s", "8d", "soon"] {
-        let (status, _) = call(&app, &op, None, Method::POST, "/accounts/ext_acme/portal-link", Some(json!({"expires_in": bad}))).await;
+        let (status, _) =
+            call(&app, &op, None, Method::POST, "/accounts/ext_acme/portal-link", Some(json!({"expires_in": bad})))
+                .await;
         assert_eq!(status, 422, "{bad}");
     }
     assert_eq!(call(&app, &op, None, Method::POST, "/accounts/ext_nobody/portal-link", None).await.0, 404);
@@ -178,13 +252,28 @@ async fn invitations_register_a_person_or_add_a_login_and_registration_can_be_in
     let dir = tempfile::tempdir().unwrap();
     let app = spawn_app_with(dir.path(), &["--registration", "invite"]).await;
     let op = operator_key(&app);
-    let (_, acme) = call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "acme"}))).await;
+    let (_, acme) =
+        call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "acme"}))).await;
 
-    let refused = app.rpc("register", &[("email", "walk-in@example.com"), ("password", crate::helpers::PASSWORD), ("next", "")], None).await;
+    let refused = app
+        .rpc(
+            "register",
+            &[("email", "walk-in@example.com"), ("password", crate::helpers::PASSWORD), ("next", "")],
+            None,
+        )
+        .await;
     assert_eq!(refused.status(), 400, "registration is by invitation only");
 
     // A new person: registers through the invitation, into the inviting account.
-    let (status, invitation) = call(&app, &op, None, Method::POST, "/accounts/ext_acme/invitations", Some(json!({"email": "New@Example.com"}))).await;
+    let (status, invitation) = call(
+        &app,
+        &op,
+        None,
+        Method::POST,
+        "/accounts/ext_acme/invitations",
+        Some(json!({"email": "New@Example.com"})),
+    )
+    .await;
     assert_eq!(status, 201, "{invitation}");
     let url = invitation["url"].as_str().unwrap();
     assert!(url.starts_with(&format!("{}/invite/hri_", app.base)), "{url}");
@@ -217,7 +306,15 @@ async fn invitations_register_a_person_or_add_a_login_and_registration_can_be_in
         })
         .expect("user create");
     assert!(output.status.success());
-    let (_, invitation) = call(&app, &op, None, Method::POST, "/accounts/ext_acme/invitations", Some(json!({"email": "old@example.com"}))).await;
+    let (_, invitation) = call(
+        &app,
+        &op,
+        None,
+        Method::POST,
+        "/accounts/ext_acme/invitations",
+        Some(json!({"email": "old@example.com"})),
+    )
+    .await;
     let token = token_of(invitation["url"].as_str().unwrap()).to_string();
     let view: Value = app.rpc("invitation", &[("token", &token)], None).await.json().await.unwrap();
     assert_eq!(view["has_login"], true);
@@ -225,7 +322,8 @@ async fn invitations_register_a_person_or_add_a_login_and_registration_can_be_in
     assert_eq!(wrong.status(), 422);
     let joined = app.rpc("accept_invitation", &[("token", &token), ("password", crate::helpers::PASSWORD)], None).await;
     assert_eq!(joined.status(), 200);
-    let me: Value = app.rpc("current_user", &[], Some(&session_cookie(joined.headers()).unwrap())).await.json().await.unwrap();
+    let me: Value =
+        app.rpc("current_user", &[], Some(&session_cookie(joined.headers()).unwrap())).await.json().await.unwrap();
     assert_eq!(me["account_id"], acme["id"]);
 
     for bad in [json!({"email": "not an email"}), json!({})] {
@@ -240,12 +338,20 @@ async fn a_user_of_several_accounts_switches_between_them_and_only_them() {
     let dir = tempfile::tempdir().unwrap();
     let app = spawn_app_with(dir.path(), &[]).await;
     let op = operator_key(&app);
-    let (_, acme) = call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "acme"}))).await;
+    let (_, acme) =
+        call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "acme"}))).await;
     let (_, globex) = call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Globex"}))).await;
     let email = unique_email("switcher");
     let cookie = app.register(&email).await;
-    let (_, invitation) = call(&app, &op, None, Method::POST, "/accounts/ext_acme/invitations", Some(json!({"email": email}))).await;
-    let joined = app.rpc("accept_invitation", &[("token", token_of(invitation["url"].as_str().unwrap())), ("password", crate::helpers::PASSWORD)], Some(&cookie)).await;
+    let (_, invitation) =
+        call(&app, &op, None, Method::POST, "/accounts/ext_acme/invitations", Some(json!({"email": email}))).await;
+    let joined = app
+        .rpc(
+            "accept_invitation",
+            &[("token", token_of(invitation["url"].as_str().unwrap())), ("password", crate::helpers::PASSWORD)],
+            Some(&cookie),
+        )
+        .await;
     assert_eq!(joined.status(), 200);
     let cookie = session_cookie(joined.headers()).unwrap();
 
@@ -281,7 +387,8 @@ async fn only_the_instance_first_owner_sees_the_operator_page() {
     let response = app.rpc("operator/overview", &[], Some(&first)).await;
     assert_eq!(response.status(), 200);
     let overview: Value = response.json().await.unwrap();
-    let names: Vec<&str> = overview["accounts"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        overview["accounts"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
     assert!(names.contains(&"Acme") && !names.contains(&"Instance catalog"), "{overview}");
     assert_eq!(overview["database_ok"], true);
     let me: Value = app.rpc("current_user", &[], Some(&first)).await.json().await.unwrap();
@@ -301,14 +408,18 @@ async fn only_the_instance_first_owner_sees_the_operator_page() {
 async fn every_account_scoped_route_needs_the_right_account_header() {
     let dir = tempfile::tempdir().unwrap();
     // One failed attempt, then nothing for an hour: Acme's data holds still while it is compared.
-    let app = spawn_app_with(dir.path(), &["--allow-http", "--allow-private-destinations", "--retry-schedule", "1h"]).await;
+    let app =
+        spawn_app_with(dir.path(), &["--allow-http", "--allow-private-destinations", "--retry-schedule", "1h"]).await;
     let op = operator_key(&app);
     call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "acme"}))).await;
     call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Globex", "external_id": "globex"}))).await;
     call(&app, &op, Some("ext_acme"), Method::POST, "/event-types", Some(json!({"name": "order.shipped"}))).await;
     let receiver = Receiver::start(Reply::status(500)).await;
-    let (_, sub) = call(&app, &op, Some("ext_acme"), Method::POST, "/subscriptions", Some(json!({"url": receiver.url}))).await;
-    let (_, event) = call(&app, &op, Some("ext_acme"), Method::POST, "/events", Some(json!({"type": "order.shipped", "data": {}}))).await;
+    let (_, sub) =
+        call(&app, &op, Some("ext_acme"), Method::POST, "/subscriptions", Some(json!({"url": receiver.url}))).await;
+    let (_, event) =
+        call(&app, &op, Some("ext_acme"), Method::POST, "/events", Some(json!({"type": "order.shipped", "data": {}})))
+            .await;
     let (sub, evt, dlv) = (
         sub["id"].as_str().unwrap().to_string(),
         event["id"].as_str().unwrap().to_string(),

@@ -22,33 +22,32 @@ async fn every_spelling_of_an_internal_address_is_refused() {
     let port = receiver.url.rsplit(':').next().unwrap().to_string();
     let spellings = [
         format!("http://127.0.0.1:{port}/"),
-        format!("http://127.1:{port}/"),               // short form
-        format!("http://2130706433:{port}/"),          // decimal
-        format!("http://0x7f000001:{port}/"),          // hexadecimal
-        format!("http://0177.0.0.1:{port}/"),          // octal
-        format!("http://0x7f.0.0.1:{port}/"),          // mixed
-        format!("http://localhost:{port}/"),           // a name that resolves to loopback
-        format!("http://LocalHost:{port}/"),           // the same, in capitals
-        format!("http://0.0.0.0:{port}/"),             // "this host", which Linux connects to loopback
+        format!("http://127.1:{port}/"),      // short form
+        format!("http://2130706433:{port}/"), // decimal
+        format!("http://0x7f000001:{port}/"), // hexadecimal
+        format!("http://0177.0.0.1:{port}/"), // octal
+        format!("http://0x7f.0.0.1:{port}/"), // mixed
+        format!("http://localhost:{port}/"),  // a name that resolves to loopback
+        format!("http://LocalHost:{port}/"),  // the same, in capitals
+        format!("http://0.0.0.0:{port}/"),    // "this host", which Linux connects to loopback
         format!("http://[::1]:{port}/"),
         format!("http://[::]:{port}/"),
-        format!("http://[::ffff:127.0.0.1]:{port}/"),  // IPv4-mapped
-        format!("http://[::ffff:7f00:1]:{port}/"),     // IPv4-mapped, hex
-        format!("http://[64:ff9b::7f00:1]:{port}/"),   // NAT64
-        format!("http://[2002:7f00:1::]:{port}/"),     // 6to4
-        format!("http://[fe80::1]:{port}/"),           // link-local
-        format!("http://[fd00::1]:{port}/"),           // unique local
+        format!("http://[::ffff:127.0.0.1]:{port}/"), // IPv4-mapped
+        format!("http://[::ffff:7f00:1]:{port}/"),    // IPv4-mapped, hex
+        format!("http://[64:ff9b::7f00:1]:{port}/"),  // NAT64
+        format!("http://[2002:7f00:1::]:{port}/"),    // 6to4
+        format!("http://[fe80::1]:{port}/"),          // link-local
+        format!("http://[fd00::1]:{port}/"),          // unique local
         "http://10.0.0.1/".to_string(),
         "http://172.16.5.4/".to_string(),
         "http://192.168.1.1/".to_string(),
         "http://169.254.169.254/latest/meta-data/".to_string(), // cloud metadata
-        "http://100.64.0.1/".to_string(),              // CGNAT
-        "http://224.0.0.1/".to_string(),               // multicast
+        "http://100.64.0.1/".to_string(),                       // CGNAT
+        "http://224.0.0.1/".to_string(),                        // multicast
         "http://255.255.255.255/".to_string(),
     ];
     for url in &spellings {
-        let (status, created) =
-            call(&app, &alice.key, Method::POST, "/subscriptions", Some(json!({"url": url}))).await;
+        let (status, created) = call(&app, &alice.key, Method::POST, "/subscriptions", Some(json!({"url": url}))).await;
         if status == 422 {
             assert_eq!(created["error"]["field"], "url", "{url}: {created}");
             continue;

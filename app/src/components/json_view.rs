@@ -64,7 +64,9 @@ fn node(value: &Value, depth: usize, key: Option<&str>, comma: bool) -> AnyView 
         }
     });
     let comma = comma.then_some(view! { <span class="j-punct">","</span> });
-    let scalar = |class: &'static str, text: String| view! { {key.clone()}<span class=class>{text}</span>{comma.clone()} }.into_any();
+    let scalar = |class: &'static str, text: String| {
+        view! { {key.clone()}<span class=class>{text}</span>{comma.clone()} }.into_any()
+    };
     match value {
         Value::Null => scalar("j-null", "null".into()),
         Value::Bool(b) => scalar("j-bool", b.to_string()),

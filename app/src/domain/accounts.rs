@@ -107,7 +107,8 @@ pub async fn accept_invitation(store: &Store, token: &str, password: &str) -> Re
             check_password(password).map_err(|message| AppError::validation("password", message))?;
             let password_hash = passwords::hash(password.to_string()).await?;
             let user_id = new_id("usr");
-            let user = NewUser { id: &user_id, email: &invitation.email, password_hash: &password_hash, created_at: now };
+            let user =
+                NewUser { id: &user_id, email: &invitation.email, password_hash: &password_hash, created_at: now };
             match store.accept_invitation(&invitation.id, &user_id, Some(user), now).await {
                 Ok(accepted) => (user_id.clone(), accepted),
                 Err(error) if is_unique_violation(&error) => {

@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 
 use super::paging::PageRequest;
+use super::paging::{given, is_id};
 use super::pipeline::Pipeline;
 use super::{format_time, now_ms, parse_time};
-use super::paging::{given, is_id};
 use crate::error::AppError;
 use crate::model::{
     Attempt, AttemptError, AttemptRequest, AttemptResponse, Delivery, DeliveryStatus, Page, ReplayInput, ReplayQueued,

@@ -78,9 +78,10 @@ pub async fn create(store: &Store, account_id: &str, input: EventTypeCreate) -> 
 /// that is an error for the caller to report.
 pub async fn ensure(store: &Store, account_id: &str, name: &str, description: &str) -> Result<(), AppError> {
     match store.find_event_type(account_id, name).await? {
-        Some(existing) if existing.archived => {
-            Err(AppError::validation("type", format!("The event type {name} is archived; restore it to receive these.")))
-        }
+        Some(existing) if existing.archived => Err(AppError::validation(
+            "type",
+            format!("The event type {name} is archived; restore it to receive these."),
+        )),
         Some(_) => Ok(()),
         None => {
             let now = now_ms();

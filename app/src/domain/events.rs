@@ -1,10 +1,10 @@
 //! Publishing events, and reading them back.
 
 use super::deliveries::to_delivery;
-use super::paging::PageRequest;
-use super::pipeline::Pipeline;
 use super::ids::{first_id_at, new_id};
+use super::paging::PageRequest;
 use super::paging::{given, is_id};
+use super::pipeline::Pipeline;
 use super::{format_time, now_ms, parse_time};
 use crate::error::AppError;
 use crate::model::{DeliveryCounts, DeliveryStatus, Event, EventInput, Page, Published, TestSent};
@@ -182,6 +182,10 @@ pub async fn list(
         }
     }
     let status = given(&filter.status).map(parse_status).transpose()?;
+    // A malformed name can match nothing: say so rather than answer an empty page.
+    if let Some(name) = given(&filter.event_type) {
+        check_event_type_name(name).map_err(|message| AppError::validation("type", message))?;
+    }
     if let Some(id) = given(&filter.subscription_id) {
         if !is_id(id, "sub") {
             return Err(AppError::validation("subscription_id", "subscription_id is not a subscription id."));

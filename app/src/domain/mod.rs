@@ -53,7 +53,8 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
     if text.is_empty() {
         return Err("expected a duration such as 250ms, 5s, 5m, 2h or 1d".into());
     }
-    humantime::parse_duration(text).map_err(|error| format!("{error}; expected a duration such as 250ms, 5s, 5m, 2h or 1d"))
+    humantime::parse_duration(text)
+        .map_err(|error| format!("{error}; expected a duration such as 250ms, 5s, 5m, 2h or 1d"))
 }
 
 /// `n` random bytes from the operating system's generator.

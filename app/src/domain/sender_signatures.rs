@@ -49,7 +49,8 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a str, String> {
 }
 
 fn verify_standard_webhooks(secret: &str, headers: &HeaderMap, body: &[u8]) -> Result<(), String> {
-    let webhook = standardwebhooks::Webhook::new(secret).map_err(|_| "The source's secret is not valid.".to_string())?;
+    let webhook =
+        standardwebhooks::Webhook::new(secret).map_err(|_| "The source's secret is not valid.".to_string())?;
     webhook.verify(body, headers).map_err(|error| format!("The Standard Webhooks signature does not verify: {error}."))
 }
 
@@ -158,8 +159,11 @@ mod tests {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let body = br#"{"test": 2432232314}"#;
         let signature = super::super::signing::sign(secret, "msg_1", now, body).unwrap();
-        let signed =
-            headers(&[("webhook-id", "msg_1"), ("webhook-timestamp", &now.to_string()), ("webhook-signature", &signature)]);
+        let signed = headers(&[
+            ("webhook-id", "msg_1"),
+            ("webhook-timestamp", &now.to_string()),
+            ("webhook-signature", &signature),
+        ]);
         assert_eq!(verify(VerifyScheme::StandardWebhooks, secret, &signed, body, now), Ok(()));
         assert!(verify(VerifyScheme::StandardWebhooks, secret, &signed, b"{}", now).is_err());
         let old = super::super::signing::sign(secret, "msg_1", now - 600, body).unwrap();

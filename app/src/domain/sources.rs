@@ -124,7 +124,10 @@ async fn check_type_rule(
 pub async fn create(store: &Store, public_url: &str, account_id: &str, input: SourceInput) -> Result<Source, AppError> {
     let name = input.name.trim().to_string();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-        return Err(AppError::validation("name", format!("Name the source in 1 to {MAX_NAME_CHARS} characters, such as Stripe.")));
+        return Err(AppError::validation(
+            "name",
+            format!("Name the source in 1 to {MAX_NAME_CHARS} characters, such as Stripe."),
+        ));
     }
     let base_slug = slug_of(&name)?;
     if let Some(verify) = &input.verify {
@@ -133,7 +136,10 @@ pub async fn create(store: &Store, public_url: &str, account_id: &str, input: So
     }
     if input.type_from.is_some() && format!("{}.", type_prefix(&base_slug)) == RESERVED_TYPE_PREFIX {
         // Its types would all be hookrelay.<…>, which are Hookrelay's own and refused.
-        return Err(AppError::validation("name", "Choose another name: types from this source would start with hookrelay."));
+        return Err(AppError::validation(
+            "name",
+            "Choose another name: types from this source would start with hookrelay.",
+        ));
     }
     let (event_type, type_from_header, type_from_pointer) = check_type_rule(store, account_id, &input).await?;
     let token = new_token(TOKEN_PREFIX);
@@ -177,7 +183,12 @@ pub async fn detail(store: &Store, public_url: &str, account_id: &str, id: &str)
     Ok(SourceDetail { source, requests: requests.into_iter().map(to_request).collect() })
 }
 
-pub async fn list(store: &Store, public_url: &str, account_id: &str, request: &PageRequest) -> Result<Page<Source>, AppError> {
+pub async fn list(
+    store: &Store,
+    public_url: &str,
+    account_id: &str,
+    request: &PageRequest,
+) -> Result<Page<Source>, AppError> {
     let window = request.window("src")?;
     let rows = store.list_sources(account_id, window.before.as_deref(), window.fetch()).await?;
     Ok(window.page(rows, |row| row.id.clone(), |row| to_model(row, public_url)))
@@ -222,7 +233,8 @@ pub async fn receive(
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.strip_prefix("Bearer ")),
     };
-    let authentic = presented.is_some_and(|token| looks_like(token, TOKEN_PREFIX) && hash_token(token) == found.token_hash);
+    let authentic =
+        presented.is_some_and(|token| looks_like(token, TOKEN_PREFIX) && hash_token(token) == found.token_hash);
     let outcome = if authentic {
         accept(store, pipeline, max_payload_bytes, &source, &request).await
     } else {
@@ -284,16 +296,18 @@ async fn accept(
         (source.verify_scheme.as_deref().and_then(VerifyScheme::parse), source.verify_secret.as_deref())
     {
         let now_secs = now_ms() / 1000;
-        sender_signatures::verify(scheme, secret, request.headers, request.body, now_secs).map_err(Rejection::unauthorized)?;
+        sender_signatures::verify(scheme, secret, request.headers, request.body, now_secs)
+            .map_err(Rejection::unauthorized)?;
     }
-    let data: Value = serde_json::from_slice(request.body)
-        .map_err(|_| AppError::BadRequest("The body must be JSON.".into()))?;
+    let data: Value =
+        serde_json::from_slice(request.body).map_err(|_| AppError::BadRequest("The body must be JSON.".into()))?;
     let event_type = match (&source.event_type, &source.type_from_header, &source.type_from_pointer) {
         (Some(event_type), _, _) => event_type.clone(),
         (None, Some(header), _) => {
-            let value = request.headers.get(header.as_str()).and_then(|value| value.to_str().ok()).ok_or_else(|| {
-                AppError::BadRequest(format!("The {header} header, which names the event type, is missing."))
-            })?;
+            let value =
+                request.headers.get(header.as_str()).and_then(|value| value.to_str().ok()).ok_or_else(|| {
+                    AppError::BadRequest(format!("The {header} header, which names the event type, is missing."))
+                })?;
             typed(source, value)?
         }
         (None, None, Some(pointer)) => {
@@ -305,8 +319,13 @@ async fn accept(
         (None, None, None) => return Err(AppError::Internal.into()),
     };
     if source.event_type.is_none() {
-        event_types::ensure(store, &source.account_id, &event_type, &format!("Received from the source {}.", source.name))
-            .await?;
+        event_types::ensure(
+            store,
+            &source.account_id,
+            &event_type,
+            &format!("Received from the source {}.", source.name),
+        )
+        .await?;
     }
     let idempotency_key = DELIVERY_ID_HEADERS
         .iter()

@@ -93,9 +93,11 @@ impl Store {
         let by_delivery = query.status.is_some() || query.subscription_id.is_some();
         let mut sql = QueryBuilder::<Sqlite>::new("");
         if by_delivery {
-            sql.push("SELECT e.id, e.account_id, e.event_type, e.payload, e.idempotency_key, e.created_at
-                      FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.account_id = ")
-                .push_bind(account_id);
+            sql.push(
+                "SELECT e.id, e.account_id, e.event_type, e.payload, e.idempotency_key, e.created_at
+                      FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.account_id = ",
+            )
+            .push_bind(account_id);
             if let Some(subscription_id) = query.subscription_id {
                 sql.push(" AND d.subscription_id = ").push_bind(subscription_id);
             }
@@ -104,9 +106,11 @@ impl Store {
             }
             push_id_range(&mut sql, "d.event_id", query);
         } else {
-            sql.push("SELECT e.id, e.account_id, e.event_type, e.payload, e.idempotency_key, e.created_at
-                      FROM events e WHERE e.account_id = ")
-                .push_bind(account_id);
+            sql.push(
+                "SELECT e.id, e.account_id, e.event_type, e.payload, e.idempotency_key, e.created_at
+                      FROM events e WHERE e.account_id = ",
+            )
+            .push_bind(account_id);
             push_id_range(&mut sql, "e.id", query);
         }
         if let Some(event_type) = query.event_type {
@@ -145,7 +149,8 @@ impl Store {
         if event_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut sql = QueryBuilder::<Sqlite>::new("SELECT event_id, status, COUNT(*) FROM deliveries WHERE account_id = ");
+        let mut sql =
+            QueryBuilder::<Sqlite>::new("SELECT event_id, status, COUNT(*) FROM deliveries WHERE account_id = ");
         sql.push_bind(account_id).push(" AND event_id IN (");
         let mut ids = sql.separated(", ");
         for id in event_ids {

@@ -19,7 +19,9 @@ pub use api_keys::ApiKeyRecord;
 pub use deliveries::{DeliveryFilter, DeliveryRecord};
 pub use event_types::EventTypeRecord;
 pub use events::{EventQuery, EventRecord, FanOut, Inserted, NewEvent};
-pub use operator::{AccountRecord, AccountSummaryRecord, InvitationRecord, OperatorKeyRecord, QueueRecord, UsedPortalLink};
+pub use operator::{
+    AccountRecord, AccountSummaryRecord, InvitationRecord, OperatorKeyRecord, QueueRecord, UsedPortalLink,
+};
 pub use overview::FailureRecord;
 pub use queue::{Alerts, AttemptContext, AttemptRecord, Claimed, DeliveryOutcome, Finished, SubscriptionEffect};
 pub use sources::{InboundRequestRecord, SourceRecord, SourceWithToken};

@@ -92,7 +92,8 @@ impl Store {
 
     /// Newest first.
     pub async fn list_accounts(&self, before: Option<&str>, limit: u32) -> Result<Vec<AccountRecord>, sqlx::Error> {
-        let mut sql = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id <> "));
+        let mut sql =
+            sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id <> "));
         sql.push_bind(CATALOG_ACCOUNT);
         if let Some(before) = before {
             sql.push(" AND id < ").push_bind(before);
@@ -173,7 +174,11 @@ impl Store {
     }
 
     /// The unused, unexpired invitation with this hash.
-    pub async fn find_open_invitation(&self, token_hash: &str, now: i64) -> Result<Option<InvitationRecord>, sqlx::Error> {
+    pub async fn find_open_invitation(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<InvitationRecord>, sqlx::Error> {
         sqlx::query_as(
             "SELECT i.id, i.account_id, a.name AS account_name, i.email FROM invitations i
              JOIN accounts a ON a.id = i.account_id
@@ -195,12 +200,13 @@ impl Store {
         now: i64,
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.write_transaction().await?;
-        let used = sqlx::query("UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?")
-            .bind(now)
-            .bind(invitation_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        let used =
+            sqlx::query("UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?")
+                .bind(now)
+                .bind(invitation_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
         if used.rows_affected() != 1 {
             return Ok(false);
         }

@@ -397,7 +397,8 @@ async fn record_one(
     };
     let changed = query.execute(&mut **tx).await?.rows_affected();
     // Only the attempt that did disable it reports so (another may have got there first).
-    if let (Some(alert), SubscriptionEffect::Disable(_), 1) = (&item.alerts.subscription_disabled, item.effect, changed) {
+    if let (Some(alert), SubscriptionEffect::Disable(_), 1) = (&item.alerts.subscription_disabled, item.effect, changed)
+    {
         insert_one(tx, alert, new_delivery_id).await?;
     }
     Ok(())

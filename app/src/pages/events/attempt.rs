@@ -69,11 +69,16 @@ fn succeeded(attempt: &Attempt) -> bool {
 }
 
 #[component]
-fn TimelineItem(attempt: Attempt, selected: Memo<Option<String>>, open_attempt: RwSignal<Option<String>>) -> impl IntoView {
+fn TimelineItem(
+    attempt: Attempt,
+    selected: Memo<Option<String>>,
+    open_attempt: RwSignal<Option<String>>,
+) -> impl IntoView {
     let id = StoredValue::new(attempt.id.clone());
     let is_selected = move || selected.with(|s| s.as_deref() == Some(id.get_value().as_str()));
     let ok = succeeded(&attempt);
-    let outcome = outcome_text(attempt.response.as_ref().map(|r| r.status), attempt.error.as_ref().map(|e| e.kind.as_str()));
+    let outcome =
+        outcome_text(attempt.response.as_ref().map(|r| r.status), attempt.error.as_ref().map(|e| e.kind.as_str()));
     let trigger = trigger_label(&attempt.trigger).to_string();
     view! {
         <li class="timeline-item" class:timeline-ok=ok class:timeline-failed=!ok data-attempt=attempt.id.clone()>

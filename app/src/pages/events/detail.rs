@@ -22,7 +22,8 @@ pub fn EventDetailPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let live = use_live();
     let redeliver = ServerAction::<Redeliver>::new();
-    let event = Resource::new(move || (id(), live.changes.get(), redeliver.version().get()), |(id, _, _)| get_event(id));
+    let event =
+        Resource::new(move || (id(), live.changes.get(), redeliver.version().get()), |(id, _, _)| get_event(id));
     // Which delivery shows its attempts, and which attempt is open: a link may name them
     // (`?delivery=…&attempt=…`, as the overview's failures do).
     let open_delivery = RwSignal::new(query.read_untracked().get("delivery"));
@@ -79,7 +80,9 @@ fn EventView(
     }
     let payload = match event.data.clone() {
         Some(value) => view! { <JsonView value what="payload" /> }.into_any(),
-        None => view! { <p class="faint">"The payload has been purged (older than the retention period)."</p> }.into_any(),
+        None => {
+            view! { <p class="faint">"The payload has been purged (older than the retention period)."</p> }.into_any()
+        }
     };
     let id = event.id.clone();
     let delivery_list = if deliveries.is_empty() {
@@ -157,7 +160,8 @@ fn DeliveryRow(
     let next = delivery.next_attempt_at.clone().map(|at| {
         view! { <span class="muted">"Next attempt "<RelativeTime at /></span> }
     });
-    let last_code = delivery.last_status_code.map(|code| view! { <span class="mono muted">{format!("HTTP {code}")}</span> });
+    let last_code =
+        delivery.last_status_code.map(|code| view! { <span class="mono muted">{format!("HTTP {code}")}</span> });
     let panel_id = format!("attempts-{}", delivery.id);
     view! {
         <li class="delivery" data-delivery=delivery.id.clone() data-status=delivery.status.as_str()>

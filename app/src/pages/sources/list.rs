@@ -14,8 +14,11 @@ use crate::components::time::RelativeTime;
 use crate::model::{Source, SourceInput, TokenIn, TypeFrom, VerifyInput, VerifyScheme};
 use crate::rpc::sources::{list_sources, CreateSource};
 
-const TYPE_RULES: &[(&str, &str)] =
-    &[("fixed", "One type for every request"), ("header", "Read from a request header"), ("json", "Read from the JSON body")];
+const TYPE_RULES: &[(&str, &str)] = &[
+    ("fixed", "One type for every request"),
+    ("header", "Read from a request header"),
+    ("json", "Read from the JSON body"),
+];
 const TOKEN_PLACES: &[(&str, &str)] =
     &[("header", "Authorization: Bearer header"), ("query", "?token= in the URL (for senders without headers)")];
 const SCHEMES: &[(&str, &str)] = &[
@@ -153,8 +156,12 @@ fn RuleField(rule: RwSignal<String>, value: RwSignal<String>, error: Signal<Opti
         _ => "invoice.paid",
     };
     let hint = move || match rule.get().as_str() {
-        "header" => "The type becomes <source>.<header value>, such as github.push; new types are declared on first use.",
-        "json" => "The type becomes <source>.<value there>, such as shop.order.created; new types are declared on first use.",
+        "header" => {
+            "The type becomes <source>.<header value>, such as github.push; new types are declared on first use."
+        }
+        "json" => {
+            "The type becomes <source>.<value there>, such as shop.order.created; new types are declared on first use."
+        }
         _ => "Declared for you if your account does not have it yet.",
     };
     view! {

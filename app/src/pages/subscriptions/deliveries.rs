@@ -15,8 +15,12 @@ use crate::rpc::events::{subscription_deliveries, Redeliver};
 use crate::rpc::subscriptions::{ReplayFailed, SendTestEvent};
 
 /// How far back a replay reaches, as offered in the form.
-const REPLAY_WINDOWS: [(&str, &str, i64); 4] =
-    [("1h", "the last hour", 1), ("24h", "the last 24 hours", 24), ("7d", "the last 7 days", 168), ("30d", "the last 30 days", 720)];
+const REPLAY_WINDOWS: [(&str, &str, i64); 4] = [
+    ("1h", "the last hour", 1),
+    ("24h", "the last 24 hours", 24),
+    ("7d", "the last 7 days", 168),
+    ("30d", "the last 30 days", 720),
+];
 
 #[component]
 pub fn SubscriptionDeliveries(subscription_id: String) -> impl IntoView {
@@ -27,7 +31,15 @@ pub fn SubscriptionDeliveries(subscription_id: String) -> impl IntoView {
     let send_test = ServerAction::<SendTestEvent>::new();
     let replay = ServerAction::<ReplayFailed>::new();
     let deliveries = Resource::new(
-        move || (cursor.get(), live.changes.get(), redeliver.version().get(), send_test.version().get(), replay.version().get()),
+        move || {
+            (
+                cursor.get(),
+                live.changes.get(),
+                redeliver.version().get(),
+                send_test.version().get(),
+                replay.version().get(),
+            )
+        },
         move |(cursor, ..)| subscription_deliveries(id.get_value(), cursor),
     );
     let window = RwSignal::new("24h".to_string());

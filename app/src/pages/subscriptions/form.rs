@@ -9,11 +9,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::detail::NotFound;
+use crate::alert_types::ALERT_TYPES;
 use crate::components::field::{error_for, focus_element, form_error, TextField};
 use crate::components::states::{ActionError, LoadError};
 use crate::error::AppError;
 use crate::model::{EventType, Subscription, SubscriptionInput};
-use crate::alert_types::ALERT_TYPES;
 use crate::rpc::event_types::list_event_types;
 use crate::rpc::subscriptions::{get_subscription, SaveSubscription};
 

@@ -13,8 +13,8 @@ use leptos::prelude::*;
 
 use crate::components::chip::{Chip, Tone};
 use crate::components::live::use_live;
-use crate::rpc::subscriptions::get_subscription;
 use crate::model::{DisabledReason, Subscription};
+use crate::rpc::subscriptions::get_subscription;
 
 /// "Enabled", or why it is not, in words and colour.
 #[component]

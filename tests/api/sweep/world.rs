@@ -1,0 +1,132 @@
+//! Two accounts with one of everything, on a real server, a real receiver and a real SQLite
+//! file: the ground every sweep runs over.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::delivery::LOCAL;
+use crate::helpers::{spawn_app_with, unique_email, Caller, TestApp};
+use crate::operator::operator_key;
+use crate::receiver::{Receiver, Reply};
+
+/// The ids of everything one account owns, by the name routes give them.
+pub struct Owned {
+    pub account: String,
+    pub event_type: String,
+    pub subscription: String,
+    pub event: String,
+    pub delivery: String,
+    pub source: String,
+    pub source_slug: String,
+    pub source_token: String,
+}
+
+impl Owned {
+    /// Every id, to check that none of them shows up where it should not.
+    pub fn all(&self) -> [&str; 5] {
+        [&self.subscription, &self.event, &self.delivery, &self.source, &self.source_token]
+    }
+}
+
+pub struct World {
+    pub app: TestApp,
+    pub alice: Caller,
+    pub bob: Caller,
+    pub alices: Owned,
+    pub bobs: Owned,
+    /// A key of Alice's account, revoked.
+    pub revoked_key: String,
+    pub operator_key: String,
+    pub receiver: Receiver,
+    pub db: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn build() -> World {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = spawn_app_with(dir.path(), LOCAL).await;
+    let receiver = Receiver::start(Reply::status(204)).await;
+    let alice = app.caller(&unique_email("sweep-alice")).await;
+    let bob = app.caller(&unique_email("sweep-bob")).await;
+    let alices = furnish(&app, &alice, &receiver, "order.created").await;
+    let bobs = furnish(&app, &bob, &receiver, "order.shipped").await;
+
+    let created = app.rpc("api_keys/create", &[("name", "to revoke")], Some(&alice.cookie)).await;
+    let created: Value = created.json().await.expect("key JSON");
+    let revoked_key = created["key"].as_str().expect("key").to_string();
+    let id = created["api_key"]["id"].as_str().expect("key id");
+    assert_eq!(app.rpc("api_keys/revoke", &[("id", id)], Some(&alice.cookie)).await.status(), 200);
+
+    let operator_key = operator_key(&app);
+    let db = app.data_dir.join("hookrelay.db");
+    World { app, alice, bob, alices, bobs, revoked_key, operator_key, receiver, db, _dir: dir }
+}
+
+/// An event type (a different one per account: the names would otherwise match), a
+/// subscription, a delivered event, a source and one inbound request.
+async fn furnish(app: &TestApp, owner: &Caller, receiver: &Receiver, event_type: &str) -> Owned {
+    let call = |method: Method, path: &str, body: Value| {
+        let request = app.api(method, path, &owner.key).json(&body);
+        async move {
+            let response = request.send().await.expect("request");
+            let status = response.status();
+            let body: Value = response.json().await.expect("JSON");
+            assert!(status.is_success(), "{status} {body}");
+            body
+        }
+    };
+    call(Method::POST, "/event-types", json!({"name": event_type})).await;
+    let subscription =
+        call(Method::POST, "/subscriptions", json!({"url": receiver.url, "event_types": [event_type]})).await;
+    let event = call(Method::POST, "/events", json!({"type": event_type, "data": {"n": 1}})).await;
+    let source = call(Method::POST, "/sources", json!({"name": "Shop", "event_type": event_type})).await;
+    let text = |value: &Value| value.as_str().expect("string").to_string();
+    let owned = Owned {
+        account: text(&current_user(app, &owner.cookie).await["account_id"]),
+        event_type: event_type.into(),
+        subscription: text(&subscription["id"]),
+        event: text(&event["id"]),
+        delivery: text(&event["deliveries"][0]["id"]),
+        source: text(&source["id"]),
+        source_slug: text(&source["slug"]),
+        source_token: text(&source["token"]),
+    };
+    let inbound = app
+        .http
+        .post(app.url(&format!("/_webhooks/{}", owned.source_slug)))
+        .bearer_auth(&owned.source_token)
+        .json(&json!({"from": "shop"}))
+        .send()
+        .await
+        .expect("inbound");
+    assert_eq!(inbound.status(), 202);
+    owned
+}
+
+pub async fn current_user(app: &TestApp, cookie: &str) -> Value {
+    let response = app.rpc("current_user", &[], Some(cookie)).await;
+    response.json().await.expect("current user JSON")
+}
+
+impl World {
+    /// Waits until the worker has nothing left to do, so that the database only changes when a
+    /// request changes it.
+    pub async fn settle(&self) {
+        for _ in 0..400 {
+            let pending: Vec<Value> = futures_util::future::join_all([&self.alice, &self.bob].map(|caller| async {
+                let response =
+                    self.app.api(Method::GET, "/deliveries?status=pending&limit=1", &caller.key).send().await.unwrap();
+                response.json::<Value>().await.unwrap()
+            }))
+            .await;
+            if pending.iter().all(|page| page["data"].as_array().is_some_and(Vec::is_empty)) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("deliveries still pending after 20 s");
+    }
+}
