@@ -2,6 +2,7 @@
 //! endpoint): hostile input, the wrong caller, another account's ids. Each refusal must be a
 //! 4xx in the documented shape and leave the database exactly as it was.
 
+mod inbound;
 mod openapi;
 mod probe;
 mod rest;

@@ -41,6 +41,8 @@ pub struct Probe {
     pub body: Option<(String, Vec<u8>)>,
     pub expect: Expect,
     pub shape: Shape,
+    /// A table the request may add to even when refused: the owner's log of what it was.
+    pub logged_in: Option<&'static str>,
 }
 
 impl Probe {
@@ -53,12 +55,19 @@ impl Probe {
             body: None,
             expect,
             shape: Shape::Rest,
+            logged_in: None,
         }
     }
 
     /// A server function call (`POST /rpc/<name>`), refused in `AppError`'s shape.
     pub fn rpc(label: impl Into<String>, name: &str, expect: Expect) -> Probe {
         Probe { shape: Shape::Rpc, ..Probe::new(label, Method::POST, format!("/rpc/{name}"), expect) }
+    }
+
+    /// A refusal of this request is recorded in `table` (as the inbound log records refusals).
+    pub fn logged_in(mut self, table: &'static str) -> Probe {
+        self.logged_in = Some(table);
+        self
     }
 
     pub fn form(self, fields: &[(&str, &str)]) -> Probe {
@@ -166,6 +175,10 @@ pub async fn run(world: &World, db: &mut Database, probe: Probe, findings: &mut 
         world.settle().await;
     } else {
         let after = db.snapshot().await;
+        let (before, after) = match probe.logged_in {
+            Some(table) => (before.without(table), after.without(table)),
+            None => (before, after),
+        };
         if after != before {
             findings.push(fail(&format!("refused, yet the database changed: {:?}", before.changed_tables(&after))));
         }

@@ -58,6 +58,11 @@ impl Database {
 }
 
 impl Snapshot {
+    pub fn without(mut self, table: &str) -> Snapshot {
+        self.0.remove(table);
+        self
+    }
+
     /// The tables whose rows differ, for a readable failure.
     pub fn changed_tables(&self, after: &Snapshot) -> Vec<String> {
         self.0
