@@ -17,5 +17,6 @@ mod receiver;
 mod rest_access;
 mod rest_event_types;
 mod rest_subscriptions;
+mod secrets;
 mod ssrf;
 mod sweep;
