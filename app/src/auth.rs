@@ -17,6 +17,8 @@ pub struct SignedInUser {
     pub accounts: Vec<(String, String)>,
     /// The instance's first user, who sees the operator page.
     pub instance_admin: bool,
+    /// Signed in by a portal link: no API keys page.
+    pub portal_visitor: bool,
 }
 
 #[server(prefix = "/rpc", endpoint = "current_user")]
@@ -30,13 +32,21 @@ pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
     let account = state.store.find_account(&user.account_id, false).await?;
     let account_name = account.map(|account| account.name).unwrap_or_default();
     // A portal visitor (no user) has only the account of the link.
-    let accounts = if user.user_id.is_empty() {
+    let portal_visitor = user.is_portal_visitor();
+    let accounts = if portal_visitor {
         vec![(user.account_id.clone(), account_name.clone())]
     } else {
         state.store.accounts_of_user(&user.user_id).await?
     };
     let instance_admin = crate::domain::operator::is_instance_admin(&state.store, &user.user_id).await?;
-    Ok(Some(SignedInUser { email: user.email, account_name, account_id: user.account_id, accounts, instance_admin }))
+    Ok(Some(SignedInUser {
+        email: user.email,
+        account_name,
+        account_id: user.account_id,
+        accounts,
+        instance_admin,
+        portal_visitor,
+    }))
 }
 
 #[server(prefix = "/rpc", endpoint = "login")]

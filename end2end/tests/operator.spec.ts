@@ -62,6 +62,10 @@ test("a portal link opens one account's dashboard, once", async ({ browser }) =>
   await hydrated(page);
   await expect(page.locator(".account-name")).toHaveText("Acme Corp");
   await expect(page.locator(".user-email")).toHaveText("portal visitor");
+  // API keys are for members; the visitor manages webhooks only.
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(nav.getByRole("link", { name: "Subscriptions" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "API keys" })).toHaveCount(0);
   await screenshot(page, "portal-overview");
 
   await page.goto(`${server.url}/events`);

@@ -213,8 +213,13 @@ async fn a_portal_link_signs_into_one_account_once() {
     let me: Value = app.rpc("current_user", &[], Some(&cookie)).await.json().await.unwrap();
     assert_eq!(me["account_id"], account["id"]);
     assert_eq!(me["email"], "portal visitor");
+    assert_eq!(me["portal_visitor"], true);
     let response = app.rpc("events/get", &[("id", event["id"].as_str().unwrap())], Some(&cookie)).await;
     assert_eq!(response.status(), 200, "the visitor reads the account's events");
+    // ...but API keys are for members: a key would outlive the one-time link.
+    for (name, form) in [("api_keys/create", &[("name", "mine")][..]), ("api_keys/list", &[]), ("api_keys/revoke", &[("id", "key_x")])] {
+        assert_eq!(app.rpc(name, form, Some(&cookie)).await.status(), 401, "{name} for a portal visitor");
+    }
     // The browser's previous session was replaced, not merged: its id is dead.
     let before = app.rpc("api_keys/list", &[], Some(&someone_else.cookie)).await;
     assert_eq!(before.status(), 401);

@@ -34,12 +34,17 @@ pub fn DashboardLayout() -> impl IntoView {
                     <A href="/subscriptions">"Subscriptions"</A>
                     <A href="/event-types">"Event types"</A>
                     <A href="/sources">"Sources"</A>
-                    <A href="/api-keys">"API keys"</A>
-                    // Only for the instance's first user; read from the same signed-in answer.
+                    // API keys for members (not portal visitors), Operator for the instance's
+                    // first user; both read from the same signed-in answer.
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
-                            let admin = matches!(user.await, Ok(Some(user)) if user.instance_admin);
-                            admin.then(|| view! { <A href="/operator">"Operator"</A> })
+                            let user = user.await.ok().flatten();
+                            let member = user.as_ref().is_some_and(|user| !user.portal_visitor);
+                            let admin = user.as_ref().is_some_and(|user| user.instance_admin);
+                            view! {
+                                {member.then(|| view! { <A href="/api-keys">"API keys"</A> })}
+                                {admin.then(|| view! { <A href="/operator">"Operator"</A> })}
+                            }
                         })}
                     </Transition>
                 </nav>

@@ -18,6 +18,13 @@ pub struct SignedIn {
     pub email: String,
 }
 
+impl SignedIn {
+    /// Signed in by a portal link: an account, no user.
+    pub fn is_portal_visitor(&self) -> bool {
+        self.user_id.is_empty()
+    }
+}
+
 /// The one answer to every failed sign-in, so that it never tells which emails exist.
 pub const BAD_CREDENTIALS: &str = "That email and password do not match an account.";
 

@@ -14,6 +14,17 @@ pub async fn require_account() -> Result<(AppState, SignedIn), AppError> {
     Ok((state, user))
 }
 
+/// As [`require_account`], for what only a member may do: a portal visitor (signed in by a
+/// one-time link that the account's own customer may hold) manages webhooks but may not mint
+/// API keys, which would outlive the link, nor see or revoke the account's keys.
+pub async fn require_member() -> Result<(AppState, SignedIn), AppError> {
+    let (state, user) = require_account().await?;
+    if user.is_portal_visitor() {
+        return Err(AppError::Unauthorized);
+    }
+    Ok((state, user))
+}
+
 /// Gives the HTTP response of a failed server function the error's own status code, so that a
 /// refused call is a 4xx on the wire too, not a 500.
 pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
