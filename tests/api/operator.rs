@@ -217,7 +217,9 @@ async fn a_portal_link_signs_into_one_account_once() {
     let response = app.rpc("events/get", &[("id", event["id"].as_str().unwrap())], Some(&cookie)).await;
     assert_eq!(response.status(), 200, "the visitor reads the account's events");
     // ...but API keys are for members: a key would outlive the one-time link.
-    for (name, form) in [("api_keys/create", &[("name", "mine")][..]), ("api_keys/list", &[]), ("api_keys/revoke", &[("id", "key_x")])] {
+    for (name, form) in
+        [("api_keys/create", &[("name", "mine")][..]), ("api_keys/list", &[]), ("api_keys/revoke", &[("id", "key_x")])]
+    {
         assert_eq!(app.rpc(name, form, Some(&cookie)).await.status(), 401, "{name} for a portal visitor");
     }
     // The browser's previous session was replaced, not merged: its id is dead.

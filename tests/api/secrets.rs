@@ -45,7 +45,15 @@ impl Running {
     }
 
     async fn text(&self, path: &str, cookie: &str) -> String {
-        self.http.get(format!("{}{path}", self.base)).header("cookie", cookie).send().await.unwrap().text().await.unwrap()
+        self.http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
     }
 }
 
@@ -76,10 +84,15 @@ async fn secrets_never_reach_the_logs_or_answers_other_than_their_own() {
     let mut secrets: Vec<(&str, String)> = vec![("password", PASSWORD.to_string())];
 
     // A person registers, fails a login, logs in, and makes an API key.
-    let registered = app.rpc("register", &[("email", "secret-keeper@example.com"), ("password", PASSWORD), ("next", "")], None).await;
+    let registered = app
+        .rpc("register", &[("email", "secret-keeper@example.com"), ("password", PASSWORD), ("next", "")], None)
+        .await;
     assert_eq!(registered.status(), 200);
-    let _ = app.rpc("login", &[("email", "secret-keeper@example.com"), ("password", "a wrong password"), ("next", "")], None).await;
-    let login = app.rpc("login", &[("email", "secret-keeper@example.com"), ("password", PASSWORD), ("next", "")], None).await;
+    let _ = app
+        .rpc("login", &[("email", "secret-keeper@example.com"), ("password", "a wrong password"), ("next", "")], None)
+        .await;
+    let login =
+        app.rpc("login", &[("email", "secret-keeper@example.com"), ("password", PASSWORD), ("next", "")], None).await;
     let cookie = session_cookie(login.headers()).expect("session cookie");
     secrets.push(("session id", cookie.split_once('=').unwrap().1.to_string()));
     let created: Value = app.rpc("api_keys/create", &[("name", "ci")], Some(&cookie)).await.json().await.unwrap();
@@ -98,7 +111,8 @@ async fn secrets_never_reach_the_logs_or_answers_other_than_their_own() {
     receiver.next().await;
 
     // Sources: a token in the header, one in the query with a verify secret; requests to both.
-    let by_header = app.api(Method::POST, "/sources", &key, Some(json!({"name": "Header", "event_type": "invoice.paid"}))).await;
+    let by_header =
+        app.api(Method::POST, "/sources", &key, Some(json!({"name": "Header", "event_type": "invoice.paid"}))).await;
     let by_query = app
         .api(
             Method::POST,
@@ -131,9 +145,15 @@ async fn secrets_never_reach_the_logs_or_answers_other_than_their_own() {
     secrets.push(("operator key", operator_key.clone()));
     let accounts = app.api(Method::GET, "/accounts", &operator_key, None).await;
     let account = accounts["data"][0]["id"].as_str().unwrap().to_string();
-    let portal = app.api(Method::POST, &format!("/accounts/{account}/portal-link"), &operator_key, Some(json!({}))).await;
+    let portal =
+        app.api(Method::POST, &format!("/accounts/{account}/portal-link"), &operator_key, Some(json!({}))).await;
     let invitation = app
-        .api(Method::POST, &format!("/accounts/{account}/invitations"), &operator_key, Some(json!({"email": "new@example.com"})))
+        .api(
+            Method::POST,
+            &format!("/accounts/{account}/invitations"),
+            &operator_key,
+            Some(json!({"email": "new@example.com"})),
+        )
         .await;
     let portal_url = portal["url"].as_str().unwrap().to_string();
     let invitation_url = invitation["url"].as_str().unwrap().to_string();
@@ -160,13 +180,19 @@ async fn secrets_never_reach_the_logs_or_answers_other_than_their_own() {
         answers.push((path.clone(), app.api(Method::GET, &path, &key, None).await.to_string()));
     }
     answers.push(("GET /accounts".into(), accounts.to_string()));
-    for name in ["api_keys/list", "subscriptions/list", "sources/list", "overview/get", "current_user", "operator/overview"] {
+    for name in
+        ["api_keys/list", "subscriptions/list", "sources/list", "overview/get", "current_user", "operator/overview"]
+    {
         answers.push((name.into(), app.rpc(name, &[], Some(&cookie)).await.text().await.unwrap()));
     }
-    for (name, id) in [("subscriptions/get", &sub_id), ("sources/detail", &by_query["id"].as_str().unwrap().to_string())] {
+    for (name, id) in
+        [("subscriptions/get", &sub_id), ("sources/detail", &by_query["id"].as_str().unwrap().to_string())]
+    {
         answers.push((name.into(), app.rpc(name, &[("id", id)], Some(&cookie)).await.text().await.unwrap()));
     }
-    for page in ["/", "/subscriptions", &format!("/subscriptions/{sub_id}"), "/events", "/sources", "/api-keys", "/operator"] {
+    for page in
+        ["/", "/subscriptions", &format!("/subscriptions/{sub_id}"), "/events", "/sources", "/api-keys", "/operator"]
+    {
         answers.push((format!("page {page}"), app.text(page, &cookie).await));
     }
     drop(app);

@@ -4,10 +4,9 @@
 use reqwest::Method;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::probe::{run, Expect, Findings, Probe};
-use super::snapshot::Database;
+use super::probe::{run, Expect, Probe};
 use super::values::HOSTILE_IDS;
-use super::world::{build, World};
+use super::world::{ready, World};
 
 const LOG: &str = "inbound_requests";
 
@@ -29,7 +28,8 @@ fn probes(world: &World) -> Vec<Probe> {
         post("an unknown slug", "no-such-source", Expect::Unauthorized).bearer(&alices.source_token),
         post("an overlong slug", &"s".repeat(10_000), Expect::Refused).bearer(&alices.source_token),
         signed("3 MiB").raw("application/json", format!("{{\"pad\": \"{}\"}}", "x".repeat(3 << 20))),
-        Probe::new("inbound [GET]", Method::GET, format!("/_webhooks/{slug}"), Expect::Refused).bearer(&alices.source_token),
+        Probe::new("inbound [GET]", Method::GET, format!("/_webhooks/{slug}"), Expect::Refused)
+            .bearer(&alices.source_token),
     ];
     for id in HOSTILE_IDS {
         probes.push(post(&format!("slug {id}"), id, Expect::Refused).bearer(&alices.source_token));
@@ -49,10 +49,7 @@ fn probes(world: &World) -> Vec<Probe> {
 
 #[tokio::test]
 async fn hostile_requests_to_the_inbound_endpoint_are_refused_and_publish_nothing() {
-    let world = build().await;
-    world.settle().await;
-    let mut db = Database::open(&world.db).await;
-    let mut findings = Findings::default();
+    let (world, mut db, mut findings) = ready().await;
     for probe in probes(&world) {
         run(&world, &mut db, probe, &mut findings).await;
     }
@@ -64,9 +61,7 @@ async fn hostile_requests_to_the_inbound_endpoint_are_refused_and_publish_nothin
 /// too large), and nothing is published.
 #[tokio::test]
 async fn a_sender_hanging_up_mid_body_gets_400_and_publishes_nothing() {
-    let world = build().await;
-    world.settle().await;
-    let mut db = Database::open(&world.db).await;
+    let (world, mut db, _) = ready().await;
     let before = db.snapshot().await.without(LOG);
 
     let address = world.app.base.trim_start_matches("http://");

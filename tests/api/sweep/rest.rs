@@ -4,10 +4,9 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::openapi::{operations, Operation};
-use super::probe::{run, Expect, Findings, Probe};
-use super::snapshot::Database;
+use super::probe::{run, Expect, Probe};
 use super::values::{encode, HOSTILE_IDS, HOSTILE_QUERY_VALUES, HOSTILE_TEXT};
-use super::world::{build, World};
+use super::world::{ready, World};
 
 /// A body each route accepts, so that a probe that spoils one part of it tests that part.
 fn valid_body(world: &World, operation: &Operation) -> Option<Value> {
@@ -152,10 +151,7 @@ fn wrong_types(kind: &str) -> Vec<Value> {
 
 #[tokio::test]
 async fn hostile_input_on_every_rest_route_is_refused_and_changes_nothing() {
-    let world = build().await;
-    world.settle().await;
-    let mut db = Database::open(&world.db).await;
-    let mut findings = Findings::default();
+    let (world, mut db, mut findings) = ready().await;
     let mut probes = 0;
     for operation in operations(&world).await.iter().filter(|operation| !operation.internal) {
         for probe in hostile_probes(&world, operation) {
@@ -170,10 +166,7 @@ async fn hostile_input_on_every_rest_route_is_refused_and_changes_nothing() {
 
 #[tokio::test]
 async fn every_rest_route_refuses_callers_without_a_valid_key() {
-    let world = build().await;
-    world.settle().await;
-    let mut db = Database::open(&world.db).await;
-    let mut findings = Findings::default();
+    let (world, mut db, mut findings) = ready().await;
     for operation in operations(&world).await.iter().filter(|operation| !operation.internal) {
         let path = format!("/api/v1{}", operation.path(&world.alices, None));
         let body = valid_body(&world, operation);
@@ -225,10 +218,7 @@ fn operator_only<'a>(operation: &Operation, key: &'a str) -> Option<&'a str> {
 /// route: each is not found and nothing of Alice's changes; no list shows any of her ids.
 #[tokio::test]
 async fn every_rest_route_keeps_one_account_out_of_anothers_data() {
-    let world = build().await;
-    world.settle().await;
-    let mut db = Database::open(&world.db).await;
-    let mut findings = Findings::default();
+    let (world, mut db, mut findings) = ready().await;
     let as_bob: [(&str, Vec<(String, String)>); 2] = [
         ("Bob's key", vec![("authorization".into(), format!("Bearer {}", world.bob.key))]),
         (

@@ -6,10 +6,9 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
-use super::probe::{run, Expect, Findings, Probe};
-use super::snapshot::Database;
+use super::probe::{run, Expect, Probe};
 use super::values::HOSTILE_TEXT;
-use super::world::{build, World};
+use super::world::{build, ready, World};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Access {
@@ -154,10 +153,7 @@ async fn the_sweep_table_names_every_server_function() {
 
 #[tokio::test]
 async fn every_server_function_refuses_the_wrong_caller() {
-    let world = build().await;
-    world.settle().await;
-    let mut db = Database::open(&world.db).await;
-    let mut findings = Findings::default();
+    let (world, mut db, mut findings) = ready().await;
     for rpc in in_order(&world) {
         if rpc.access != Access::Public {
             run(&world, &mut db, rpc.call("no session", Expect::Unauthorized), &mut findings).await;
@@ -184,10 +180,7 @@ async fn every_server_function_refuses_the_wrong_caller() {
 
 #[tokio::test]
 async fn hostile_input_on_every_server_function_is_refused_and_changes_nothing() {
-    let world = build().await;
-    world.settle().await;
-    let mut db = Database::open(&world.db).await;
-    let mut findings = Findings::default();
+    let (world, mut db, mut findings) = ready().await;
     let mut probes = 0;
     for rpc in in_order(&world) {
         for probe in hostile_probes(&rpc) {

@@ -12,6 +12,9 @@ use crate::helpers::{spawn_app_with, unique_email, Caller, TestApp};
 use crate::operator::operator_key;
 use crate::receiver::{Receiver, Reply};
 
+use super::probe::Findings;
+use super::snapshot::Database;
+
 /// The ids of everything one account owns, by the name routes give them.
 pub struct Owned {
     pub account: String,
@@ -43,6 +46,14 @@ pub struct World {
     pub receiver: Receiver,
     pub db: PathBuf,
     _dir: tempfile::TempDir,
+}
+
+/// A built world at rest, its database open for snapshots, and nothing found yet.
+pub async fn ready() -> (World, Database, Findings) {
+    let world = build().await;
+    world.settle().await;
+    let db = Database::open(&world.db).await;
+    (world, db, Findings::default())
 }
 
 pub async fn build() -> World {
