@@ -201,33 +201,25 @@ pub(super) async fn insert_one(
     // another publisher with the same key (a server with concurrent writers must handle the
     // unique violation instead).
     let (targets, trigger): (Vec<String>, &str) = match &event.fan_out {
-        FanOut::Matching => (
-            sqlx::query_scalar(
+        FanOut::Matching | FanOut::Named => {
+            // Subscriptions without a filter take every type, but not Hookrelay's own (Named).
+            let unfiltered_too = matches!(event.fan_out, FanOut::Matching);
+            let targets = sqlx::query_scalar(
                 "SELECT s.id FROM subscriptions s
                      WHERE s.account_id = ? AND s.enabled = 1 AND s.deleted_at IS NULL
-                       AND (NOT EXISTS (SELECT 1 FROM subscription_event_types f WHERE f.subscription_id = s.id)
-                            OR EXISTS (SELECT 1 FROM subscription_event_types f
-                                       WHERE f.subscription_id = s.id AND f.event_type = ?))
+                       AND (EXISTS (SELECT 1 FROM subscription_event_types f
+                                    WHERE f.subscription_id = s.id AND f.event_type = ?)
+                            OR (? AND NOT EXISTS (SELECT 1 FROM subscription_event_types f
+                                                  WHERE f.subscription_id = s.id)))
                      ORDER BY s.id",
             )
             .bind(&event.record.account_id)
             .bind(&event.record.event_type)
+            .bind(unfiltered_too)
             .fetch_all(&mut **tx)
-            .await?,
-            "scheduled",
-        ),
-        FanOut::Named => (
-            sqlx::query_scalar(
-                "SELECT s.id FROM subscriptions s JOIN subscription_event_types f ON f.subscription_id = s.id
-                     WHERE s.account_id = ? AND s.enabled = 1 AND s.deleted_at IS NULL AND f.event_type = ?
-                     ORDER BY s.id",
-            )
-            .bind(&event.record.account_id)
-            .bind(&event.record.event_type)
-            .fetch_all(&mut **tx)
-            .await?,
-            "scheduled",
-        ),
+            .await?;
+            (targets, "scheduled")
+        }
         FanOut::Only { subscription_id, trigger } => (vec![subscription_id.clone()], *trigger),
     };
     if targets.is_empty() && matches!(event.fan_out, FanOut::Named) {
