@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { hydrated, PASSWORD, RunningServer, screenshot, startServer, uniqueEmail } from "./server";
 
 test.describe.configure({ mode: "serial" });

@@ -1,6 +1,7 @@
 // The delivery dashboard end to end: the release binary, a real receiver on loopback, events
 // published through the REST API, and what a person sees (and can do) in Chromium.
-import { APIRequestContext, expect, Page, test } from "@playwright/test";
+import { APIRequestContext, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import http from "node:http";
 import { AddressInfo } from "node:net";
 import { open, registerAndSaveSession, sessionFile } from "./dashboard";
@@ -134,6 +135,40 @@ test("a failed delivery is redelivered after the receiver recovers, without a re
   await delivery.locator(".timeline-item").last().getByRole("button").click();
   await expect(page.locator(".attempt-detail")).toContainText("#1");
   await expect(page.locator(".attempt-detail")).toContainText("Non-2xx status");
+});
+
+test("an event delivered to two subscriptions opens the attempts the reader asks for", async ({ page }) => {
+  receiver.status = 200;
+  // A type of its own, so that the other tests' counts per type stay as they are.
+  await api(page.request, "POST", "/event-types", { name: "order.shipped" });
+  const second = (await api(page.request, "POST", "/subscriptions", { url: `${receiver.url}?second` })).id;
+  try {
+    const event = await publish(page.request, "order.shipped", { order: "or_1" });
+    expect(event.deliveries).toHaveLength(2);
+    await expect
+      .poll(async () => (await api(page.request, "GET", `/events/${event.id}`)).deliveries.map((d: { status: string }) => d.status))
+      .toEqual(["succeeded", "succeeded"]);
+    await open(page, `${server.url}/events/${event.id}`);
+    await markPage(page);
+    // Two deliveries: none is open until the reader picks one.
+    await expect(page.locator(".delivery")).toHaveCount(2);
+    await expect(page.locator(".timeline")).toHaveCount(0);
+    const row = page.locator(`.delivery[data-delivery="${event.deliveries[1].id}"]`);
+    await row.getByRole("button", { name: "Show attempts" }).click();
+    await expect(row.locator(".timeline-item")).toHaveCount(1);
+    await expect(row.locator(".attempt-detail")).toContainText("HTTP 200");
+    await expect(page.locator(".timeline")).toHaveCount(1);
+    await screenshot(page, "event-two-deliveries");
+    await row.getByRole("button", { name: "Hide attempts" }).click();
+    await expect(page.locator(".timeline")).toHaveCount(0);
+    await expect(row.getByRole("button", { name: "Show attempts" })).toHaveAttribute("aria-expanded", "false");
+    await expectNotReloaded(page);
+  } finally {
+    const removed = await page.request.delete(`${server.url}/api/v1/subscriptions/${second}`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    expect(removed.ok()).toBeTruthy();
+  }
 });
 
 test("a payload of markup shows as characters and runs nothing", async ({ page }) => {

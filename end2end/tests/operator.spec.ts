@@ -1,5 +1,5 @@
 // Operator mode in the browser: a portal link opens one customer's dashboard, once.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { execFileSync } from "node:child_process";
 import http from "node:http";
 import { AddressInfo } from "node:net";
@@ -152,7 +152,12 @@ test("someone with a login joins by invitation and switches between accounts", a
   const bars = page.locator('.chart rect.chart-ok:not([height="0"])');
   await expect(bars.first()).toBeVisible();
   await screenshot(page, "account-switcher");
+  const acmeId = await switcher.getAttribute("data-account");
   await switcher.selectOption({ label: email });
+  // The switch ends by loading the home page of the other account: wait for that page, or a
+  // click made meanwhile is undone by the reload.
+  await expect(page.getByLabel("Account")).not.toHaveAttribute("data-account", acmeId ?? "");
+  await hydrated(page);
   await expect(page.getByLabel("Account").locator("option:checked")).toHaveText(email);
 
   // Grace registered an account of her own first on this instance: she sees the operator page.

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { open, registerAndSaveSession, sessionFile } from "./dashboard";
 import { RunningServer, screenshot, startServer } from "./server";
 

@@ -1,4 +1,5 @@
-import { expect, Page, test } from "@playwright/test";
+import { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { createEventType, open, registerAndSaveSession, sessionFile } from "./dashboard";
 import { RunningServer, screenshot, startServer } from "./server";
 

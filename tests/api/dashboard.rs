@@ -219,3 +219,58 @@ async fn the_dashboards_delivery_functions_keep_to_the_signed_in_account() {
     assert!(last["triggered_by"].as_str().unwrap().contains('@'), "{last}");
     s.app.stop().await;
 }
+
+/// The values a server-rendered page sends along for hydration, in the order it sent them.
+fn resources_sent(html: &str) -> Vec<String> {
+    html.split("__RESOLVED_RESOURCES[")
+        .skip(1)
+        .filter_map(|rest| {
+            let literal = rest.split_once("] = ")?.1;
+            // A JSON string literal: read exactly one, whatever follows it.
+            serde_json::Deserializer::from_str(literal).into_iter::<String>().next()?.ok()
+        })
+        .collect()
+}
+
+/// A resource created by a component inside a suspense is created again on the server when the
+/// data the suspense waits for arrives; the browser then hydrates with the first copy. Once
+/// that copy was older than the HTML (an attempt finished between the two reads), hydration
+/// failed and the page went dead. Every page must send each piece of its data once.
+#[tokio::test]
+async fn every_dashboard_page_loads_each_piece_of_its_data_once() {
+    let s = setup(&[]).await;
+    let (healthy, failing, paid, created, _good, _bad) = one_good_one_failing(&s).await;
+    let newcomer = s.app.register(&unique_email("newcomer")).await;
+    let paid_delivery = paid["deliveries"][0]["id"].as_str().unwrap();
+    let pages = [
+        "/".to_string(),
+        "/events".to_string(),
+        "/events?type=invoice.paid".to_string(),
+        format!("/events/{}", paid["id"].as_str().unwrap()),
+        format!("/events/{}?delivery={paid_delivery}", paid["id"].as_str().unwrap()),
+        format!("/events/{}", created["id"].as_str().unwrap()),
+        "/subscriptions".to_string(),
+        format!("/subscriptions/{healthy}"),
+        format!("/subscriptions/{failing}"),
+        format!("/subscriptions/{failing}/edit"),
+        "/subscriptions/new".to_string(),
+        "/event-types".to_string(),
+        "/sources".to_string(),
+        "/api-keys".to_string(),
+        "/operator".to_string(),
+    ];
+    let visits = pages.iter().map(|page| (page.as_str(), &s.alice.cookie)).chain([
+        // An account with nothing yet: the first-run guidance.
+        ("/", &newcomer),
+        ("/events", &newcomer),
+    ]);
+    for (page, cookie) in visits {
+        let response = s.app.get(page, Some(cookie)).await;
+        assert_eq!(response.status(), 200, "{page}");
+        let sent = resources_sent(&response.text().await.unwrap());
+        assert!(!sent.is_empty(), "{page}: no data sent along at all, so this test reads nothing");
+        for (n, value) in sent.iter().enumerate() {
+            assert!(!sent[..n].contains(value), "{page} sent this twice: {value:.300}");
+        }
+    }
+}

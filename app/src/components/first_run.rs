@@ -4,12 +4,17 @@
 use leptos::prelude::*;
 
 use super::copy::CopyButton;
+use crate::error::AppError;
 use crate::model::SetupHints;
 use crate::rpc::overview::get_setup_hints;
 
+/// What the guidance needs to know; the page creates it (see `crate::pages` on why not here).
+pub fn setup_hints() -> Resource<Result<SetupHints, AppError>> {
+    Resource::new(|| (), |_| get_setup_hints())
+}
+
 #[component]
-pub fn FirstRun() -> impl IntoView {
-    let hints = Resource::new(|| (), |_| get_setup_hints());
+pub fn FirstRun(hints: Resource<Result<SetupHints, AppError>>) -> impl IntoView {
     view! {
         <section class="panel first-run" aria-labelledby="first-run-title">
             <h2 id="first-run-title">"Publish your first event"</h2>

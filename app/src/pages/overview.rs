@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use crate::components::chart::AttemptsChart;
 use crate::components::chip::{Chip, Tone};
 use crate::components::delivery::outcome_text;
-use crate::components::first_run::FirstRun;
+use crate::components::first_run::{setup_hints, FirstRun};
 use crate::components::live::{use_live, LiveIndicator};
 use crate::components::states::LoadError;
 use crate::components::time::RelativeTime;
@@ -17,6 +17,7 @@ use crate::rpc::overview::get_overview;
 pub fn OverviewPage() -> impl IntoView {
     let live = use_live();
     let overview = Resource::new(move || live.changes.get(), |_| get_overview());
+    let hints = setup_hints();
     view! {
         <Title text="Overview" />
         <div class="page-header page-header-row">
@@ -29,7 +30,7 @@ pub fn OverviewPage() -> impl IntoView {
         <Transition fallback=|| view! { <OverviewLoading /> }>
             {move || Suspend::new(async move {
                 match overview.await {
-                    Ok(overview) if !overview.has_events => view! { <FirstRun /> }.into_any(),
+                    Ok(overview) if !overview.has_events => view! { <FirstRun hints /> }.into_any(),
                     Ok(overview) => view! { <Dashboard overview /> }.into_any(),
                     Err(error) => view! { <LoadError what="the overview" error /> }.into_any(),
                 }

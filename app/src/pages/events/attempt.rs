@@ -8,60 +8,41 @@ use leptos::prelude::*;
 use crate::components::chip::{Chip, Tone};
 use crate::components::delivery::{error_kind_label, outcome_text};
 use crate::components::json_view::BodyView;
-use crate::components::live::use_live;
 use crate::components::states::LoadError;
 use crate::components::time::RelativeTime;
-use crate::model::Attempt;
-use crate::rpc::events::{get_delivery, Redeliver};
+use crate::error::AppError;
+use crate::model::{Attempt, Delivery};
 
+/// The attempts of the open delivery, loaded with the event page (see `load_event_page`).
 #[component]
-pub fn AttemptTimeline(
-    delivery_id: String,
-    open_attempt: RwSignal<Option<String>>,
-    redeliver: ServerAction<Redeliver>,
-) -> impl IntoView {
-    let live = use_live();
-    let delivery = Resource::new(
-        move || (delivery_id.clone(), live.changes.get(), redeliver.version().get()),
-        |(id, _, _)| get_delivery(id),
-    );
-    view! {
-        <Transition fallback=|| view! { <p class="muted" role="status">"Loading attempts…"</p> }>
-            {move || Suspend::new(async move {
-                match delivery.await {
-                    Ok(delivery) => {
-                        let mut attempts = delivery.attempts.unwrap_or_default();
-                        attempts.reverse();
-                        if attempts.is_empty() {
-                            return view! {
-                                <p class="muted">"No attempt has finished yet. The first one is on its way."</p>
-                            }
-                            .into_any();
-                        }
-                        // Newest first; the newest is open unless the reader chose another.
-                        let newest = attempts.first().map(|a| a.id.clone());
-                        let selected = Memo::new(move |_| open_attempt.get().or_else(|| newest.clone()));
-                        let items = attempts.clone();
-                        view! {
-                            <ol class="timeline" aria-label="Attempts, newest first">
-                                {items.into_iter().map(|attempt| view! { <TimelineItem attempt selected open_attempt /> }).collect_view()}
-                            </ol>
-                            {move || {
-                                let chosen = selected.get();
-                                attempts
-                                    .iter()
-                                    .find(|attempt| Some(&attempt.id) == chosen.as_ref())
-                                    .cloned()
-                                    .map(|attempt| view! { <AttemptDetail attempt /> })
-                            }}
-                        }
-                        .into_any()
-                    }
-                    Err(error) => view! { <LoadError what="the attempts" error /> }.into_any(),
-                }
-            })}
-        </Transition>
+pub fn AttemptTimeline(delivery: Result<Delivery, AppError>, open_attempt: RwSignal<Option<String>>) -> impl IntoView {
+    let delivery = match delivery {
+        Ok(delivery) => delivery,
+        Err(error) => return view! { <LoadError what="the attempts" error /> }.into_any(),
+    };
+    let mut attempts = delivery.attempts.unwrap_or_default();
+    attempts.reverse();
+    if attempts.is_empty() {
+        return view! { <p class="muted">"No attempt has finished yet. The first one is on its way."</p> }.into_any();
     }
+    // Newest first; the newest is open unless the reader chose another.
+    let newest = attempts.first().map(|a| a.id.clone());
+    let selected = Memo::new(move |_| open_attempt.get().or_else(|| newest.clone()));
+    let items = attempts.clone();
+    view! {
+        <ol class="timeline" aria-label="Attempts, newest first">
+            {items.into_iter().map(|attempt| view! { <TimelineItem attempt selected open_attempt /> }).collect_view()}
+        </ol>
+        {move || {
+            let chosen = selected.get();
+            attempts
+                .iter()
+                .find(|attempt| Some(&attempt.id) == chosen.as_ref())
+                .cloned()
+                .map(|attempt| view! { <AttemptDetail attempt /> })
+        }}
+    }
+    .into_any()
 }
 
 fn succeeded(attempt: &Attempt) -> bool {

@@ -13,7 +13,51 @@ use crate::components::states::{ActionError, LoadError};
 use crate::components::time::RelativeTime;
 use crate::error::AppError;
 use crate::model::{Delivery, Event};
-use crate::rpc::events::{get_event, Redeliver};
+use crate::rpc::events::{get_delivery, get_event, Redeliver};
+
+/// Which delivery of the event shows its attempts.
+#[derive(Clone, Debug, PartialEq)]
+enum ShownDelivery {
+    /// Nobody chose: the only delivery of an event that has one, else none.
+    Default,
+    /// Named by a link (`?delivery=…`, as the overview's failures do) or opened by the reader.
+    Open(String),
+    /// The reader closed it.
+    Closed,
+}
+
+/// What the page shows: the event, and the delivery that is open with its attempts.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+struct EventPageData {
+    event: Event,
+    open: Option<OpenDelivery>,
+}
+
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+struct OpenDelivery {
+    id: String,
+    /// An error of its own, so that the event still shows if the attempts cannot be read.
+    attempts: Result<Delivery, AppError>,
+}
+
+/// Loads the event, then the open delivery with its attempts: one resource for the page, since
+/// a timeline with a resource of its own would create it inside a suspense (see `crate::pages`).
+async fn load_event_page(id: String, shown: ShownDelivery) -> Result<EventPageData, AppError> {
+    let event = get_event(id).await?;
+    let open_id = match shown {
+        ShownDelivery::Open(delivery_id) => Some(delivery_id),
+        ShownDelivery::Closed => None,
+        ShownDelivery::Default => match event.deliveries.as_deref() {
+            Some([only]) => Some(only.id.clone()),
+            _ => None,
+        },
+    };
+    let open = match open_id {
+        Some(id) => Some(OpenDelivery { attempts: get_delivery(id.clone()).await, id }),
+        None => None,
+    };
+    Ok(EventPageData { event, open })
+}
 
 #[component]
 pub fn EventDetailPage() -> impl IntoView {
@@ -22,21 +66,25 @@ pub fn EventDetailPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let live = use_live();
     let redeliver = ServerAction::<Redeliver>::new();
-    let event =
-        Resource::new(move || (id(), live.changes.get(), redeliver.version().get()), |(id, _, _)| get_event(id));
-    // Which delivery shows its attempts, and which attempt is open: a link may name them
-    // (`?delivery=…&attempt=…`, as the overview's failures do).
-    let open_delivery = RwSignal::new(query.read_untracked().get("delivery"));
+    let shown = RwSignal::new(match query.read_untracked().get("delivery") {
+        Some(delivery_id) => ShownDelivery::Open(delivery_id),
+        None => ShownDelivery::Default,
+    });
+    // Which attempt is open: a link may name it (`?attempt=…`); else the newest.
     let open_attempt = RwSignal::new(query.read_untracked().get("attempt"));
+    let page = Resource::new(
+        move || (id(), shown.get(), live.changes.get(), redeliver.version().get()),
+        |(id, shown, _, _)| load_event_page(id, shown),
+    );
     let redeliver_error = Signal::derive(move || redeliver.value().get().and_then(Result::err).map(|e| e.to_string()));
 
     view! {
         <Title text="Event" />
         <Transition fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match event.await {
-                    Ok(event) => view! {
-                        <EventView event open_delivery open_attempt redeliver />
+                match page.await {
+                    Ok(EventPageData { event, open }) => view! {
+                        <EventView event open shown open_attempt redeliver />
                         <ActionError error=redeliver_error />
                     }
                     .into_any(),
@@ -69,15 +117,12 @@ pub fn EventDetailPage() -> impl IntoView {
 #[component]
 fn EventView(
     event: Event,
-    open_delivery: RwSignal<Option<String>>,
+    open: Option<OpenDelivery>,
+    shown: RwSignal<ShownDelivery>,
     open_attempt: RwSignal<Option<String>>,
     redeliver: ServerAction<Redeliver>,
 ) -> impl IntoView {
     let deliveries = event.deliveries.clone().unwrap_or_default();
-    // With a single delivery there is nothing to choose: show its attempts.
-    if deliveries.len() == 1 && open_delivery.get_untracked().is_none() {
-        open_delivery.set(deliveries.first().map(|d| d.id.clone()));
-    }
     let payload = match event.data.clone() {
         Some(value) => view! { <JsonView value what="payload" /> }.into_any(),
         None => {
@@ -97,7 +142,10 @@ fn EventView(
             <ul class="delivery-list">
                 {deliveries
                     .into_iter()
-                    .map(|delivery| view! { <DeliveryRow delivery open_delivery open_attempt redeliver /> })
+                    .map(|delivery| {
+                        let attempts = open.as_ref().filter(|open| open.id == delivery.id).map(|open| open.attempts.clone());
+                        view! { <DeliveryRow delivery attempts shown open_attempt redeliver /> }
+                    })
                     .collect_view()}
             </ul>
         }
@@ -133,26 +181,29 @@ fn EventView(
     .into_any()
 }
 
+/// One delivery; `attempts` is given for the open one (with its attempts, or why they could
+/// not be read), `None` for the others.
 #[component]
 fn DeliveryRow(
     delivery: Delivery,
-    open_delivery: RwSignal<Option<String>>,
+    attempts: Option<Result<Delivery, AppError>>,
+    shown: RwSignal<ShownDelivery>,
     open_attempt: RwSignal<Option<String>>,
     redeliver: ServerAction<Redeliver>,
 ) -> impl IntoView {
     let id = StoredValue::new(delivery.id.clone());
-    let is_open = move || open_delivery.with(|open| open.as_deref() == Some(id.get_value().as_str()));
+    let is_open = attempts.is_some();
     let toggle = move |_| {
-        if is_open() {
-            open_delivery.set(None);
+        if is_open {
+            shown.set(ShownDelivery::Closed);
         } else {
-            open_delivery.set(Some(id.get_value()));
+            shown.set(ShownDelivery::Open(id.get_value()));
             open_attempt.set(None);
         }
     };
     let url = delivery.subscription_url.clone().unwrap_or_else(|| delivery.subscription_id.clone());
     let subscription_href = format!("/subscriptions/{}", delivery.subscription_id);
-    let attempts = match delivery.attempts_made {
+    let attempts_made = match delivery.attempts_made {
         0 => "No attempts yet".to_string(),
         1 => "1 attempt".to_string(),
         n => format!("{n} attempts"),
@@ -163,6 +214,7 @@ fn DeliveryRow(
     let last_code =
         delivery.last_status_code.map(|code| view! { <span class="mono muted">{format!("HTTP {code}")}</span> });
     let panel_id = format!("attempts-{}", delivery.id);
+    let timeline = attempts.map(|attempts| view! { <AttemptTimeline delivery=attempts open_attempt /> });
     view! {
         <li class="delivery" data-delivery=delivery.id.clone() data-status=delivery.status.as_str()>
             <div class="delivery-head">
@@ -170,7 +222,7 @@ fn DeliveryRow(
                     <a class="mono url" href=subscription_href>{url}</a>
                     <span class="delivery-facts">
                         <DeliveryStatusChip status=delivery.status />
-                        <span class="muted">{attempts}</span>
+                        <span class="muted">{attempts_made}</span>
                         {last_code}
                         {next}
                     </span>
@@ -180,19 +232,15 @@ fn DeliveryRow(
                     <button
                         type="button"
                         class="btn btn-small btn-ghost"
-                        aria-expanded=move || is_open().to_string()
+                        aria-expanded=is_open.to_string()
                         aria-controls=panel_id.clone()
                         on:click=toggle
                     >
-                        {move || if is_open() { "Hide attempts" } else { "Show attempts" }}
+                        {if is_open { "Hide attempts" } else { "Show attempts" }}
                     </button>
                 </div>
             </div>
-            <div id=panel_id class="delivery-attempts">
-                <Show when=is_open>
-                    <AttemptTimeline delivery_id=id.get_value() open_attempt redeliver />
-                </Show>
-            </div>
+            <div id=panel_id class="delivery-attempts">{timeline}</div>
         </li>
     }
 }

@@ -9,7 +9,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::components::delivery::DeliverySummary;
-use crate::components::first_run::FirstRun;
+use crate::components::first_run::{setup_hints, FirstRun};
 use crate::components::live::{use_live, LiveIndicator};
 use crate::components::states::LoadError;
 use crate::components::table::{DataTable, LoadingTable};
@@ -24,6 +24,7 @@ pub fn EventsPage() -> impl IntoView {
     let live = use_live();
     let events = Resource::new(move || (query.get(), live.changes.get()), |(query, _)| list_events(query));
     let choices = Resource::new(|| (), |_| get_filter_choices());
+    let hints = setup_hints();
     // The ids on screen and the query that listed them: rows that arrive later for the same
     // query slide in (a new query is a new list, not an arrival).
     let seen = StoredValue::new(None::<(EventsQuery, HashSet<String>)>);
@@ -52,7 +53,7 @@ pub fn EventsPage() -> impl IntoView {
                 let current = query.get_untracked();
                 match events.await {
                     Ok(page) if page.data.is_empty() && !current.is_filtered() && current.cursor.is_none() => {
-                        view! { <FirstRun /> }.into_any()
+                        view! { <FirstRun hints /> }.into_any()
                     }
                     Ok(page) if page.data.is_empty() => view! {
                         <section class="panel empty-state" aria-label="No matching events">

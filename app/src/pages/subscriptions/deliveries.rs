@@ -10,7 +10,8 @@ use crate::components::live::use_live;
 use crate::components::states::{ActionError, LoadError};
 use crate::components::table::{DataTable, LoadingTable, Pager, ACTIONS};
 use crate::components::time::RelativeTime;
-use crate::model::Delivery;
+use crate::error::AppError;
+use crate::model::{Delivery, Page};
 use crate::rpc::events::{subscription_deliveries, Redeliver};
 use crate::rpc::subscriptions::{ReplayFailed, SendTestEvent};
 
@@ -22,26 +23,45 @@ const REPLAY_WINDOWS: [(&str, &str, i64); 4] = [
     ("30d", "the last 30 days", 720),
 ];
 
+/// The deliveries section's data and the actions that change it, created by the page (see
+/// `crate::pages`) and handed to the section.
+#[derive(Clone, Copy)]
+pub struct DeliveriesSection {
+    deliveries: Resource<Result<Page<Delivery>, AppError>>,
+    cursor: RwSignal<Option<String>>,
+    redeliver: ServerAction<Redeliver>,
+    send_test: ServerAction<SendTestEvent>,
+    replay: ServerAction<ReplayFailed>,
+}
+
+impl DeliveriesSection {
+    pub fn new(subscription_id: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        let live = use_live();
+        let cursor = RwSignal::new(None::<String>);
+        let redeliver = ServerAction::<Redeliver>::new();
+        let send_test = ServerAction::<SendTestEvent>::new();
+        let replay = ServerAction::<ReplayFailed>::new();
+        let deliveries = Resource::new(
+            move || {
+                (
+                    subscription_id(),
+                    cursor.get(),
+                    live.changes.get(),
+                    redeliver.version().get(),
+                    send_test.version().get(),
+                    replay.version().get(),
+                )
+            },
+            |(id, cursor, ..)| subscription_deliveries(id, cursor),
+        );
+        DeliveriesSection { deliveries, cursor, redeliver, send_test, replay }
+    }
+}
+
 #[component]
-pub fn SubscriptionDeliveries(subscription_id: String) -> impl IntoView {
+pub fn SubscriptionDeliveries(subscription_id: String, section: DeliveriesSection) -> impl IntoView {
     let id = StoredValue::new(subscription_id);
-    let live = use_live();
-    let cursor = RwSignal::new(None::<String>);
-    let redeliver = ServerAction::<Redeliver>::new();
-    let send_test = ServerAction::<SendTestEvent>::new();
-    let replay = ServerAction::<ReplayFailed>::new();
-    let deliveries = Resource::new(
-        move || {
-            (
-                cursor.get(),
-                live.changes.get(),
-                redeliver.version().get(),
-                send_test.version().get(),
-                replay.version().get(),
-            )
-        },
-        move |(cursor, ..)| subscription_deliveries(id.get_value(), cursor),
-    );
+    let DeliveriesSection { deliveries, cursor, redeliver, send_test, replay } = section;
     let window = RwSignal::new("24h".to_string());
     let on_replay = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::deliveries::SubscriptionDeliveries;
-use super::{EventTypeTags, LiveSubscriptionStatus};
+use super::deliveries::{DeliveriesSection, SubscriptionDeliveries};
+use super::{live_subscription, EventTypeTags, LiveSubscription, LiveSubscriptionStatus};
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy::{select_on_focus, CopyButton};
 use crate::components::states::{ActionError, LoadError};
@@ -22,13 +22,15 @@ pub fn SubscriptionDetailPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let toggle = ServerAction::<SetSubscriptionEnabled>::new();
     let subscription = Resource::new(move || (id(), toggle.version().get()), |(id, _)| get_subscription(id));
+    let current = live_subscription(id, toggle);
+    let deliveries = DeliveriesSection::new(id);
 
     view! {
         <Title text="Subscription" />
         <Transition fallback=|| view! { <DetailLoading /> }>
             {move || Suspend::new(async move {
                 match subscription.await {
-                    Ok(subscription) => view! { <Detail subscription toggle /> }.into_any(),
+                    Ok(subscription) => view! { <Detail subscription current deliveries toggle /> }.into_any(),
                     Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),
                     Err(error) => view! {
                         <div class="page-header">
@@ -73,7 +75,12 @@ fn DetailLoading() -> impl IntoView {
 }
 
 #[component]
-fn Detail(subscription: Subscription, toggle: ServerAction<SetSubscriptionEnabled>) -> impl IntoView {
+fn Detail(
+    subscription: Subscription,
+    current: LiveSubscription,
+    deliveries: DeliveriesSection,
+    toggle: ServerAction<SetSubscriptionEnabled>,
+) -> impl IntoView {
     let delete = ServerAction::<DeleteSubscription>::new();
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -111,7 +118,7 @@ fn Detail(subscription: Subscription, toggle: ServerAction<SetSubscriptionEnable
                 <a class="breadcrumb" href="/subscriptions">"Subscriptions"</a>
                 <div class="title-row">
                     <h1 class="mono url title-url">{subscription.url.clone()}</h1>
-                    <LiveSubscriptionStatus subscription=subscription.clone() />
+                    <LiveSubscriptionStatus subscription=subscription.clone() current />
                 </div>
                 {description}
             </div>
@@ -133,18 +140,18 @@ fn Detail(subscription: Subscription, toggle: ServerAction<SetSubscriptionEnable
         </div>
         <ActionError error=action_error />
         <div class="detail-grid">
-            <Settings subscription=subscription.clone() />
+            <Settings subscription=subscription.clone() current />
             <div class="detail-side">
                 <SigningSecret id=id.clone() />
                 <Headers subscription />
             </div>
         </div>
-        <SubscriptionDeliveries subscription_id=id.clone() />
+        <SubscriptionDeliveries subscription_id=id.clone() section=deliveries />
     }
 }
 
 #[component]
-fn Settings(subscription: Subscription) -> impl IntoView {
+fn Settings(subscription: Subscription, current: LiveSubscription) -> impl IntoView {
     let id = subscription.id.clone();
     let url = subscription.url.clone();
     let status_detail = if subscription.enabled {
@@ -159,7 +166,7 @@ fn Settings(subscription: Subscription) -> impl IntoView {
                 <div>
                     <dt>"Status"</dt>
                     <dd class="dd-stack">
-                        <LiveSubscriptionStatus subscription=subscription.clone() />
+                        <LiveSubscriptionStatus subscription=subscription.clone() current />
                         <span class="muted">{status_detail}</span>
                     </dd>
                 </div>

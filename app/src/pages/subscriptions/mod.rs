@@ -13,8 +13,9 @@ use leptos::prelude::*;
 
 use crate::components::chip::{Chip, Tone};
 use crate::components::live::use_live;
+use crate::error::AppError;
 use crate::model::{DisabledReason, Subscription};
-use crate::rpc::subscriptions::get_subscription;
+use crate::rpc::subscriptions::{get_subscription, SetSubscriptionEnabled};
 
 /// "Enabled", or why it is not, in words and colour.
 #[component]
@@ -30,26 +31,36 @@ fn SubscriptionStatus(subscription: Subscription) -> impl IntoView {
     view! { <Chip tone label /> }
 }
 
-/// The status chip of a page that stays open: re-read whenever the account's deliveries change,
-/// since a failure or a success can change it (failing, disabled as gone or failing).
-#[component]
-fn LiveSubscriptionStatus(subscription: Subscription) -> impl IntoView {
+/// The subscription as re-read after the account's deliveries changed (a failure or a success
+/// can change its status: failing, disabled as gone or failing) or the page's own toggle ran;
+/// `None` until then, while the page's own copy is current. Created by the page (see
+/// `crate::pages`).
+pub(super) type LiveSubscription = Resource<Result<Option<Subscription>, AppError>>;
+
+pub(super) fn live_subscription(
+    id: impl Fn() -> String + Send + Sync + 'static,
+    toggle: ServerAction<SetSubscriptionEnabled>,
+) -> LiveSubscription {
     let live = use_live();
-    let initial = StoredValue::new(subscription);
-    let current = Resource::new(
-        move || live.changes.get(),
-        move |changes| async move {
-            match changes {
-                // What the page was drawn with is current until something changes.
-                0 => Ok(initial.get_value()),
-                _ => get_subscription(initial.get_value().id).await,
+    Resource::new(
+        move || (id(), live.changes.get(), toggle.version().get()),
+        |(id, changes, toggled)| async move {
+            match (changes, toggled) {
+                (0, 0) => Ok(None),
+                _ => get_subscription(id).await.map(Some),
             }
         },
-    );
+    )
+}
+
+/// The status chip of a page that stays open: follows `current` as it is re-read.
+#[component]
+fn LiveSubscriptionStatus(subscription: Subscription, current: LiveSubscription) -> impl IntoView {
+    let initial = StoredValue::new(subscription);
     view! {
         <Transition fallback=move || view! { <SubscriptionStatus subscription=initial.get_value() /> }>
             {move || Suspend::new(async move {
-                let subscription = current.await.unwrap_or_else(|_| initial.get_value());
+                let subscription = current.await.ok().flatten().unwrap_or_else(|| initial.get_value());
                 view! { <SubscriptionStatus subscription /> }
             })}
         </Transition>
