@@ -273,4 +273,5 @@ async fn every_dashboard_page_loads_each_piece_of_its_data_once() {
             assert!(!sent[..n].contains(value), "{page} sent this twice: {value:.300}");
         }
     }
+    s.app.stop().await;
 }

@@ -254,6 +254,11 @@ fn token_of(url: &str) -> &str {
     url.rsplit('/').next().unwrap()
 }
 
+/// The operator invites `email` into the account `ext_acme`.
+async fn invite_to_acme(app: &TestApp, op: &str, email: &str) -> (u16, Value) {
+    call(app, op, None, Method::POST, "/accounts/ext_acme/invitations", Some(json!({"email": email}))).await
+}
+
 #[tokio::test]
 async fn invitations_register_a_person_or_add_a_login_and_registration_can_be_invite_only() {
     let dir = tempfile::tempdir().unwrap();
@@ -272,15 +277,7 @@ async fn invitations_register_a_person_or_add_a_login_and_registration_can_be_in
     assert_eq!(refused.status(), 400, "registration is by invitation only");
 
     // A new person: registers through the invitation, into the inviting account.
-    let (status, invitation) = call(
-        &app,
-        &op,
-        None,
-        Method::POST,
-        "/accounts/ext_acme/invitations",
-        Some(json!({"email": "New@Example.com"})),
-    )
-    .await;
+    let (status, invitation) = invite_to_acme(&app, &op, "New@Example.com").await;
     assert_eq!(status, 201, "{invitation}");
     let url = invitation["url"].as_str().unwrap();
     assert!(url.starts_with(&format!("{}/invite/hri_", app.base)), "{url}");
@@ -313,15 +310,7 @@ async fn invitations_register_a_person_or_add_a_login_and_registration_can_be_in
         })
         .expect("user create");
     assert!(output.status.success());
-    let (_, invitation) = call(
-        &app,
-        &op,
-        None,
-        Method::POST,
-        "/accounts/ext_acme/invitations",
-        Some(json!({"email": "old@example.com"})),
-    )
-    .await;
+    let (_, invitation) = invite_to_acme(&app, &op, "old@example.com").await;
     let token = token_of(invitation["url"].as_str().unwrap()).to_string();
     let view: Value = app.rpc("invitation", &[("token", &token)], None).await.json().await.unwrap();
     assert_eq!(view["has_login"], true);
@@ -350,8 +339,7 @@ async fn a_user_of_several_accounts_switches_between_them_and_only_them() {
     let (_, globex) = call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Globex"}))).await;
     let email = unique_email("switcher");
     let cookie = app.register(&email).await;
-    let (_, invitation) =
-        call(&app, &op, None, Method::POST, "/accounts/ext_acme/invitations", Some(json!({"email": email}))).await;
+    let (_, invitation) = invite_to_acme(&app, &op, &email).await;
     let joined = app
         .rpc(
             "accept_invitation",
