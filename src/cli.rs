@@ -87,6 +87,18 @@ pub enum Registration {
 pub enum OperatorKeyCommand {
     /// Create an operator key; the key is printed alone on the last line.
     Create(OperatorKeyCreateArgs),
+    /// List the operator keys that work: name, id, the key's first characters, when created and
+    /// last used.
+    List(StorageOnlyArgs),
+    /// Revoke the operator key with this name; requests with it are refused from then on.
+    Revoke(OperatorKeyCreateArgs),
+}
+
+/// A command that needs only the database.
+#[derive(Debug, Clone, Args)]
+pub struct StorageOnlyArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -94,7 +106,7 @@ pub struct OperatorKeyCreateArgs {
     #[command(flatten)]
     pub storage: StorageArgs,
 
-    /// A name to tell the key apart, such as the backend that will use it.
+    /// The key's name, such as the backend that uses it.
     #[arg(long)]
     pub name: String,
 }
@@ -123,6 +135,19 @@ pub struct ApiKeyCreateArgs {
 pub enum UserCommand {
     /// Create a user and its account; the password is read from standard input.
     Create(UserCreateArgs),
+    /// Set a user's password (read from standard input); every session of the user ends.
+    #[command(name = "set-password")]
+    SetPassword(UserSetPasswordArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UserSetPasswordArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+
+    /// The user's email address.
+    #[arg(long)]
+    pub email: String,
 }
 
 /// Where the data lives; shared by every command so that they all work on one database.
@@ -176,6 +201,13 @@ pub struct ServeArgs {
     #[arg(long, env = "HOOKRELAY_ALLOW_PRIVATE_DESTINATIONS")]
     pub allow_private_destinations: bool,
 
+    /// A forward proxy every delivery goes through (for a fixed egress address), such as
+    /// http://proxy.internal:3128. The environment's HTTP_PROXY, HTTPS_PROXY and ALL_PROXY are
+    /// never used for deliveries. Destinations are still checked against internal addresses
+    /// before each request; the proxy must refuse them too (see the README).
+    #[arg(long, env = "HOOKRELAY_EGRESS_PROXY", value_name = "URL", value_parser = parse_proxy_url)]
+    pub egress_proxy: Option<String>,
+
     /// Delays between attempts after the first, comma-separated; after the last, a delivery fails.
     #[arg(long, env = "HOOKRELAY_RETRY_SCHEDULE", default_value = "5s,5m,30m,2h,5h,10h,10h",
           value_name = "DURATIONS", value_parser = parse_schedule)]
@@ -200,6 +232,12 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u32).range(1..=1_000))]
     pub max_in_flight_per_subscription: u32,
 
+    /// Most delivery attempts in flight at once for one account, so that one account with many
+    /// slow endpoints cannot hold every slot [default: half of --max-in-flight].
+    #[arg(long, env = "HOOKRELAY_MAX_IN_FLIGHT_PER_ACCOUNT", value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub max_in_flight_per_account: Option<u32>,
+
     /// A subscription whose deliveries have all failed for this long is disabled.
     #[arg(long, env = "HOOKRELAY_DISABLE_FAILING_AFTER", default_value = "5d", value_name = "DURATION",
           value_parser = parse_duration)]
@@ -211,6 +249,14 @@ pub struct ServeArgs {
     pub retention: Duration,
 }
 
+impl ServeArgs {
+    /// `--max-in-flight-per-account`, or half of `--max-in-flight` (at least one).
+    pub fn max_in_flight_per_account(&self) -> std::num::NonZeroU32 {
+        let limit = self.max_in_flight_per_account.unwrap_or(self.max_in_flight / 2);
+        std::num::NonZeroU32::new(limit).unwrap_or(std::num::NonZeroU32::MIN)
+    }
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct UserCreateArgs {
     #[command(flatten)]
@@ -219,6 +265,11 @@ pub struct UserCreateArgs {
     /// The new user's email address.
     #[arg(long)]
     pub email: String,
+
+    /// Make the user an instance admin, who sees the operator page (every account's name and
+    /// figures). Without it, only the first user of an instance with no account yet is one.
+    #[arg(long)]
+    pub admin: bool,
 }
 
 /// The delays between delivery attempts.
@@ -244,6 +295,14 @@ fn parse_database_url(text: &str) -> Result<String, String> {
     } else {
         Err("only sqlite: URLs are supported, e.g. sqlite://./data/hookrelay.db".into())
     }
+}
+
+fn parse_proxy_url(text: &str) -> Result<String, String> {
+    let url = url::Url::parse(text).map_err(|error| format!("not a URL: {error}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err("expected an http or https URL such as http://proxy.internal:3128".into());
+    }
+    Ok(text.to_string())
 }
 
 fn parse_public_url(text: &str) -> Result<String, String> {

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod cli;
 pub mod commands;
+pub mod data_dir;
 pub mod http;
 pub mod server;
 pub mod session_key;

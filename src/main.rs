@@ -9,9 +9,14 @@ async fn main() -> std::process::ExitCode {
     let outcome = match cli.into_command() {
         Command::Serve(args) => server::serve(args).await,
         Command::User { command: UserCommand::Create(args) } => commands::user::create(args).await,
+        Command::User { command: UserCommand::SetPassword(args) } => commands::user::set_password(args).await,
         Command::ApiKey { command: ApiKeyCommand::Create(args) } => commands::api_key::create(args).await,
         Command::OperatorKey { command: OperatorKeyCommand::Create(args) } => {
             commands::operator_key::create(args).await
+        }
+        Command::OperatorKey { command: OperatorKeyCommand::List(args) } => commands::operator_key::list(args).await,
+        Command::OperatorKey { command: OperatorKeyCommand::Revoke(args) } => {
+            commands::operator_key::revoke(args).await
         }
         Command::Backup(args) => commands::backup::run(args).await,
     };

@@ -34,8 +34,7 @@ impl Server {
     /// Opens the data folder and the database and applies migrations; fails with a message
     /// that says what to fix.
     pub async fn build(args: &ServeArgs, public_url: String) -> anyhow::Result<Server> {
-        std::fs::create_dir_all(&args.storage.data_dir)
-            .with_context(|| format!("cannot create the data folder {}", args.storage.data_dir.display()))?;
+        crate::data_dir::create(&args.storage.data_dir)?;
         let database_url = args.storage.database_url();
         let store =
             Store::connect(&database_url).await.with_context(|| format!("cannot open the database {database_url}"))?;
@@ -61,6 +60,7 @@ impl Server {
             store,
             settings: Arc::new(Settings {
                 public_url,
+                public_url_given: args.public_url.is_some(),
                 allow_http: args.allow_http,
                 max_payload_bytes: args.max_payload_bytes,
                 disable_failing_after: args.disable_failing_after,
@@ -114,8 +114,10 @@ fn worker_config(args: &ServeArgs) -> WorkerConfig {
         retry_schedule: args.retry_schedule.0.clone(),
         request_timeout: args.request_timeout,
         allow_private_destinations: args.allow_private_destinations,
+        egress_proxy: args.egress_proxy.clone(),
         max_in_flight: args.max_in_flight as usize,
         max_in_flight_per_subscription: args.max_in_flight_per_subscription as usize,
+        max_in_flight_per_account: args.max_in_flight_per_account().get() as usize,
         disable_failing_after: args.disable_failing_after,
     }
 }

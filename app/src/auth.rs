@@ -73,12 +73,17 @@ pub async fn register(email: String, password: String, next: Option<String>) -> 
     use crate::domain::accounts;
     use crate::server::{app_state, session, with_status};
     let state = app_state()?;
+    if !state.login_throttle.allow_registration(ssr::client_ip().await) {
+        return with_status(Err(AppError::RateLimited(
+            "Too many registrations from this address. Wait a minute, then try again.".into(),
+        )));
+    }
     if !state.settings.registration_open {
         return with_status(Err(AppError::BadRequest(
             "This instance is open by invitation only. Ask someone in your team for an invitation link.".into(),
         )));
     }
-    let user = with_status(accounts::register(&state.store, &email, &password).await)?;
+    let user = with_status(accounts::register(&state.store, &email, &password, false).await)?;
     let session = session::current_session().await?;
     session::sign_in(&session, &user).await?;
     tracing::info!(user_id = %user.user_id, account_id = %user.account_id, "registered");
@@ -141,17 +146,36 @@ pub async fn accept_invitation(token: String, password: String) -> Result<(), Ap
     Ok(())
 }
 
+/// Changes the signed-in user's password. Every session of the user ends, this one included,
+/// which is signed in again at once.
+#[server(prefix = "/rpc", endpoint = "change_password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+    use crate::domain::accounts;
+    use crate::server::{authorize, session, with_status};
+    with_status(
+        async {
+            let (state, user) = authorize::<ChangePassword>().await?;
+            accounts::change_password(&state.store, &user.user_id, &current_password, &new_password).await?;
+            let session = session::current_session().await?;
+            session::sign_in(&session, &user).await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
 /// Moves the session to another account of the same user, then opens its overview.
 #[server(prefix = "/rpc", endpoint = "switch_account")]
 pub async fn switch_account(account_id: String) -> Result<(), AppError> {
     use crate::domain::accounts;
-    use crate::server::{require_account, session, with_status};
+    use crate::server::{authorize, session, with_status};
     with_status(
         async {
-            let (state, user) = require_account().await?;
+            let (state, user) = authorize::<SwitchAccount>().await?;
             // Membership is the rule (a portal visitor, without a user, has none elsewhere).
-            let target =
-                accounts::signed_in(&state.store, &user.user_id, &account_id).await?.ok_or(AppError::NotFound)?;
+            let target = accounts::signed_in(&state.store, &user.user_id, &account_id, crate::domain::now_ms())
+                .await?
+                .ok_or(AppError::NotFound)?;
             let session = session::current_session().await?;
             session::sign_in(&session, &target).await?;
             leptos_axum::redirect("/");

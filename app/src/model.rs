@@ -291,9 +291,13 @@ pub struct Delivery {
     /// Where the subscription delivers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_url: Option<String>,
-    /// Present on a single delivery, absent in lists.
+    /// Present on a single delivery, absent in lists: its latest 50 attempts, oldest first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<Vec<Attempt>>,
+    /// On a single delivery with older attempts than those it carries: the `cursor` for
+    /// `GET /deliveries/{id}/attempts` that reads them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts_next_cursor: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -590,6 +594,14 @@ pub struct InvitationView {
     pub has_login: bool,
 }
 
+/// What a portal link's page shows before the link is used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalLinkView {
+    pub account_name: String,
+    /// Who is signed in in this browser now, if anyone: opening the link signs them out.
+    pub signed_in_as: Option<String>,
+}
+
 /// The operator page: every account at a glance and the instance's health.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InstanceOverview {
@@ -743,6 +755,9 @@ pub struct InboundRequest {
     pub status_code: u16,
     pub message: String,
     pub event_id: Option<String>,
+    /// How many requests this line stands for: refusals for a wrong token are counted per
+    /// minute in one line (its time is the latest one's).
+    pub count: i64,
 }
 
 /// A source with its latest requests (the sources page).

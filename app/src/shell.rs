@@ -8,12 +8,14 @@ use leptos_router::path;
 use crate::components::layout::DashboardLayout;
 use crate::pages::{
     ApiKeysPage, EditSubscriptionPage, EventDetailPage, EventTypesPage, EventsPage, InvitePage, LoginPage,
-    NewSubscriptionPage, NotFoundPage, OperatorPage, OverviewPage, RegisterPage, SourceDetailPage, SourcesPage,
-    SubscriptionDetailPage, SubscriptionsPage,
+    NewSubscriptionPage, NotFoundPage, OperatorPage, OverviewPage, PasswordPage, PortalPage, RegisterPage,
+    SourceDetailPage, SourcesPage, SubscriptionDetailPage, SubscriptionsPage,
 };
 
 /// The document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -32,6 +34,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The page's Content-Security-Policy: scripts only from this instance, and inline ones (the
+/// hydration bootstrap, streamed resources) only with this response's nonce, which leptos_axum
+/// generates and puts on each of them; no framing (clickjacking). Inline `style` attributes
+/// stay allowed: the chart's bars are sized by them.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    use axum::http::{header::CONTENT_SECURITY_POLICY, HeaderValue};
+    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -47,6 +70,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/register") view=RegisterPage />
                 <Route path=path!("/invite/:token") view=InvitePage />
+                <Route path=path!("/portal/:token") view=PortalPage />
                 <ParentRoute path=path!("") view=DashboardLayout>
                     <Route path=path!("") view=OverviewPage />
                     <Route path=path!("/subscriptions") view=SubscriptionsPage />
@@ -61,6 +85,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sources/:id") view=SourceDetailPage />
                     <Route path=path!("/api-keys") view=ApiKeysPage />
                     <Route path=path!("/operator") view=OperatorPage />
+                    <Route path=path!("/password") view=PasswordPage />
                 </ParentRoute>
             </Routes>
         </Router>

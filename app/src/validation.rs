@@ -107,6 +107,11 @@ pub fn check_custom_header(name: &str, value: &str) -> Result<(), String> {
     if is_reserved_header(name) {
         return Err(format!("{name} is set by Hookrelay and cannot be overridden."));
     }
+    // Meant for the egress proxy, not the receiver: a subscription must not speak to the proxy
+    // with its own credentials.
+    if name.to_ascii_lowercase().starts_with("proxy-") {
+        return Err(format!("{name} is for proxies and cannot be sent to a receiver."));
+    }
     if value.len() > MAX_HEADER_VALUE_LEN {
         return Err(format!("The value of {name} is longer than {MAX_HEADER_VALUE_LEN} characters."));
     }
@@ -183,6 +188,9 @@ mod tests {
         assert!(check_custom_header("X-Api-Token", "abc 123").is_ok());
         for reserved in ["Content-Type", "user-agent", "Host", "content-length", "webhook-signature", "Webhook-Id"] {
             assert!(check_custom_header(reserved, "x").is_err(), "{reserved}");
+        }
+        for proxy in ["Proxy-Authorization", "proxy-connection", "PROXY-Anything"] {
+            assert!(check_custom_header(proxy, "Basic eDp5").is_err(), "{proxy}");
         }
         assert!(check_custom_header("Bad Name", "x").is_err());
         assert!(check_custom_header("X-Ok", "line\r\nbreak").is_err());

@@ -2,7 +2,7 @@
 
 use app::domain::paging::PageRequest;
 use app::domain::{deliveries, events};
-use app::model::{Delivery, Page, ReplayInput, ReplayQueued, TestSent};
+use app::model::{Attempt, Delivery, Page, ReplayInput, ReplayQueued, TestSent};
 use app::server::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -19,6 +19,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_deliveries))
         .routes(routes!(get_delivery))
+        .routes(routes!(list_attempts))
         .routes(routes!(redeliver))
         .routes(routes!(send_test_event))
         .routes(routes!(replay_failed))
@@ -59,7 +60,8 @@ async fn list_deliveries(
     Ok(Json(deliveries::list(&state.store, &caller.account_id, &filter, &request).await?))
 }
 
-/// Get a delivery with every attempt: request, response, duration, error.
+/// Get a delivery with its latest 50 attempts (request, response, duration, error), oldest of
+/// them first; `attempts_next_cursor` reads the ones before them.
 #[utoipa::path(get, path = "/deliveries/{id}", tag = "Deliveries", params(("id" = String, Path)),
     responses((status = 200, body = Delivery), (status = 404, body = ErrorBody)))]
 async fn get_delivery(
@@ -68,6 +70,31 @@ async fn get_delivery(
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<Delivery>> {
     Ok(Json(deliveries::get(&state.store, &caller.account_id, &id).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AttemptListQuery {
+    /// 1 to 250; default 50.
+    #[param(minimum = 1, maximum = 250)]
+    limit: Option<i64>,
+    /// `next_cursor` of the previous page, or the delivery's `attempts_next_cursor`.
+    #[param(pattern = r"^([a-z]{3}_[0-9a-z]{26})?$")]
+    cursor: Option<String>,
+}
+
+/// List a delivery's attempts, newest first.
+#[utoipa::path(get, path = "/deliveries/{id}/attempts", tag = "Deliveries",
+    params(("id" = String, Path), AttemptListQuery),
+    responses((status = 200, body = Page<Attempt>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn list_attempts(
+    State(state): State<AppState>,
+    caller: ApiAccount,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<AttemptListQuery>,
+) -> ApiResult<Json<Page<Attempt>>> {
+    let request = PageRequest { limit: query.limit, cursor: query.cursor };
+    Ok(Json(deliveries::attempts(&state.store, &caller.account_id, &id, &request).await?))
 }
 
 /// Make a new attempt now, whatever the delivery's state.

@@ -6,23 +6,39 @@ use anyhow::Context;
 use app::domain::accounts;
 use app::store::Store;
 
-use crate::cli::{StorageArgs, UserCreateArgs};
+use crate::cli::{StorageArgs, UserCreateArgs, UserSetPasswordArgs};
 
 pub async fn create(args: UserCreateArgs) -> anyhow::Result<()> {
     let password = read_password()?;
     let store = open_store(&args.storage).await?;
-    let user = accounts::register(&store, &args.email, &password)
+    let user = accounts::register(&store, &args.email, &password, args.admin)
         .await
         .map_err(|error| anyhow::anyhow!("{}{error}", error.field().map(|f| format!("{f}: ")).unwrap_or_default()))?;
+    let admin = store.is_admin(&user.user_id).await.context("cannot read the new user back");
     store.close().await;
-    println!("Created user {} with account {}", user.email, user.account_id);
+    let role = if admin? { " (the instance admin)" } else { "" };
+    println!("Created user {}{role} with account {}", user.email, user.account_id);
     Ok(())
+}
+
+pub async fn set_password(args: UserSetPasswordArgs) -> anyhow::Result<()> {
+    let password = read_password()?;
+    let store = open_store(&args.storage).await?;
+    let outcome = accounts::set_password(&store, &args.email, &password).await;
+    store.close().await;
+    match outcome {
+        Ok(()) => {
+            println!("Set the password of {}; their sessions have ended.", args.email.trim());
+            Ok(())
+        }
+        Err(app::error::AppError::NotFound) => anyhow::bail!("--email: no user has the address {}", args.email.trim()),
+        Err(error) => Err(anyhow::anyhow!("{}{error}", error.field().map(|f| format!("{f}: ")).unwrap_or_default())),
+    }
 }
 
 /// Opens the database the server uses (creating it and its schema if this is the first use).
 pub async fn open_store(storage: &StorageArgs) -> anyhow::Result<Store> {
-    std::fs::create_dir_all(&storage.data_dir)
-        .with_context(|| format!("cannot create the data folder {}", storage.data_dir.display()))?;
+    crate::data_dir::create(&storage.data_dir)?;
     let url = storage.database_url();
     let store = Store::connect(&url).await.with_context(|| format!("cannot open the database {url}"))?;
     store.migrate().await.with_context(|| format!("cannot apply the database migrations to {url}"))?;

@@ -2,8 +2,9 @@
 //! events or deliveries changed. Each message is only a nudge ("change"); the page re-reads
 //! what it shows through the usual server functions, which check access as always.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use app::server::session::require_user;
@@ -22,7 +23,49 @@ use tower_sessions::Session;
 /// so that a page re-reads at most a few times a second.
 const COALESCE: Duration = Duration::from_millis(300);
 
-pub async fn stream(State(state): State<AppState>, shutdown: CancellationToken, session: Session) -> Response {
+/// Most streams one session may hold open (a person with several tabs); the next gets 429.
+pub const MAX_STREAMS_PER_SESSION: usize = 8;
+
+/// How many streams each session holds open.
+#[derive(Clone, Default)]
+pub struct OpenStreams(Arc<Mutex<HashMap<String, usize>>>);
+
+/// One open stream of a session; counted until dropped (the stream ends or the page goes).
+struct StreamSlot {
+    open: OpenStreams,
+    session: String,
+}
+
+impl OpenStreams {
+    fn take(&self, session: String) -> Option<StreamSlot> {
+        let mut open = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let count = open.entry(session.clone()).or_default();
+        if *count >= MAX_STREAMS_PER_SESSION {
+            return None;
+        }
+        *count += 1;
+        Some(StreamSlot { open: self.clone(), session })
+    }
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = self.open.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(count) = open.get_mut(&self.session) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.session);
+            }
+        }
+    }
+}
+
+pub async fn stream(
+    State(state): State<AppState>,
+    shutdown: CancellationToken,
+    open: OpenStreams,
+    session: Session,
+) -> Response {
     let user = match require_user(&session, &state.store).await {
         Ok(user) => user,
         Err(error) => {
@@ -30,7 +73,12 @@ pub async fn stream(State(state): State<AppState>, shutdown: CancellationToken, 
                 .into_response()
         }
     };
-    let listener = Listener { notices: state.live.listen(), account_id: Arc::from(user.account_id), shutdown };
+    // A signed-in session has an id.
+    let Some(slot) = session.id().and_then(|id| open.take(id.to_string())) else {
+        return (StatusCode::TOO_MANY_REQUESTS, "Too many live streams are open for this session.").into_response();
+    };
+    let listener =
+        Listener { notices: state.live.listen(), account_id: Arc::from(user.account_id), shutdown, _slot: slot };
     let messages = stream::unfold(listener, |mut listener| async move {
         listener.next_change().await?;
         Some((Ok::<_, Infallible>(Event::default().event("change").data("changed")), listener))
@@ -43,6 +91,7 @@ struct Listener {
     account_id: Arc<str>,
     /// Ends the stream when the server stops, so that open pages do not hold up shutdown.
     shutdown: CancellationToken,
+    _slot: StreamSlot,
 }
 
 impl Listener {

@@ -4,7 +4,6 @@ mod assets;
 mod health;
 mod live;
 mod page_guard;
-mod portal;
 mod rpc_status;
 mod same_origin;
 
@@ -12,12 +11,14 @@ use std::net::SocketAddr;
 
 use app::server::AppState;
 use app::{shell, App};
+use axum::http::{header, HeaderValue};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio_util::sync::CancellationToken;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::service::SignedCookie;
 use tower_sessions::SessionManagerLayer;
@@ -45,21 +46,34 @@ pub fn router(
 ) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let open_streams = live::OpenStreams::default();
     let live = move |state: axum::extract::State<AppState>, session: tower_sessions::Session| {
-        live::stream(state, shutdown.clone(), session)
+        live::stream(state, shutdown.clone(), open_streams.clone(), session)
     };
+    // The live stream authenticates by the session cookie, as the pages do.
+    let live = Router::new()
+        .route("/live", get(live))
+        .route_layer(from_fn_with_state(state.clone(), same_origin::refuse_cross_site));
     Router::new()
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .route_layer(from_fn(page_guard::require_session_for_pages))
         .route_layer(from_fn(rpc_status::error_status))
         .route_layer(from_fn_with_state(state.clone(), same_origin::refuse_cross_site))
+        .merge(live)
         .route("/healthz", get(health::health))
         .route("/metrics", get(health::metrics))
-        .route("/live", get(live))
-        .route("/portal/{token}", get(portal::open))
         .merge(crate::api::router())
         .fallback(assets::serve_asset_or_not_found)
         .layer(sessions)
+        // Headers every answer carries: no MIME sniffing, no referrer to other sites, no
+        // framing. Pages set their own Content-Security-Policy (with the nonce of their inline
+        // scripts, see `app::shell`); everything else (JSON, assets) gets one that allows nothing.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }

@@ -18,9 +18,9 @@ pub async fn require_session_for_pages(session: Session, request: Request, next:
         return next.run(request).await;
     }
     let signed_in = has_user(&session).await;
-    // An invitation's page is for people who may not have a login yet (or are signed in
-    // elsewhere): always shown.
-    if path.starts_with("/invite/") {
+    // Invitation and portal-link pages are for people who may not have a login yet (or are
+    // signed in elsewhere): always shown.
+    if path.starts_with("/invite/") || path.starts_with("/portal/") {
         return next.run(request).await;
     }
     if PUBLIC_PAGES.contains(&path) {

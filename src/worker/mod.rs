@@ -1,6 +1,7 @@
 //! The delivery worker: claims due deliveries from the durable queue and runs their attempts,
-//! at most `max_in_flight` at once and `max_in_flight_per_subscription` per subscription, so
-//! that one slow or dead endpoint never holds up the others.
+//! at most `max_in_flight` at once, `max_in_flight_per_subscription` per subscription and
+//! `max_in_flight_per_account` per account, so that one slow or dead endpoint (or one account
+//! with many) never holds up the others.
 //!
 //! It sleeps until it is woken (a new event, a redeliver) or until the next delivery falls
 //! due; it does not poll. Every claim carries a lease: if the process dies at any instant, the
@@ -18,8 +19,7 @@ use std::time::Duration;
 use app::domain::live::LiveFeed;
 use app::domain::now_ms;
 use app::metrics::Metrics;
-use app::store::Finished;
-use app::store::Store;
+use app::store::{ClaimLimits, Claimed, Finished, Store};
 use tokio::sync::{mpsc, Notify};
 use tokio::task::{Id, JoinSet};
 use tokio_util::sync::CancellationToken;
@@ -31,8 +31,10 @@ pub struct WorkerConfig {
     pub retry_schedule: Vec<Duration>,
     pub request_timeout: Duration,
     pub allow_private_destinations: bool,
+    pub egress_proxy: Option<String>,
     pub max_in_flight: usize,
     pub max_in_flight_per_subscription: usize,
+    pub max_in_flight_per_account: usize,
     pub disable_failing_after: Duration,
 }
 
@@ -68,7 +70,8 @@ impl Worker {
         live: LiveFeed,
         metrics: Metrics,
     ) -> anyhow::Result<Self> {
-        let sender = Sender::new(config.request_timeout, config.allow_private_destinations)?;
+        let sender =
+            Sender::new(config.request_timeout, config.allow_private_destinations, config.egress_proxy.as_deref())?;
         Ok(Worker { shared: Arc::new(Shared { store, sender, config }), wake, live, metrics })
     }
 
@@ -82,16 +85,15 @@ impl Worker {
         }
         let lease_ms =
             i64::try_from((shared.config.request_timeout + LEASE_MARGIN).as_millis()).unwrap_or(i64::MAX / 4);
-        let per_subscription = shared.config.max_in_flight_per_subscription.max(1);
+        let per_subscription = u32::try_from(shared.config.max_in_flight_per_subscription.max(1)).unwrap_or(u32::MAX);
+        let per_account = u32::try_from(shared.config.max_in_flight_per_account.max(1)).unwrap_or(u32::MAX);
         let (record, recorder) = recorder(store.clone(), self.wake.clone(), self.live.clone(), self.metrics.clone());
         let mut tasks: JoinSet<()> = JoinSet::new();
-        // task id -> (delivery id, subscription id)
-        let mut running: HashMap<Id, (String, String)> = HashMap::new();
-        let mut per_sub: HashMap<String, usize> = HashMap::new();
+        let mut in_flight = InFlight::default();
 
         loop {
             while let Some(done) = tasks.try_join_next_with_id() {
-                finished(done, &mut running, &mut per_sub);
+                in_flight.finished(done);
             }
             if shutdown.is_cancelled() {
                 break;
@@ -102,16 +104,19 @@ impl Worker {
             let mut claimed_any = false;
             let mut claim_failed = false;
             if capacity > 0 {
-                let in_flight: Vec<(String, u32)> =
-                    per_sub.iter().map(|(id, n)| (id.clone(), u32::try_from(*n).unwrap_or(u32::MAX))).collect();
-                let batch = u32::try_from(capacity).unwrap_or(u32::MAX);
-                let per = u32::try_from(per_subscription).unwrap_or(u32::MAX);
-                match store.claim_due(now_ms(), lease_ms, batch, per, &in_flight).await {
+                let (busy_subscriptions, busy_accounts) = in_flight.busy();
+                let limits = ClaimLimits {
+                    limit: u32::try_from(capacity).unwrap_or(u32::MAX),
+                    per_subscription,
+                    per_account,
+                    busy_subscriptions: &busy_subscriptions,
+                    busy_accounts: &busy_accounts,
+                };
+                match store.claim_due(now_ms(), lease_ms, &limits).await {
                     Ok(claimed) => {
                         claimed_any = !claimed.is_empty();
                         for delivery in claimed {
-                            *per_sub.entry(delivery.subscription_id.clone()).or_default() += 1;
-                            let ids = (delivery.id.clone(), delivery.subscription_id.clone());
+                            let held = Held::of(&delivery);
                             let shared = shared.clone();
                             let record = record.clone();
                             let handle = tasks.spawn(async move {
@@ -125,7 +130,7 @@ impl Worker {
                                     Err(error) => tracing::error!(%error, %delivery_id, "could not run an attempt"),
                                 }
                             });
-                            running.insert(handle.id(), ids);
+                            in_flight.started(handle.id(), held);
                         }
                     }
                     Err(error) => {
@@ -165,12 +170,12 @@ impl Worker {
             tokio::select! {
                 _ = shutdown.cancelled() => {}
                 _ = self.wake.notified() => {}
-                Some(done) = tasks.join_next_with_id(), if !tasks.is_empty() => finished(done, &mut running, &mut per_sub),
+                Some(done) = tasks.join_next_with_id(), if !tasks.is_empty() => in_flight.finished(done),
                 _ = tokio::time::sleep(sleep_for) => {}
             }
         }
 
-        drain(&store, &mut tasks, &mut running, &mut per_sub, shared.config.request_timeout).await;
+        drain(&store, &mut tasks, &mut in_flight, shared.config.request_timeout).await;
         drop(record);
         if recorder.await.is_err() {
             tracing::error!("the attempt recorder stopped abnormally");
@@ -211,39 +216,78 @@ fn recorder(
     (sender, task)
 }
 
-fn finished(
-    done: Result<(Id, ()), tokio::task::JoinError>,
-    running: &mut HashMap<Id, (String, String)>,
-    per_sub: &mut HashMap<String, usize>,
-) {
-    let id = match done {
-        Ok((id, ())) => id,
-        Err(error) => {
-            if error.is_panic() {
-                tracing::error!(%error, "an attempt task panicked");
-            }
-            error.id()
+/// A delivery an attempt task holds, and whose limits it counts against.
+struct Held {
+    delivery_id: String,
+    subscription_id: String,
+    account_id: String,
+}
+
+impl Held {
+    fn of(claimed: &Claimed) -> Self {
+        Held {
+            delivery_id: claimed.id.clone(),
+            subscription_id: claimed.subscription_id.clone(),
+            account_id: claimed.account_id.clone(),
         }
-    };
-    if let Some((_, subscription_id)) = running.remove(&id) {
-        if let Some(count) = per_sub.get_mut(&subscription_id) {
-            *count -= 1;
-            if *count == 0 {
-                per_sub.remove(&subscription_id);
+    }
+}
+
+/// The attempts in flight: which task holds which delivery, and how many each subscription
+/// and each account has, for the next claim's limits.
+#[derive(Default)]
+struct InFlight {
+    by_task: HashMap<Id, Held>,
+    per_subscription: HashMap<String, u32>,
+    per_account: HashMap<String, u32>,
+}
+
+impl InFlight {
+    fn started(&mut self, task: Id, held: Held) {
+        *self.per_subscription.entry(held.subscription_id.clone()).or_default() += 1;
+        *self.per_account.entry(held.account_id.clone()).or_default() += 1;
+        self.by_task.insert(task, held);
+    }
+
+    fn finished(&mut self, done: Result<(Id, ()), tokio::task::JoinError>) {
+        let task = match done {
+            Ok((task, ())) => task,
+            Err(error) => {
+                if error.is_panic() {
+                    tracing::error!(%error, "an attempt task panicked");
+                }
+                error.id()
             }
+        };
+        if let Some(held) = self.by_task.remove(&task) {
+            release(&mut self.per_subscription, &held.subscription_id);
+            release(&mut self.per_account, &held.account_id);
+        }
+    }
+
+    /// (subscription id, count) and (account id, count) of what is held.
+    fn busy(&self) -> (Vec<(String, u32)>, Vec<(String, u32)>) {
+        let list = |map: &HashMap<String, u32>| map.iter().map(|(id, n)| (id.clone(), *n)).collect();
+        (list(&self.per_subscription), list(&self.per_account))
+    }
+
+    fn deliveries(&self) -> Vec<String> {
+        self.by_task.values().map(|held| held.delivery_id.clone()).collect()
+    }
+}
+
+fn release(counts: &mut HashMap<String, u32>, key: &str) {
+    if let Some(count) = counts.get_mut(key) {
+        *count -= 1;
+        if *count == 0 {
+            counts.remove(key);
         }
     }
 }
 
 /// Lets in-flight attempts finish, up to the request timeout; the rest are cancelled and their
 /// deliveries made due again, so the next start sends them.
-async fn drain(
-    store: &Store,
-    tasks: &mut JoinSet<()>,
-    running: &mut HashMap<Id, (String, String)>,
-    per_sub: &mut HashMap<String, usize>,
-    grace: Duration,
-) {
+async fn drain(store: &Store, tasks: &mut JoinSet<()>, in_flight: &mut InFlight, grace: Duration) {
     if tasks.is_empty() {
         return;
     }
@@ -253,7 +297,7 @@ async fn drain(
     loop {
         tokio::select! {
             done = tasks.join_next_with_id() => match done {
-                Some(done) => finished(done, running, per_sub),
+                Some(done) => in_flight.finished(done),
                 None => return,
             },
             _ = &mut deadline => break,
@@ -261,10 +305,10 @@ async fn drain(
     }
     // Whatever has not finished now is cancelled. (One that finishes in between has cleared its
     // lease, and releasing it again changes nothing.)
-    let unfinished: Vec<String> = running.values().map(|(delivery_id, _)| delivery_id.clone()).collect();
+    let unfinished = in_flight.deliveries();
     tasks.abort_all();
     while let Some(done) = tasks.join_next_with_id().await {
-        finished(done, running, per_sub);
+        in_flight.finished(done);
     }
     tracing::warn!(count = unfinished.len(), "re-queued attempts that did not finish before shutdown");
     if let Err(error) = store.release(&unfinished, now_ms()).await {

@@ -36,11 +36,17 @@ pub struct Sent {
 pub struct Sender {
     client: reqwest::Client,
     allow_private: bool,
+    /// Deliveries go through the operator's forward proxy (`--egress-proxy`).
+    proxied: bool,
 }
 
 impl Sender {
-    pub fn new(request_timeout: Duration, allow_private: bool) -> anyhow::Result<Self> {
+    /// `egress_proxy`: the operator's forward proxy. The environment's proxy variables
+    /// (`HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY`) are never used: a proxy resolves the
+    /// destination itself, out of the guard's sight.
+    pub fn new(request_timeout: Duration, allow_private: bool, egress_proxy: Option<&str>) -> anyhow::Result<Self> {
         let mut builder = reqwest::Client::builder()
+            .no_proxy()
             .connect_timeout(CONNECT_TIMEOUT.min(request_timeout))
             .timeout(request_timeout)
             // A redirect could point at an internal address and bypass the guard; receivers must
@@ -48,15 +54,24 @@ impl Sender {
             .redirect(Policy::none())
             .user_agent(concat!("Hookrelay/", env!("CARGO_PKG_VERSION")))
             .pool_idle_timeout(Duration::from_secs(60));
-        if !allow_private {
-            builder = builder.dns_resolver(Arc::new(GuardedResolver));
+        match egress_proxy {
+            // Through a proxy, the resolver would only ever see the proxy's own name (which may
+            // well be internal); destinations are checked before each request instead.
+            Some(proxy) => builder = builder.proxy(reqwest::Proxy::all(proxy)?),
+            None if !allow_private => builder = builder.dns_resolver(Arc::new(GuardedResolver)),
+            None => {}
         }
-        Ok(Sender { client: builder.build()?, allow_private })
+        Ok(Sender { client: builder.build()?, allow_private, proxied: egress_proxy.is_some() })
     }
 
     pub async fn send(&self, url: &str, headers: &[(String, String)], body: String) -> Sent {
         if let Some(blocked) = self.literal_address_refused(url) {
             return failure("blocked", blocked.to_string());
+        }
+        if self.proxied && !self.allow_private {
+            if let Err((kind, message)) = destination_checked(url).await {
+                return failure(kind, message);
+            }
         }
         let mut header_map = HeaderMap::with_capacity(headers.len());
         for (name, value) in headers {
@@ -104,8 +119,27 @@ impl Sender {
             url::Host::Ipv6(ip) => std::net::IpAddr::V6(ip),
             url::Host::Domain(_) => return None,
         };
-        is_forbidden(ip).then(|| Blocked(ip.to_string()))
+        is_forbidden(ip).then(|| Blocked::Address(ip))
     }
+}
+
+/// Before a request through the egress proxy: the destination's name is resolved here and
+/// refused if any of its addresses is internal (the proxy resolves it again on its own; see the
+/// README on what the proxy must still enforce).
+async fn destination_checked(url: &str) -> Result<(), (&'static str, String)> {
+    let parsed = url::Url::parse(url).map_err(|error| ("request", format!("the URL cannot be parsed: {error}")))?;
+    let (Some(url::Host::Domain(host)), Some(port)) = (parsed.host(), parsed.port_or_known_default()) else {
+        // Addresses written in the URL were judged by `literal_address_refused`.
+        return Ok(());
+    };
+    let found: Vec<std::net::SocketAddr> = match tokio::net::lookup_host((host, port)).await {
+        Ok(found) => found.collect(),
+        Err(error) => return Err(("dns", format!("dns error: {host}: {error}"))),
+    };
+    if found.iter().any(|addr| is_forbidden(addr.ip())) {
+        return Err(("blocked", Blocked::Name(host.to_string()).to_string()));
+    }
+    Ok(())
 }
 
 fn failure(kind: &'static str, message: String) -> Sent {

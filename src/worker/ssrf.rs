@@ -63,17 +63,24 @@ fn embedded_v4(high: u16, low: u16) -> Ipv4Addr {
     Ipv4Addr::new(a, b, c, d)
 }
 
-/// The error a refused destination produces; the worker recognises it as kind `blocked`.
+/// The error a refused destination produces; the worker recognises it as kind `blocked`. Its
+/// text names only what the subscription's URL says: the addresses a name resolved to stay
+/// out of attempts, so the dashboard does not map an internal network for whoever reads it.
 #[derive(Debug)]
-pub struct Blocked(pub String);
+pub enum Blocked {
+    /// An address written in the URL.
+    Address(IpAddr),
+    /// A name that resolves to an internal address.
+    Name(String),
+}
 
 impl fmt::Display for Blocked {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} is an internal address; deliveries there are not allowed (see --allow-private-destinations)",
-            self.0
-        )
+        match self {
+            Blocked::Address(ip) => write!(f, "{ip} is an internal address"),
+            Blocked::Name(host) => write!(f, "{host} resolves to a private address"),
+        }?;
+        f.write_str("; deliveries there are not allowed (see --allow-private-destinations)")
     }
 }
 
@@ -102,8 +109,7 @@ impl Resolve for GuardedResolver {
 fn allowed(host: &str, found: Vec<SocketAddr>) -> Result<Vec<SocketAddr>, Box<dyn Error + Send + Sync>> {
     let allowed: Vec<SocketAddr> = found.iter().copied().filter(|addr| !is_forbidden(addr.ip())).collect();
     if allowed.is_empty() && !found.is_empty() {
-        let shown = found.iter().map(|a| a.ip().to_string()).collect::<Vec<_>>().join(", ");
-        return Err(Box::new(Blocked(format!("{host} ({shown})"))));
+        return Err(Box::new(Blocked::Name(host.to_string())));
     }
     Ok(allowed)
 }
@@ -179,6 +185,7 @@ mod tests {
         assert_eq!(mixed, addrs(&["93.184.216.34"]));
         let error = allowed("internal.example", addrs(&["127.0.0.1", "::ffff:10.0.0.1"])).unwrap_err();
         assert!(error.is::<Blocked>() && error.to_string().contains("internal.example"), "{error}");
+        assert!(!error.to_string().contains("10.0.0.1") && !error.to_string().contains("127.0.0.1"), "{error}");
     }
 
     /// DNS rebinding: the first answer is public, the next one (for the next connection) is

@@ -268,3 +268,119 @@ async fn a_cross_site_post_with_the_victims_cookie_is_refused() {
     assert_eq!(names, ["mine"], "the cross-site request created nothing");
     app.stop().await;
 }
+
+/// CSRF: an `Origin` must be this instance's own, scheme and port included; DNS rebinding: a
+/// host name that is not ours is refused before any page or function runs.
+#[tokio::test]
+async fn the_dashboard_answers_only_its_own_origin_and_host_names() {
+    let app = spawn_app().await;
+    let cookie = app.register(&unique_email("origin")).await;
+    let authority = app.base.trim_start_matches("http://").to_string();
+    let port: u16 = authority.rsplit(':').next().unwrap().parse().unwrap();
+    for origin in [format!("https://{authority}"), format!("http://127.0.0.1:{}", port + 1), "null".to_string()] {
+        let response = app
+            .http
+            .post(app.url("/rpc/api_keys/create"))
+            .header("cookie", &cookie)
+            .header("origin", &origin)
+            .form(&[("name", "csrf")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "{origin}");
+    }
+    let same = app
+        .http
+        .post(app.url("/rpc/api_keys/list"))
+        .header("cookie", &cookie)
+        .header("origin", format!("http://{authority}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), 200, "the instance's own origin");
+
+    for path in ["/", "/login", "/live", "/rpc/current_user"] {
+        let rebound = app
+            .http
+            .get(app.url(path))
+            .header("host", format!("evil.example:{port}"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(rebound.status(), 421, "{path} under a foreign host name");
+    }
+    let localhost = app.http.get(app.url("/login")).header("host", format!("localhost:{port}")).send().await.unwrap();
+    assert_eq!(localhost.status(), 200);
+    app.stop().await;
+}
+
+/// Every page carries a Content-Security-Policy whose nonce is on each of its inline scripts,
+/// and every answer says nosniff and same-origin referrers.
+#[tokio::test]
+async fn pages_carry_a_content_security_policy_that_fits_their_scripts() {
+    let app = spawn_app().await;
+    let cookie = app.register(&unique_email("csp")).await;
+    for (path, signed_in) in [("/login", false), ("/", true), ("/events", true), ("/no-such-page", true)] {
+        let response = app.get(path, signed_in.then_some(cookie.as_str())).await;
+        assert!(response.status() == 200 || response.status() == 404, "{path}: {}", response.status());
+        let headers = response.headers().clone();
+        let policy = headers["content-security-policy"].to_str().unwrap().to_string();
+        assert!(policy.contains("script-src 'self' 'wasm-unsafe-eval' 'nonce-"), "{path}: {policy}");
+        assert!(policy.contains("frame-ancestors 'none'"), "{path}: {policy}");
+        assert!(
+            !policy.contains("unsafe-inline'; script") && !policy.contains("script-src 'unsafe-inline'"),
+            "{policy}"
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["referrer-policy"], "same-origin");
+        let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).unwrap().to_string();
+        let html = response.text().await.unwrap();
+        let scripts: Vec<&str> =
+            html.split("<script").skip(1).map(|tag| tag.split('>').next().unwrap_or_default()).collect();
+        assert!(!scripts.is_empty(), "{path} has scripts");
+        for tag in scripts {
+            assert!(tag.contains(&format!("nonce=\"{nonce}\"")) || tag.contains(" src="), "{path}: <script{tag}>");
+        }
+    }
+    let api = app.http.get(app.url("/api/v1/openapi.json")).send().await.unwrap();
+    assert_eq!(api.headers()["x-content-type-options"], "nosniff");
+    assert!(api.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    app.stop().await;
+}
+
+/// A user changes their password on its page: their other sessions end, this one goes on.
+#[tokio::test]
+async fn changing_the_password_ends_the_other_sessions() {
+    let app = spawn_app().await;
+    let email = unique_email("change");
+    let here = app.register(&email).await;
+    let elsewhere = session_cookie(app.login(&email, PASSWORD).await.headers()).expect("a second session");
+
+    let wrong = app
+        .rpc(
+            "change_password",
+            &[("current_password", "not it at all"), ("new_password", "a new passphrase")],
+            Some(&here),
+        )
+        .await;
+    assert_eq!(wrong.status(), 422);
+    assert_eq!(error_body(wrong).await["Validation"]["field"], "current_password");
+    let short =
+        app.rpc("change_password", &[("current_password", PASSWORD), ("new_password", "short")], Some(&here)).await;
+    assert_eq!(error_body(short).await["Validation"]["field"], "new_password");
+
+    let changed = app
+        .rpc("change_password", &[("current_password", PASSWORD), ("new_password", "a new passphrase")], Some(&here))
+        .await;
+    assert_eq!(changed.status(), 200);
+    let here = session_cookie(changed.headers()).expect("this session is signed in again");
+    assert_eq!(app.rpc("api_keys/list", &[], Some(&here)).await.status(), 200, "this session goes on");
+    assert_eq!(app.rpc("api_keys/list", &[], Some(&elsewhere)).await.status(), 401, "the other one ended");
+    assert_eq!(app.login(&email, PASSWORD).await.status(), 422);
+    assert_eq!(app.login(&email, "a new passphrase").await.status(), 200);
+    let page = app.get("/password", Some(&here)).await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Change password"));
+    app.stop().await;
+}

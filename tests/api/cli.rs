@@ -135,3 +135,81 @@ async fn api_key_create_prints_a_working_key_on_the_last_line() {
     assert_eq!(response.status(), 200);
     app.stop().await;
 }
+
+/// Runs a command with `stdin`; its output.
+fn run(data_dir: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
+    let mut child = hookrelay()
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn hookrelay");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+    child.wait_with_output().expect("hookrelay exits")
+}
+
+/// An operator resets a password: the user's sessions end, the new password works, the old
+/// one does not.
+#[tokio::test]
+async fn user_set_password_ends_the_users_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(create_user(dir.path(), "reset@example.com", PASSWORD).status.success());
+    let app = spawn_app_in(dir.path()).await;
+    let login = app.login("reset@example.com", PASSWORD).await;
+    let cookie = crate::helpers::session_cookie(login.headers()).expect("signed in");
+    assert_eq!(app.rpc("api_keys/list", &[], Some(&cookie)).await.status(), 200);
+
+    let new_password = "a brand new passphrase";
+    let output =
+        run(dir.path(), &["user", "set-password", "--email", "Reset@example.com"], &format!("{new_password}\n"));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(app.rpc("api_keys/list", &[], Some(&cookie)).await.status(), 401, "the old session ended");
+    assert_eq!(app.login("reset@example.com", PASSWORD).await.status(), 422, "the old password is gone");
+    assert_eq!(app.login("reset@example.com", new_password).await.status(), 200);
+
+    let unknown = run(dir.path(), &["user", "set-password", "--email", "nobody@example.com"], "whatever password\n");
+    assert!(!unknown.status.success());
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("--email"),
+        "{}",
+        String::from_utf8_lossy(&unknown.stderr)
+    );
+    let short = run(dir.path(), &["user", "set-password", "--email", "reset@example.com"], "short\n");
+    assert!(!short.status.success(), "a short password is refused");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn operator_keys_are_listed_and_revoked_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = spawn_app_in(dir.path()).await;
+    let key_of = |name: &str| {
+        let output = run(dir.path(), &["operator-key", "create", "--name", name], "");
+        assert!(output.status.success());
+        String::from_utf8_lossy(&output.stdout).lines().last().unwrap().trim().to_string()
+    };
+    let (billing, support) = (key_of("billing"), key_of("support"));
+    let listed = run(dir.path(), &["operator-key", "list"], "");
+    let listed = String::from_utf8_lossy(&listed.stdout).to_string();
+    assert!(listed.contains("billing") && listed.contains("support") && listed.contains(&billing[..10]), "{listed}");
+    assert!(!listed.contains(&billing), "the key itself is never shown again");
+
+    let revoked = run(dir.path(), &["operator-key", "revoke", "--name", "billing"], "");
+    assert!(revoked.status.success(), "{}", String::from_utf8_lossy(&revoked.stderr));
+    let status = |key: String| {
+        let request = app.http.get(app.url("/api/v1/accounts")).bearer_auth(key);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(status(billing).await, 401, "a revoked key is refused");
+    assert_eq!(status(support).await, 200);
+    let listed = run(dir.path(), &["operator-key", "list"], "");
+    assert!(!String::from_utf8_lossy(&listed.stdout).contains("billing"));
+    assert!(
+        !run(dir.path(), &["operator-key", "revoke", "--name", "billing"], "").status.success(),
+        "nothing left to revoke"
+    );
+    app.stop().await;
+}

@@ -2,69 +2,19 @@
 //! with SIGTERM under load. Every accepted event must still reach the receiver.
 
 use std::collections::HashSet;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use serde_json::json;
 
+use crate::binary::{cli, free_port, Binary};
 use crate::receiver::{Receiver, Reply};
 
-struct Binary {
-    child: Child,
-    base: String,
-}
-
-pub(crate) fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
-}
-
 async fn start(data_dir: &Path, port: u16) -> Binary {
-    let child = Command::new(env!("CARGO_BIN_EXE_hookrelay"))
-        .args([
-            "serve",
-            "--allow-http",
-            "--allow-private-destinations",
-            "--max-in-flight",
-            "4",
-            "--retry-schedule",
-            "100ms,100ms",
-        ])
-        .arg("--bind")
-        .arg(format!("127.0.0.1:{port}"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start hookrelay");
-    let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::new();
-    for _ in 0..200 {
-        if http.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
-            return Binary { child, base };
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("hookrelay did not start");
-}
-
-fn cli(data_dir: &Path, args: &[&str], stdin: &str) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hookrelay"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run hookrelay");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("stdin");
-    let output = child.wait_with_output().expect("hookrelay exits");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8_lossy(&output.stdout).lines().last().unwrap_or_default().trim().to_string()
+    let args =
+        ["--allow-http", "--allow-private-destinations", "--max-in-flight", "4", "--retry-schedule", "100ms,100ms"];
+    Binary::start(data_dir, port, &args, &[]).await
 }
 
 /// A user, a key, an event type and a subscription to `receiver`; returns the key.

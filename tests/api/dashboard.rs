@@ -181,6 +181,24 @@ async fn the_live_stream_announces_changes_to_the_signed_in_account_only() {
     drop((alice, bob_stream));
 }
 
+/// One session holds at most eight streams open (a person with a few tabs); more are refused,
+/// so that one session cannot pin down the server's connections and memory.
+#[tokio::test]
+async fn a_session_holds_at_most_eight_live_streams() {
+    let s = setup(&[]).await;
+    let mut open = Vec::new();
+    for n in 0..8 {
+        let stream = s.app.get("/live", Some(&s.alice.cookie)).await;
+        assert_eq!(stream.status(), 200, "stream {n}");
+        open.push(stream);
+    }
+    assert_eq!(s.app.get("/live", Some(&s.alice.cookie)).await.status(), 429);
+    let bob = s.app.register(&unique_email("live-cap")).await;
+    assert_eq!(s.app.get("/live", Some(&bob)).await.status(), 200, "another session has its own eight");
+    tokio::time::timeout(Duration::from_secs(10), s.app.stop()).await.expect("the server stops with streams open");
+    drop(open);
+}
+
 #[tokio::test]
 async fn the_dashboards_delivery_functions_keep_to_the_signed_in_account() {
     let s = setup(&[]).await;

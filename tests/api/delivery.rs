@@ -434,6 +434,100 @@ async fn a_hanging_endpoint_does_not_delay_another_subscription() {
     s.app.stop().await;
 }
 
+/// Account A has ten endpoints that hang and 500 due deliveries; that is more than every
+/// in-flight slot. Account B's event still goes out at once: A holds at most its own share.
+#[tokio::test]
+async fn one_account_with_many_hanging_endpoints_cannot_hold_every_slot() {
+    let s = setup(&["--request-timeout", "30s"]).await;
+    let stuck = Receiver::start(Reply::status(200).hold()).await;
+    for n in 0..10 {
+        subscribe(&s, &format!("{}/endpoint-{n}", stuck.url), json!({"event_types": ["invoice.paid"]})).await;
+    }
+    for n in 0..50 {
+        publish(&s, "invoice.paid", json!({"n": n})).await;
+    }
+    // A fills what it may: by default half of the 64 slots.
+    for _ in 0..200 {
+        if stuck.count() >= 32 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let bob = s.app.caller(&crate::helpers::unique_email("bob")).await;
+    let mut fast = Receiver::start(Reply::status(200)).await;
+    let (status, _) = call(&s.app, &bob.key, Method::POST, "/event-types", Some(json!({"name": "order.placed"}))).await;
+    assert_eq!(status, 201);
+    let (status, _) = call(&s.app, &bob.key, Method::POST, "/subscriptions", Some(json!({"url": fast.url}))).await;
+    assert_eq!(status, 201);
+    let (status, _) =
+        call(&s.app, &bob.key, Method::POST, "/events", Some(json!({"type": "order.placed", "data": {}}))).await;
+    assert_eq!(status, 202);
+    let arrived = tokio::time::timeout(Duration::from_secs(10), fast.next()).await;
+    let held_by_a = stuck.count();
+    stuck.release();
+    assert!(arrived.is_ok(), "B's event arrived while A's requests were still hanging");
+    assert_eq!(held_by_a, 32, "A held exactly its share of the slots");
+    s.app.stop().await;
+}
+
+/// A delivery sent 60 times: one read carries the latest 50 attempts, and the rest come a page
+/// at a time, newest first, so no read grows with a delivery's history.
+#[tokio::test]
+async fn a_delivery_carries_its_latest_fifty_attempts_and_pages_through_the_rest() {
+    let s = setup(&[]).await;
+    let receiver = Receiver::start(Reply::status(200)).await;
+    subscribe(&s, &receiver.url, json!({})).await;
+    let event = publish(&s, "invoice.paid", json!({})).await;
+    let delivery_id = only_delivery(&event);
+    for made in 1..=60 {
+        if made > 1 {
+            let path = format!("/deliveries/{delivery_id}/redeliver");
+            assert_eq!(call(&s.app, &s.alice.key, Method::POST, &path, None).await.0, 202);
+        }
+        for _ in 0..400 {
+            let (_, delivery) =
+                call(&s.app, &s.alice.key, Method::GET, &format!("/deliveries/{delivery_id}"), None).await;
+            if delivery["attempts_made"] == made {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+    let (_, delivery) = call(&s.app, &s.alice.key, Method::GET, &format!("/deliveries/{delivery_id}"), None).await;
+    let numbers =
+        |list: &Value| -> Vec<i64> { list.as_array().unwrap().iter().map(|a| a["number"].as_i64().unwrap()).collect() };
+    assert_eq!(numbers(&delivery["attempts"]), (11..=60).collect::<Vec<_>>(), "the latest 50, oldest first");
+    let cursor = delivery["attempts_next_cursor"].as_str().expect("a cursor for the older ones");
+    assert_eq!(cursor, delivery["attempts"][0]["id"]);
+
+    let (status, older) = call(
+        &s.app,
+        &s.alice.key,
+        Method::GET,
+        &format!("/deliveries/{delivery_id}/attempts?cursor={cursor}&limit=6"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{older}");
+    assert_eq!(numbers(&older["data"]), vec![10, 9, 8, 7, 6, 5], "newest first");
+    let next = older["next_cursor"].as_str().expect("more");
+    let (_, oldest) =
+        call(&s.app, &s.alice.key, Method::GET, &format!("/deliveries/{delivery_id}/attempts?cursor={next}"), None)
+            .await;
+    assert_eq!(numbers(&oldest["data"]), vec![4, 3, 2, 1]);
+    assert!(oldest["next_cursor"].is_null());
+    let (status, first_page) =
+        call(&s.app, &s.alice.key, Method::GET, &format!("/deliveries/{delivery_id}/attempts?limit=2"), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(numbers(&first_page["data"]), vec![60, 59]);
+
+    let bob = s.app.caller(&crate::helpers::unique_email("bob")).await;
+    let (status, _) = call(&s.app, &bob.key, Method::GET, &format!("/deliveries/{delivery_id}/attempts"), None).await;
+    assert_eq!(status, 404, "another account's delivery");
+    s.app.stop().await;
+}
+
 #[tokio::test]
 async fn redeliver_makes_a_manual_attempt_now_whatever_the_state() {
     let s = setup(&["--retry-schedule", "100ms"]).await;

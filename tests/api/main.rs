@@ -3,6 +3,7 @@
 
 mod alerts;
 mod auth;
+mod binary;
 mod cli;
 pub(crate) mod crash;
 mod dashboard;
@@ -10,6 +11,7 @@ mod delivery;
 mod faults;
 mod helpers;
 mod inbound;
+mod limits;
 mod operations;
 pub(crate) mod operator;
 mod pages;

@@ -157,13 +157,40 @@ async fn a_backup_taken_during_a_publishing_burst_holds_every_event_accepted_bef
     app.stop().await;
 }
 
+/// The data folder is its owner's alone: 0700, and the database, its WAL file and backups 0600.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_data_folder_database_and_backups_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = tempfile::tempdir().unwrap();
+    let data = parent.path().join("fresh").join("data");
+    let app = crate::helpers::spawn_app_with(&data, &[]).await;
+    app.register(&crate::helpers::unique_email("perms")).await;
+    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700, "the data folder");
+    for file in ["hookrelay.db", "hookrelay.db-wal", "session.key"] {
+        assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+    }
+    let backup = parent.path().join("copy.db");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hookrelay"))
+        .arg("backup")
+        .arg(&backup)
+        .arg("--data-dir")
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(mode(&backup), 0o600, "the backup");
+    app.stop().await;
+}
+
 /// `--log-format json`: one JSON object per line, and every attempt logged with its ids,
 /// outcome and duration.
 #[tokio::test]
 async fn json_logs_record_every_attempt_with_its_ids() {
     let dir = tempfile::tempdir().unwrap();
     let mut receiver = Receiver::start(Reply::status(200)).await;
-    let port = crate::crash::free_port();
+    let port = crate::binary::free_port();
     let log_path = dir.path().join("stderr.log");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hookrelay"))
         .args(["serve", "--log-format", "json", "--allow-http", "--allow-private-destinations"])

@@ -4,7 +4,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use reqwest::header::{COOKIE, LOCATION};
+use reqwest::header::COOKIE;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -205,9 +205,21 @@ async fn a_portal_link_signs_into_one_account_once() {
     assert!(url.starts_with(&format!("{}/portal/hrp_", app.base)), "{url}");
     assert!(link["expires_at"].is_string());
 
-    let first = app.http.get(url).header(COOKIE, &someone_else.cookie).send().await.unwrap();
-    assert_eq!(first.status(), 303);
-    assert_eq!(first.headers()[LOCATION], "/");
+    // Opening the page (a link preview, a mail scanner) uses nothing: it names the account.
+    let token = token_of(url);
+    for _ in 0..2 {
+        let page = app.get(&format!("/portal/{token}"), None).await;
+        assert_eq!(page.status(), 200);
+        assert!(session_cookie(page.headers()).is_none(), "a GET signs nobody in");
+        let html = page.text().await.unwrap();
+        assert!(html.contains("Acme") && html.contains("Open the dashboard"), "{html}");
+    }
+    // Someone signed in elsewhere is told that the link will sign them out.
+    let page = app.get(&format!("/portal/{token}"), Some(&someone_else.cookie)).await.text().await.unwrap();
+    assert!(page.contains("You are signed in as"), "{page}");
+
+    let first = app.rpc("portal/open", &[("token", token)], Some(&someone_else.cookie)).await;
+    assert_eq!(first.status(), 200, "the button's POST uses the link");
     let cookie = session_cookie(first.headers()).expect("a new session");
     assert_ne!(cookie, someone_else.cookie, "the session id changes");
     let me: Value = app.rpc("current_user", &[], Some(&cookie)).await.json().await.unwrap();
@@ -216,28 +228,60 @@ async fn a_portal_link_signs_into_one_account_once() {
     assert_eq!(me["portal_visitor"], true);
     let response = app.rpc("events/get", &[("id", event["id"].as_str().unwrap())], Some(&cookie)).await;
     assert_eq!(response.status(), 200, "the visitor reads the account's events");
-    // ...but API keys are for members: a key would outlive the one-time link.
-    for (name, form) in
-        [("api_keys/create", &[("name", "mine")][..]), ("api_keys/list", &[]), ("api_keys/revoke", &[("id", "key_x")])]
-    {
+    // ...but nothing that lasts beyond the link: keys, sources, the event-type catalog.
+    for (name, form) in [
+        ("api_keys/create", &[("name", "mine")][..]),
+        ("api_keys/list", &[]),
+        ("api_keys/revoke", &[("id", "key_x")]),
+        ("sources/list", &[("cursor", "")]),
+        ("sources/delete", &[("id", "src_x")]),
+        ("event_types/set_archived", &[("name", "invoice.paid"), ("archived", "true")]),
+    ] {
         assert_eq!(app.rpc(name, form, Some(&cookie)).await.status(), 401, "{name} for a portal visitor");
     }
+    let source = app
+        .http
+        .post(app.url("/rpc/sources/create"))
+        .header(COOKIE, &cookie)
+        .json(&json!({"input": {"name": "Visitor's own", "event_type": "invoice.paid"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(source.status(), 401, "a source's token would outlive the link");
     // The browser's previous session was replaced, not merged: its id is dead.
     let before = app.rpc("api_keys/list", &[], Some(&someone_else.cookie)).await;
     assert_eq!(before.status(), 401);
 
-    let again = app.http.get(url).send().await.unwrap();
-    assert_eq!((again.status().as_u16(), again.headers()[LOCATION].to_str().unwrap()), (303, "/login?link=invalid"));
+    let again = app.rpc("portal/open", &[("token", token)], None).await;
+    assert_eq!(again.status(), 404, "a link opens once");
     assert!(session_cookie(again.headers()).is_none());
-    let forged = app.http.get(format!("{}/portal/hrp_forged", app.base)).send().await.unwrap();
-    assert_eq!(forged.headers()[LOCATION], "/login?link=invalid");
+    let used = app.get(&format!("/portal/{token}"), None).await.text().await.unwrap();
+    assert!(used.contains("expired or has been used already"), "{used}");
+    let forged = app.rpc("portal/open", &[("token", "hrp_forged")], None).await;
+    assert_eq!(forged.status(), 404);
 
     let (_, short) =
         call(&app, &op, None, Method::POST, "/accounts/ext_acme/portal-link", Some(json!({"expires_in": "200ms"})))
             .await;
     tokio::time::sleep(Duration::from_millis(400)).await;
-    let expired = app.http.get(short["url"].as_str().unwrap()).send().await.unwrap();
-    assert_eq!(expired.headers()[LOCATION], "/login?link=invalid", "an expired link does not work");
+    let expired = app.rpc("portal/open", &[("token", token_of(short["url"].as_str().unwrap()))], None).await;
+    assert_eq!(expired.status(), 404, "an expired link does not work");
+
+    // The session a link opens ends when the link expires, not days later.
+    let (_, brief) =
+        call(&app, &op, None, Method::POST, "/accounts/ext_acme/portal-link", Some(json!({"expires_in": "1500ms"})))
+            .await;
+    let opened = app.rpc("portal/open", &[("token", token_of(brief["url"].as_str().unwrap()))], None).await;
+    let brief_cookie = session_cookie(opened.headers()).expect("a portal session");
+    let me: Value = app.rpc("current_user", &[], Some(&brief_cookie)).await.json().await.unwrap();
+    assert_eq!(me["portal_visitor"], true);
+    tokio::time::sleep(Duration::from_millis(1700)).await;
+    let me: Value = app.rpc("current_user", &[], Some(&brief_cookie)).await.json().await.unwrap();
+    assert!(me.is_null(), "the portal session ended with its link: {me}");
+    assert_eq!(
+        app.rpc("events/get", &[("id", event["id"].as_str().unwrap())], Some(&brief_cookie)).await.status(),
+        401
+    );
 
     for bad in ["0s", "8d", "soon"] {
         let (status, _) =
@@ -367,6 +411,35 @@ async fn a_user_of_several_accounts_switches_between_them_and_only_them() {
     assert_eq!(refused.status(), 404, "not a member");
     let me: Value = app.rpc("current_user", &[], Some(&cookie)).await.json().await.unwrap();
     assert_eq!(me["account_id"], own.as_str(), "unchanged");
+    app.stop().await;
+}
+
+/// In operator mode the operator's backend makes the accounts and the operator may never
+/// register: whoever registers then is a stranger, not the admin. The admin is made on the
+/// command line.
+#[tokio::test]
+async fn on_an_instance_with_accounts_a_registration_is_not_the_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = spawn_app_with(dir.path(), &[]).await;
+    let op = operator_key(&app);
+    call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "acme"}))).await;
+    let stranger = app.register(&unique_email("stranger")).await;
+    assert_eq!(app.rpc("operator/overview", &[], Some(&stranger)).await.status(), 404);
+    let me: Value = app.rpc("current_user", &[], Some(&stranger)).await.json().await.unwrap();
+    assert_eq!(me["instance_admin"], false);
+
+    let email = unique_email("admin");
+    let output = crate::binary::cli(
+        dir.path(),
+        &["user", "create", "--admin", "--email", &email],
+        &format!("{}\n", crate::helpers::PASSWORD),
+    );
+    assert!(output.contains("instance admin"), "{output}");
+    let login = app.login(&email, crate::helpers::PASSWORD).await;
+    let admin = session_cookie(login.headers()).expect("signed in");
+    assert_eq!(app.rpc("operator/overview", &[], Some(&admin)).await.status(), 200);
+    let me: Value = app.rpc("current_user", &[], Some(&admin)).await.json().await.unwrap();
+    assert_eq!(me["instance_admin"], true);
     app.stop().await;
 }
 

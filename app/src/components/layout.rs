@@ -33,16 +33,18 @@ pub fn DashboardLayout() -> impl IntoView {
                     <A href="/events">"Events"</A>
                     <A href="/subscriptions">"Subscriptions"</A>
                     <A href="/event-types">"Event types"</A>
-                    <A href="/sources">"Sources"</A>
-                    // API keys for members (not portal visitors), Operator for the instance's
-                    // first user; both read from the same signed-in answer.
+                    // Sources and API keys for members (not portal visitors: see rpc::access),
+                    // Operator for the instance admin; read from the same signed-in answer.
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             let user = user.await.ok().flatten();
                             let member = user.as_ref().is_some_and(|user| !user.portal_visitor);
                             let admin = user.as_ref().is_some_and(|user| user.instance_admin);
                             view! {
-                                {member.then(|| view! { <A href="/api-keys">"API keys"</A> })}
+                                {member.then(|| view! {
+                                    <A href="/sources">"Sources"</A>
+                                    <A href="/api-keys">"API keys"</A>
+                                })}
                                 {admin.then(|| view! { <A href="/operator">"Operator"</A> })}
                             }
                         })}
@@ -59,7 +61,13 @@ pub fn DashboardLayout() -> impl IntoView {
                                         accounts=user.accounts
                                         email=user.email.clone()
                                     />
-                                    <span class="user-email" title="Signed in as">{user.email}</span>
+                                    {if user.portal_visitor {
+                                        view! { <span class="user-email" title="Signed in as">{user.email}</span> }.into_any()
+                                    } else {
+                                        view! {
+                                            <a class="user-email" href="/password" title="Signed in as; change your password">{user.email}</a>
+                                        }.into_any()
+                                    }}
                                 }.into_any(),
                                 Ok(None) => view! { <Redirect path=login_path() /> }.into_any(),
                                 Err(error) => view! {

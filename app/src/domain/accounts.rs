@@ -40,8 +40,10 @@ pub fn normalize_email(email: &str) -> Result<String, AppError> {
     Ok(email)
 }
 
-/// Creates a user and an account owned by that user.
-pub async fn register(store: &Store, email: &str, password: &str) -> Result<SignedIn, AppError> {
+/// Creates a user and an account owned by that user. The user is the instance admin when
+/// `admin` asks for it (the command line's `user create --admin`) or when theirs is the
+/// instance's first account; never by registering on an instance that has accounts already.
+pub async fn register(store: &Store, email: &str, password: &str, admin: bool) -> Result<SignedIn, AppError> {
     let email = normalize_email(email)?;
     check_password(password).map_err(|message| AppError::validation("password", message))?;
 
@@ -51,8 +53,13 @@ pub async fn register(store: &Store, email: &str, password: &str) -> Result<Sign
     let user_id = new_id("usr");
     let account = NewAccount { id: &account_id, name: &email, created_at: now };
     let user = NewUser { id: &user_id, email: &email, password_hash: &password_hash, created_at: now };
-    match store.insert_account_with_owner(&account, &user).await {
-        Ok(()) => Ok(SignedIn { user_id, account_id, email }),
+    match store.insert_account_with_owner(&account, &user, admin).await {
+        Ok(admin) => {
+            if admin {
+                tracing::info!(%user_id, "the instance admin");
+            }
+            Ok(SignedIn { user_id, account_id, email })
+        }
         Err(error) if is_unique_violation(&error) => Err(AppError::Conflict {
             field: Some("email".into()),
             message: "An account with this email already exists. Log in instead.".into(),
@@ -134,15 +141,56 @@ pub async fn accept_invitation(store: &Store, token: &str, password: &str) -> Re
     Ok(SignedIn { user_id, account_id: invitation.account_id, email: invitation.email })
 }
 
-/// Resolves a session's user and account, checking the membership still holds.
-pub async fn signed_in(store: &Store, user_id: &str, account_id: &str) -> Result<Option<SignedIn>, AppError> {
+/// Resolves a session's user and account, checking the membership still holds and the session
+/// (signed in at `signed_in_at`, Unix ms) is not older than the user's last password change.
+pub async fn signed_in(
+    store: &Store,
+    user_id: &str,
+    account_id: &str,
+    signed_in_at: i64,
+) -> Result<Option<SignedIn>, AppError> {
     let Some(user) = store.find_user(user_id).await? else {
         return Ok(None);
     };
-    if !store.is_member(user_id, account_id).await? {
+    if signed_in_at < user.sessions_valid_after || !store.is_member(user_id, account_id).await? {
         return Ok(None);
     }
     Ok(Some(SignedIn { user_id: user.id, account_id: account_id.to_string(), email: user.email }))
+}
+
+/// Sets the password of the user with this email (`hookrelay user set-password`); every session
+/// of the user ends.
+pub async fn set_password(store: &Store, email: &str, password: &str) -> Result<(), AppError> {
+    let email = normalize_email(email)?;
+    let user = store.find_user_by_email(&email).await?.ok_or(AppError::NotFound)?;
+    replace_password(store, &user.id, password).await
+}
+
+/// Changes the signed-in user's own password, proven by the current one; every session of the
+/// user ends (the caller signs the current one in again).
+pub async fn change_password(store: &Store, user_id: &str, current: &str, new: &str) -> Result<(), AppError> {
+    let user = store.find_user(user_id).await?.ok_or(AppError::Unauthorized)?;
+    let wrong = || AppError::validation("current_password", "That is not your current password.");
+    if current.chars().count() > crate::validation::MAX_PASSWORD_CHARS {
+        return Err(wrong());
+    }
+    if !passwords::verify(current.to_string(), Some(user.password_hash)).await? {
+        return Err(wrong());
+    }
+    replace_password(store, user_id, new).await.map_err(|error| match error {
+        AppError::Validation { message, .. } => AppError::validation("new_password", message),
+        other => other,
+    })
+}
+
+async fn replace_password(store: &Store, user_id: &str, password: &str) -> Result<(), AppError> {
+    check_password(password).map_err(|message| AppError::validation("password", message))?;
+    let password_hash = passwords::hash(password.to_string()).await?;
+    if !store.set_password_hash(user_id, &password_hash, now_ms()).await? {
+        return Err(AppError::NotFound);
+    }
+    tracing::info!(%user_id, "password set; the user's sessions ended");
+    Ok(())
 }
 
 /// The first account of the user with this (normalised) email, if there is such a user.

@@ -30,6 +30,7 @@ pub(crate) fn to_delivery(record: DeliveryRecord) -> Delivery {
         event_type: record.event_type,
         subscription_url: record.subscription_url,
         attempts: None,
+        attempts_next_cursor: None,
     }
 }
 
@@ -60,13 +61,34 @@ fn to_attempt(record: AttemptRecord) -> Attempt {
     }
 }
 
-/// One delivery with every attempt.
+/// How many attempts a delivery carries; older ones are read page by page ([`attempts`]).
+pub const LATEST_ATTEMPTS: u32 = 50;
+
+/// One delivery with its latest [`LATEST_ATTEMPTS`] attempts, oldest of them first, and the
+/// cursor for the ones before them.
 pub async fn get(store: &Store, account_id: &str, id: &str) -> Result<Delivery, AppError> {
     let record = store.find_delivery(account_id, id).await?.ok_or(AppError::NotFound)?;
-    let attempts = store.attempts_of(account_id, id).await?;
+    let window = PageRequest { limit: Some(i64::from(LATEST_ATTEMPTS)), cursor: None }.window("att")?;
+    let latest = store.attempts_of(account_id, id, None, window.fetch()).await?;
+    let mut page = window.page(latest, |row| row.id.clone(), to_attempt);
+    page.data.reverse();
     let mut delivery = to_delivery(record);
-    delivery.attempts = Some(attempts.into_iter().map(to_attempt).collect());
+    delivery.attempts = Some(page.data);
+    delivery.attempts_next_cursor = page.next_cursor;
     Ok(delivery)
+}
+
+/// A delivery's attempts, newest first, a page at a time.
+pub async fn attempts(
+    store: &Store,
+    account_id: &str,
+    delivery_id: &str,
+    request: &PageRequest,
+) -> Result<Page<Attempt>, AppError> {
+    let window = request.window("att")?;
+    store.find_delivery(account_id, delivery_id).await?.ok_or(AppError::NotFound)?;
+    let rows = store.attempts_of(account_id, delivery_id, window.before.as_deref(), window.fetch()).await?;
+    Ok(window.page(rows, |row| row.id.clone(), to_attempt))
 }
 
 #[derive(Clone, Debug, Default)]

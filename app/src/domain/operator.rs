@@ -12,7 +12,7 @@ use crate::model::{
     Account, AccountInput, AccountSummary, InstanceOverview, Invitation, InvitationInput, Page, PortalLink,
     PortalLinkInput,
 };
-use crate::store::{is_unique_violation, AccountRecord, OperatorKeyRecord, Store};
+use crate::store::{is_unique_violation, AccountRecord, OperatorKeyRecord, Store, UsedPortalLink};
 
 pub const OPERATOR_KEY_PREFIX: &str = "hro_";
 const PORTAL_TOKEN_PREFIX: &str = "hrp_";
@@ -47,6 +47,16 @@ pub async fn create_key(store: &Store, name: &str) -> Result<(OperatorKeyRecord,
     };
     store.insert_operator_key(&record, &hash_token(&key)).await?;
     Ok((record, key))
+}
+
+/// The operator keys that work, oldest first.
+pub async fn list_keys(store: &Store) -> Result<Vec<OperatorKeyRecord>, AppError> {
+    Ok(store.live_operator_keys().await?)
+}
+
+/// Revokes the working operator keys with this name; how many.
+pub async fn revoke_key(store: &Store, name: &str) -> Result<u64, AppError> {
+    Ok(store.revoke_operator_keys(name.trim(), now_ms()).await?)
 }
 
 /// Whether a presented bearer token is an operator key (by its form; not yet checked).
@@ -157,14 +167,24 @@ pub async fn create_portal_link(
     })
 }
 
-/// Uses a portal link: the account it opens, or `NotFound` for an unknown, used or expired one.
-pub async fn use_portal_link(store: &Store, token: &str) -> Result<String, AppError> {
+/// The name of the account a portal link opens, without using the link (its page shows it
+/// before the visitor presses the button); `NotFound` for an unknown, used or expired one.
+pub async fn portal_link_account(store: &Store, token: &str) -> Result<String, AppError> {
+    if !looks_like(token, PORTAL_TOKEN_PREFIX) {
+        return Err(AppError::NotFound);
+    }
+    store.open_portal_link_account(&hash_token(token), now_ms()).await?.ok_or(AppError::NotFound)
+}
+
+/// Uses a portal link: the account it opens and when the link (and so its session) expires,
+/// or `NotFound` for an unknown, used or expired one.
+pub async fn use_portal_link(store: &Store, token: &str) -> Result<UsedPortalLink, AppError> {
     if !looks_like(token, PORTAL_TOKEN_PREFIX) {
         return Err(AppError::NotFound);
     }
     let used = store.use_portal_link(&hash_token(token), now_ms()).await?.ok_or(AppError::NotFound)?;
     tracing::info!(link = %used.id, account_id = %used.account_id, "portal link used");
-    Ok(used.account_id)
+    Ok(used)
 }
 
 /// An invitation to join the account, for one email address.
@@ -186,9 +206,10 @@ pub async fn create_invitation(
     })
 }
 
-/// Whether this user may see the operator page: the instance's first user.
+/// Whether this user may see the operator page: the instance admin (a portal visitor, with no
+/// user, never is).
 pub async fn is_instance_admin(store: &Store, user_id: &str) -> Result<bool, AppError> {
-    Ok(!user_id.is_empty() && store.first_user_id().await?.as_deref() == Some(user_id))
+    Ok(!user_id.is_empty() && store.is_admin(user_id).await?)
 }
 
 /// The operator page's figures.

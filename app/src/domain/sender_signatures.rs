@@ -37,7 +37,7 @@ pub fn verify(
     now_secs: i64,
 ) -> Result<(), String> {
     match scheme {
-        VerifyScheme::StandardWebhooks => verify_standard_webhooks(secret, headers, body),
+        VerifyScheme::StandardWebhooks => verify_standard_webhooks(secret, headers, body, now_secs),
         VerifyScheme::Stripe => verify_stripe(secret, headers, body, now_secs),
         VerifyScheme::Github => verify_github(secret, headers, body),
     }
@@ -48,7 +48,18 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a str, String> {
     value.to_str().map_err(|_| format!("The {name} header is not text."))
 }
 
-fn verify_standard_webhooks(secret: &str, headers: &HeaderMap, body: &[u8]) -> Result<(), String> {
+/// Whether a signed time is within [`TOLERANCE_SECS`] of now; any time so far off that the
+/// difference overflows is not.
+fn within_tolerance(now_secs: i64, signed_secs: i64) -> bool {
+    now_secs.checked_sub(signed_secs).and_then(i64::checked_abs).is_some_and(|skew| skew <= TOLERANCE_SECS)
+}
+
+fn verify_standard_webhooks(secret: &str, headers: &HeaderMap, body: &[u8], now_secs: i64) -> Result<(), String> {
+    // The crate checks the time too, with unchecked arithmetic: ours comes first.
+    let timestamp = header(headers, "webhook-timestamp")?;
+    if !timestamp.parse::<i64>().is_ok_and(|signed| within_tolerance(now_secs, signed)) {
+        return Err("The webhook-timestamp is not a time within 5 minutes of now.".into());
+    }
     let webhook =
         standardwebhooks::Webhook::new(secret).map_err(|_| "The source's secret is not valid.".to_string())?;
     webhook.verify(body, headers).map_err(|error| format!("The Standard Webhooks signature does not verify: {error}."))
@@ -69,7 +80,7 @@ fn verify_stripe(secret: &str, headers: &HeaderMap, body: &[u8], now_secs: i64) 
         }
     }
     let timestamp = timestamp.ok_or("The Stripe-Signature header has no valid t= timestamp.")?;
-    if (now_secs - timestamp).abs() > TOLERANCE_SECS {
+    if !within_tolerance(now_secs, timestamp) {
         return Err("The Stripe-Signature timestamp is more than 5 minutes from now.".into());
     }
     let matches = signatures.iter().filter_map(|signature| hex::decode(signature).ok()).any(|signature| {
@@ -173,6 +184,47 @@ mod tests {
             ("webhook-signature", &old),
         ]);
         assert!(verify(VerifyScheme::StandardWebhooks, secret, &stale, body, now).is_err());
+    }
+
+    /// An empty or cut signature never matches (the crate compares lengths first; pinned to
+    /// the release that does, `=1.0.1`).
+    #[test]
+    fn empty_and_truncated_standard_webhooks_signatures_are_refused() {
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let body = br#"{"test": 1}"#;
+        let good = super::super::signing::sign(secret, "msg_1", now, body).unwrap();
+        for signature in ["v1,", "v1, v1,", "", &good[..20], &good[..good.len() - 1], "v2,abc", " "] {
+            let signed = headers(&[
+                ("webhook-id", "msg_1"),
+                ("webhook-timestamp", &now.to_string()),
+                ("webhook-signature", signature),
+            ]);
+            assert!(verify(VerifyScheme::StandardWebhooks, secret, &signed, body, now).is_err(), "{signature:?}");
+        }
+    }
+
+    /// A signed time so far off that `now - t` overflows is refused, not wrapped into range.
+    #[test]
+    fn timestamps_whose_distance_overflows_are_refused() {
+        let now = 1_700_000_000;
+        for extreme in [i64::MIN, i64::MIN + 1, i64::MAX] {
+            let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+            let signature = super::super::signing::sign(secret, "msg_1", extreme, b"{}").unwrap();
+            let signed = headers(&[
+                ("webhook-id", "msg_1"),
+                ("webhook-timestamp", &extreme.to_string()),
+                ("webhook-signature", &signature),
+            ]);
+            assert!(verify(VerifyScheme::StandardWebhooks, secret, &signed, b"{}", now).is_err(), "{extreme}");
+
+            let mut mac = mac(b"whsec_test_secret").unwrap();
+            mac.update(format!("{extreme}.{{}}").as_bytes());
+            let v1 = hex::encode(mac.finalize().into_bytes());
+            let stripe = headers(&[("stripe-signature", &format!("t={extreme},v1={v1}"))]);
+            assert!(verify(VerifyScheme::Stripe, "whsec_test_secret", &stripe, b"{}", now).is_err(), "{extreme}");
+        }
+        assert!(within_tolerance(now, now - TOLERANCE_SECS) && !within_tolerance(now, now + TOLERANCE_SECS + 1));
     }
 
     #[test]

@@ -27,7 +27,11 @@ const MAX_RULE_CHARS: usize = 200;
 const RECENT_REQUESTS: u32 = 20;
 /// Headers a sender's delivery id arrives in; used as the idempotency key, so that a sender's
 /// retry of a request that did arrive does not publish it twice.
-const DELIVERY_ID_HEADERS: [&str; 3] = ["idempotency-key", "webhook-id", "x-github-delivery"];
+const DELIVERY_ID_HEADERS: &[&str] = &["idempotency-key", "webhook-id", "x-github-delivery"];
+/// A verified Standard Webhooks request: its `webhook-id` is signed, so it alone names the
+/// delivery; an unsigned `Idempotency-Key` would let a replay of a signed request within the
+/// tolerance publish it again under another key.
+const SIGNED_DELIVERY_ID_HEADERS: &[&str] = &["webhook-id"];
 
 /// `/_webhooks/<slug>` under the instance's public URL.
 pub fn inbound_url(public_url: &str, slug: &str) -> String {
@@ -67,6 +71,7 @@ fn to_request(record: InboundRequestRecord) -> InboundRequest {
         status_code: u16::try_from(record.status_code).unwrap_or(500),
         message: record.message,
         event_id: record.event_id,
+        count: record.count,
     }
 }
 
@@ -248,16 +253,25 @@ pub async fn receive(
         Ok(accepted) => (202, "Published.".to_string(), Some(accepted.event_id.clone())),
         Err(rejection) => (rejection.error.status(), rejection.reason.clone(), None),
     };
+    let received_at = now_ms();
     let log = InboundRequestRecord {
         id: new_id("inr"),
         account_id: source.account_id.clone(),
         source_id: source.id.clone(),
-        received_at: now_ms(),
+        received_at,
         status_code: i64::from(status_code),
         message,
         event_id,
+        count: 1,
     };
-    match store.insert_inbound_request(&log).await {
+    // Whoever knows the address can send wrong tokens: those are counted per minute, not kept
+    // one row each; a sender with the token gets a line per request.
+    let logged = if authentic {
+        store.insert_inbound_request(&log).await
+    } else {
+        store.count_inbound_refusal(&log, received_at - received_at.rem_euclid(60_000)).await
+    };
+    match logged {
         // Open source pages show the new line.
         Ok(()) => live.changed(&source.account_id),
         // The event, if any, is committed; a lost log line must not turn that into an error.
@@ -292,12 +306,16 @@ async fn accept(
     source: &SourceRecord,
     request: &InboundRequestParts<'_>,
 ) -> Result<InboundAccepted, Rejection> {
+    let mut delivery_id_headers = DELIVERY_ID_HEADERS;
     if let (Some(scheme), Some(secret)) =
         (source.verify_scheme.as_deref().and_then(VerifyScheme::parse), source.verify_secret.as_deref())
     {
         let now_secs = now_ms() / 1000;
         sender_signatures::verify(scheme, secret, request.headers, request.body, now_secs)
             .map_err(Rejection::unauthorized)?;
+        if scheme == VerifyScheme::StandardWebhooks {
+            delivery_id_headers = SIGNED_DELIVERY_ID_HEADERS;
+        }
     }
     let data: Value =
         serde_json::from_slice(request.body).map_err(|_| AppError::BadRequest("The body must be JSON.".into()))?;
@@ -327,7 +345,7 @@ async fn accept(
         )
         .await?;
     }
-    let idempotency_key = DELIVERY_ID_HEADERS
+    let idempotency_key = delivery_id_headers
         .iter()
         .find_map(|name| request.headers.get(*name).and_then(|value| value.to_str().ok()))
         .map(|id| format!("{}:{id}", source.id))

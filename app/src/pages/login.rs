@@ -21,8 +21,6 @@ pub fn LoginPage() -> impl IntoView {
         }
     };
     let last = move || login.value().get();
-    // Set by /portal/<token> when the link cannot be used.
-    let bad_link = move || query.read().get("link").is_some_and(|value| value == "invalid");
 
     view! {
         <Title text="Log in" />
@@ -31,11 +29,6 @@ pub fn LoginPage() -> impl IntoView {
                 <a class="brand brand-large" href="/"><Logo size=32 /><span>"Hookrelay"</span></a>
                 <h1 id="login-title">"Log in"</h1>
                 <p class="auth-lede">"Webhook delivery you can see into."</p>
-                <Show when=bad_link>
-                    <div class="form-alert" role="alert">
-                        "This sign-in link has expired or has been used already. Ask whoever sent it for a new one."
-                    </div>
-                </Show>
                 <ActionForm action=login attr:class="form" attr:novalidate=true>
                     <div class="form-alert" role="alert" hidden=move || form_error(last(), &["email", "password"]).is_none()>
                         {move || form_error(last(), &["email", "password"])}

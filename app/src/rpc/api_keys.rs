@@ -6,10 +6,10 @@ use crate::model::{ApiKey, CreatedApiKey};
 #[server(prefix = "/rpc", endpoint = "api_keys/list")]
 pub async fn list_api_keys() -> Result<Vec<ApiKey>, AppError> {
     use crate::domain::api_keys;
-    use crate::server::{require_member, with_status};
+    use crate::server::{authorize, with_status};
     with_status(
         async {
-            let (state, user) = require_member().await?;
+            let (state, user) = authorize::<ListApiKeys>().await?;
             api_keys::list(&state.store, &user.account_id).await
         }
         .await,
@@ -20,10 +20,10 @@ pub async fn list_api_keys() -> Result<Vec<ApiKey>, AppError> {
 #[server(prefix = "/rpc", endpoint = "api_keys/create")]
 pub async fn create_api_key(name: String) -> Result<CreatedApiKey, AppError> {
     use crate::domain::api_keys;
-    use crate::server::{require_member, with_status};
+    use crate::server::{authorize, with_status};
     with_status(
         async {
-            let (state, user) = require_member().await?;
+            let (state, user) = authorize::<CreateApiKey>().await?;
             api_keys::create(&state.store, &user.account_id, &name).await
         }
         .await,
@@ -33,10 +33,10 @@ pub async fn create_api_key(name: String) -> Result<CreatedApiKey, AppError> {
 #[server(prefix = "/rpc", endpoint = "api_keys/revoke")]
 pub async fn revoke_api_key(id: String) -> Result<(), AppError> {
     use crate::domain::api_keys;
-    use crate::server::{require_member, with_status};
+    use crate::server::{authorize, with_status};
     with_status(
         async {
-            let (state, user) = require_member().await?;
+            let (state, user) = authorize::<RevokeApiKey>().await?;
             api_keys::revoke(&state.store, &user.account_id, &id).await
         }
         .await,

@@ -6,10 +6,10 @@ use crate::model::{EventType, Page};
 #[server(prefix = "/rpc", endpoint = "event_types/list")]
 pub async fn list_event_types(cursor: Option<String>) -> Result<Page<EventType>, AppError> {
     use crate::domain::{event_types, paging::PageRequest};
-    use crate::server::{require_account, with_status};
+    use crate::server::{authorize, with_status};
     with_status(
         async {
-            let (state, user) = require_account().await?;
+            let (state, user) = authorize::<ListEventTypes>().await?;
             let request = PageRequest { limit: Some(250), cursor };
             event_types::list(&state.store, &user.account_id, &request).await
         }
@@ -28,10 +28,10 @@ pub async fn save_event_type(
 ) -> Result<EventType, AppError> {
     use crate::domain::event_types;
     use crate::model::{EventTypeCreate, EventTypePatch};
-    use crate::server::{require_account, with_status};
+    use crate::server::{authorize, with_status};
     with_status(
         async {
-            let (state, user) = require_account().await?;
+            let (state, user) = authorize::<SaveEventType>().await?;
             let example = parse_example(&example)?;
             if editing {
                 let patch = EventTypePatch { description: Some(description), example: Some(example), archived: None };
@@ -49,10 +49,10 @@ pub async fn save_event_type(
 pub async fn set_event_type_archived(name: String, archived: bool) -> Result<EventType, AppError> {
     use crate::domain::event_types;
     use crate::model::EventTypePatch;
-    use crate::server::{require_account, with_status};
+    use crate::server::{authorize, with_status};
     with_status(
         async {
-            let (state, user) = require_account().await?;
+            let (state, user) = authorize::<SetEventTypeArchived>().await?;
             let patch = EventTypePatch { archived: Some(archived), ..Default::default() };
             event_types::update(&state.store, &user.account_id, &name, patch).await
         }

@@ -2,17 +2,17 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::model::{Delivery, Event, EventsQuery, FilterChoices, Page};
+use crate::model::{Attempt, Delivery, Event, EventsQuery, FilterChoices, Page};
 
 /// A page of events for the events page; payloads are left out (the detail page shows them).
 #[server(prefix = "/rpc", endpoint = "events/list", input = Json)]
 pub async fn list_events(query: EventsQuery) -> Result<Page<Event>, AppError> {
     use crate::domain::events::{self, EventFilter};
     use crate::domain::paging::PageRequest;
-    use crate::server::{require_account, with_status};
+    use crate::server::{authorize, with_status};
     with_status(
         async {
-            let (state, user) = require_account().await?;
+            let (state, user) = authorize::<ListEvents>().await?;
             let filter = EventFilter {
                 event_type: query.event_type,
                 status: query.status,
@@ -35,10 +35,10 @@ pub async fn list_events(query: EventsQuery) -> Result<Page<Event>, AppError> {
 #[server(prefix = "/rpc", endpoint = "events/get")]
 pub async fn get_event(id: String) -> Result<Event, AppError> {
     use crate::domain::events;
-    use crate::server::{require_account, with_status};
+    use crate::server::{authorize, with_status};
     with_status(
         async {
-            let (state, user) = require_account().await?;
+            let (state, user) = authorize::<GetEvent>().await?;
             events::get(&state.store, &user.account_id, &id).await
         }
         .await,
@@ -49,10 +49,10 @@ pub async fn get_event(id: String) -> Result<Event, AppError> {
 #[server(prefix = "/rpc", endpoint = "events/filter_choices")]
 pub async fn get_filter_choices() -> Result<FilterChoices, AppError> {
     use crate::domain::{event_types, paging::PageRequest, subscriptions};
-    use crate::server::{require_account, with_status};
+    use crate::server::{authorize, with_status};
     with_status(
         async {
-            let (state, user) = require_account().await?;
+            let (state, user) = authorize::<GetFilterChoices>().await?;
             let all = PageRequest { limit: Some(250), cursor: None };
             let types = event_types::list(&state.store, &user.account_id, &all).await?;
             let subscriptions = subscriptions::list(&state.store, &user.account_id, &all).await?;
@@ -67,15 +67,31 @@ pub async fn get_filter_choices() -> Result<FilterChoices, AppError> {
     )
 }
 
-/// One delivery with every attempt.
+/// One delivery with its latest attempts.
 #[server(prefix = "/rpc", endpoint = "deliveries/get")]
 pub async fn get_delivery(id: String) -> Result<Delivery, AppError> {
     use crate::domain::deliveries;
-    use crate::server::{require_account, with_status};
+    use crate::server::{authorize, with_status};
     with_status(
         async {
-            let (state, user) = require_account().await?;
+            let (state, user) = authorize::<GetDelivery>().await?;
             deliveries::get(&state.store, &user.account_id, &id).await
+        }
+        .await,
+    )
+}
+
+/// A delivery's older attempts, newest first, from `cursor` (its `attempts_next_cursor`).
+#[server(prefix = "/rpc", endpoint = "deliveries/attempts")]
+pub async fn list_attempts(delivery_id: String, cursor: String) -> Result<Page<Attempt>, AppError> {
+    use crate::domain::deliveries;
+    use crate::domain::paging::PageRequest;
+    use crate::server::{authorize, with_status};
+    with_status(
+        async {
+            let (state, user) = authorize::<ListAttempts>().await?;
+            let request = PageRequest { limit: Some(50), cursor: Some(cursor) };
+            deliveries::attempts(&state.store, &user.account_id, &delivery_id, &request).await
         }
         .await,
     )
@@ -85,10 +101,10 @@ pub async fn get_delivery(id: String) -> Result<Delivery, AppError> {
 #[server(prefix = "/rpc", endpoint = "deliveries/redeliver")]
 pub async fn redeliver(id: String) -> Result<Delivery, AppError> {
     use crate::domain::deliveries;
-    use crate::server::{require_account, with_status};
+    use crate::server::{authorize, with_status};
     with_status(
         async {
-            let (state, user) = require_account().await?;
+            let (state, user) = authorize::<Redeliver>().await?;
             deliveries::redeliver(&state.store, &state.pipeline, &user.account_id, &id, &user.email).await
         }
         .await,
@@ -104,10 +120,10 @@ pub async fn subscription_deliveries(
     use crate::domain::deliveries::{self, ListFilter};
     use crate::domain::paging::PageRequest;
     use crate::domain::subscriptions;
-    use crate::server::{require_account, with_status};
+    use crate::server::{authorize, with_status};
     with_status(
         async {
-            let (state, user) = require_account().await?;
+            let (state, user) = authorize::<SubscriptionDeliveries>().await?;
             // An unknown (or another account's) subscription is "not found", not an empty list.
             subscriptions::get(&state.store, &user.account_id, &subscription_id).await?;
             let filter = ListFilter { subscription_id: Some(subscription_id), ..Default::default() };

@@ -3,17 +3,14 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::InstanceOverview;
 
-/// Every account and the instance's health; only for the instance's first user (others: 404).
+/// Every account and the instance's health; only for the instance admin (others: 404).
 #[server(prefix = "/rpc", endpoint = "operator/overview")]
 pub async fn get_instance_overview() -> Result<InstanceOverview, AppError> {
     use crate::domain::operator;
-    use crate::server::{require_account, with_status};
+    use crate::server::{authorize, with_status};
     with_status(
         async {
-            let (state, user) = require_account().await?;
-            if !operator::is_instance_admin(&state.store, &user.user_id).await? {
-                return Err(AppError::NotFound);
-            }
+            let (state, _) = authorize::<GetInstanceOverview>().await?;
             operator::instance_overview(&state.store).await
         }
         .await,

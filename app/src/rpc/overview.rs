@@ -6,10 +6,10 @@ use crate::model::{Overview, SetupHints};
 #[server(prefix = "/rpc", endpoint = "overview/get")]
 pub async fn get_overview() -> Result<Overview, AppError> {
     use crate::domain::overview;
-    use crate::server::{require_account, with_status};
+    use crate::server::{authorize, with_status};
     with_status(
         async {
-            let (state, user) = require_account().await?;
+            let (state, user) = authorize::<GetOverview>().await?;
             overview::overview(&state.store, &user.account_id, state.settings.disable_failing_after).await
         }
         .await,
@@ -19,10 +19,10 @@ pub async fn get_overview() -> Result<Overview, AppError> {
 #[server(prefix = "/rpc", endpoint = "overview/setup_hints")]
 pub async fn get_setup_hints() -> Result<SetupHints, AppError> {
     use crate::domain::overview;
-    use crate::server::{require_account, with_status};
+    use crate::server::{authorize, with_status};
     with_status(
         async {
-            let (state, user) = require_account().await?;
+            let (state, user) = authorize::<GetSetupHints>().await?;
             overview::setup_hints(&state.store, &user.account_id, &state.settings.public_url).await
         }
         .await,

@@ -1,26 +1,39 @@
 //! What every dashboard server function starts with: the state and the signed-in account.
 
 use leptos::prelude::use_context;
+use leptos::server_fn::ServerFn;
 
 use super::{app_state, session, AppState};
 use crate::domain::accounts::SignedIn;
 use crate::error::AppError;
+use crate::rpc::access::{self, Caller};
 
 /// The state and the signed-in user, or `Unauthorized`.
-pub async fn require_account() -> Result<(AppState, SignedIn), AppError> {
+async fn require_account() -> Result<(AppState, SignedIn), AppError> {
     let state = app_state()?;
     let session = session::current_session().await?;
     let user = session::require_user(&session, &state.store).await?;
     Ok((state, user))
 }
 
-/// As [`require_account`], for what only a member may do: a portal visitor (signed in by a
-/// one-time link that the account's own customer may hold) manages webhooks but may not mint
-/// API keys, which would outlive the link, nor see or revoke the account's keys.
-pub async fn require_member() -> Result<(AppState, SignedIn), AppError> {
-    let (state, user) = require_account().await?;
-    if user.is_portal_visitor() {
+/// The state and the signed-in caller of server function `F`, if the table of
+/// [`crate::rpc::access`] lets this caller call it: `Unauthorized` for no session or a portal
+/// visitor where a member is needed, `NotFound` for a non-admin at an admin's function.
+pub async fn authorize<F: ServerFn>() -> Result<(AppState, SignedIn), AppError> {
+    let Some(rule) = access::rule(F::PATH) else {
+        tracing::error!(path = F::PATH, "a server function without a row in the access table");
         return Err(AppError::Unauthorized);
+    };
+    let (state, user) = require_account().await?;
+    match rule {
+        Caller::Anyone | Caller::Visitor => {}
+        Caller::Member if !user.is_portal_visitor() => {}
+        Caller::Member => return Err(AppError::Unauthorized),
+        Caller::Admin => {
+            if !crate::domain::operator::is_instance_admin(&state.store, &user.user_id).await? {
+                return Err(AppError::NotFound);
+            }
+        }
     }
     Ok((state, user))
 }

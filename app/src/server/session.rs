@@ -17,6 +17,13 @@ struct SessionUser {
     /// Signed in by a portal link: no user, only this one account.
     #[serde(default)]
     portal: bool,
+    /// For a portal visitor, when the link expires (Unix ms): the session ends then too. A
+    /// portal session from before this was kept has none and is over.
+    #[serde(default)]
+    portal_expires_at: i64,
+    /// When the user signed in (Unix ms): a password set since ends the session.
+    #[serde(default)]
+    signed_in_at: i64,
 }
 
 /// What a portal visitor is called where a user's email would show (and who redelivered).
@@ -41,17 +48,21 @@ pub async fn signed_in(session: &Session, store: &Store) -> Result<Option<Signed
         return Ok(None);
     };
     let found = if user.portal {
-        // The account may have been deleted since the link was used.
-        match store.find_account(&user.account_id, false).await? {
-            Some(_) => Some(SignedIn {
-                user_id: String::new(),
-                account_id: user.account_id.clone(),
-                email: PORTAL_VISITOR.to_string(),
-            }),
-            None => None,
+        // The link's expiry ends its session; the account may have been deleted since.
+        if crate::domain::now_ms() >= user.portal_expires_at {
+            None
+        } else {
+            match store.find_account(&user.account_id, false).await? {
+                Some(_) => Some(SignedIn {
+                    user_id: String::new(),
+                    account_id: user.account_id.clone(),
+                    email: PORTAL_VISITOR.to_string(),
+                }),
+                None => None,
+            }
         }
     } else {
-        accounts::signed_in(store, &user.user_id, &user.account_id).await?
+        accounts::signed_in(store, &user.user_id, &user.account_id, user.signed_in_at).await?
     };
     if found.is_none() {
         // The user or the membership is gone: the session must not outlive it.
@@ -72,19 +83,34 @@ pub async fn sign_in(session: &Session, user: &SignedIn) -> Result<(), AppError>
     session
         .insert(
             SIGNED_IN_KEY,
-            SessionUser { user_id: user.user_id.clone(), account_id: user.account_id.clone(), portal: false },
+            SessionUser {
+                user_id: user.user_id.clone(),
+                account_id: user.account_id.clone(),
+                portal: false,
+                portal_expires_at: 0,
+                signed_in_at: crate::domain::now_ms(),
+            },
         )
         .await?;
     Ok(())
 }
 
-/// Signs a portal link's visitor into one account, without a user. The session id changes, as
-/// at login; whoever was signed in before is signed out.
-pub async fn sign_in_portal(session: &Session, account_id: &str) -> Result<(), AppError> {
+/// Signs a portal link's visitor into one account, without a user, until the link's expiry
+/// (Unix ms). The session id changes, as at login; whoever was signed in before is signed out.
+pub async fn sign_in_portal(session: &Session, account_id: &str, expires_at: i64) -> Result<(), AppError> {
     session.cycle_id().await?;
-    session
-        .insert(SIGNED_IN_KEY, SessionUser { user_id: String::new(), account_id: account_id.to_string(), portal: true })
-        .await?;
+    let visitor = SessionUser {
+        user_id: String::new(),
+        account_id: account_id.to_string(),
+        portal: true,
+        portal_expires_at: expires_at,
+        signed_in_at: crate::domain::now_ms(),
+    };
+    session.insert(SIGNED_IN_KEY, visitor).await?;
+    // The browser drops the cookie then too (the check above is what holds).
+    if let Ok(at) = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(expires_at) * 1_000_000) {
+        session.set_expiry(Some(tower_sessions::Expiry::AtDateTime(at)));
+    }
     Ok(())
 }
 

@@ -13,6 +13,9 @@ use crate::store::Store;
 pub struct Settings {
     /// The URL people and programs reach this instance at (shown in examples and links).
     pub public_url: String,
+    /// Whether `public_url` was given (`--public-url`) rather than made from `--bind`: then the
+    /// dashboard is reached there alone, and it is the only origin its forms may come from.
+    pub public_url_given: bool,
     /// Whether subscription URLs may be plain http (`--allow-http`).
     pub allow_http: bool,
     /// The largest event payload accepted, in bytes.

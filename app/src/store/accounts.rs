@@ -22,6 +22,8 @@ pub struct UserRecord {
     pub email: String,
     pub password_hash: String,
     pub created_at: i64,
+    /// Sessions signed in before this (Unix ms) are over.
+    pub sessions_valid_after: i64,
 }
 
 impl std::fmt::Debug for UserRecord {
@@ -35,13 +37,21 @@ impl std::fmt::Debug for UserRecord {
 }
 
 impl Store {
-    /// Creates an account and its first user, its owner, in one transaction.
+    /// Creates an account and its first user, its owner, in one transaction. The user is the
+    /// instance admin if `admin` says so, or if theirs is the instance's first account; the
+    /// answer says whether they are.
     pub async fn insert_account_with_owner(
         &self,
         account: &NewAccount<'_>,
         user: &NewUser<'_>,
-    ) -> Result<(), sqlx::Error> {
+        admin: bool,
+    ) -> Result<bool, sqlx::Error> {
         let mut tx = self.write_transaction().await?;
+        // Read inside the write transaction, so two first registrations cannot both see none.
+        let first: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM accounts WHERE id <> ?)")
+            .bind(super::CATALOG_ACCOUNT)
+            .fetch_one(&mut *tx)
+            .await?;
         sqlx::query("INSERT INTO accounts (id, name, created_at) VALUES (?, ?, ?)")
             .bind(account.id)
             .bind(account.name)
@@ -55,21 +65,50 @@ impl Store {
             .bind(user.created_at)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await
+        let admin = admin || first;
+        if admin {
+            sqlx::query("UPDATE users SET is_admin = 1 WHERE id = ?").bind(user.id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(admin)
+    }
+
+    /// Replaces a user's password hash and ends the sessions signed in before `now`.
+    pub async fn set_password_hash(&self, user_id: &str, password_hash: &str, now: i64) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("UPDATE users SET password_hash = ?, sessions_valid_after = ? WHERE id = ?")
+            .bind(password_hash)
+            .bind(now)
+            .bind(user_id)
+            .execute(&self.writer)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Whether this user is the instance admin.
+    pub async fn is_admin(&self, user_id: &str) -> Result<bool, sqlx::Error> {
+        let admin: Option<bool> = sqlx::query_scalar("SELECT is_admin FROM users WHERE id = ?")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(admin.unwrap_or(false))
     }
 
     pub async fn find_user_by_email(&self, email: &str) -> Result<Option<UserRecord>, sqlx::Error> {
-        sqlx::query_as::<_, UserRecord>("SELECT id, email, password_hash, created_at FROM users WHERE email = ?")
-            .bind(email)
-            .fetch_optional(&self.pool)
-            .await
+        sqlx::query_as::<_, UserRecord>(
+            "SELECT id, email, password_hash, created_at, sessions_valid_after FROM users WHERE email = ?",
+        )
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await
     }
 
     pub async fn find_user(&self, user_id: &str) -> Result<Option<UserRecord>, sqlx::Error> {
-        sqlx::query_as::<_, UserRecord>("SELECT id, email, password_hash, created_at FROM users WHERE id = ?")
-            .bind(user_id)
-            .fetch_optional(&self.pool)
-            .await
+        sqlx::query_as::<_, UserRecord>(
+            "SELECT id, email, password_hash, created_at, sessions_valid_after FROM users WHERE id = ?",
+        )
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await
     }
 
     /// The account a user lands in after signing in: the oldest one they belong to.

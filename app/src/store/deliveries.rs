@@ -90,13 +90,26 @@ impl Store {
         sql.build_query_as().fetch_all(&self.pool).await
     }
 
-    pub async fn attempts_of(&self, account_id: &str, delivery_id: &str) -> Result<Vec<AttemptRecord>, sqlx::Error> {
-        sqlx::query_as(&format!(
-            "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE account_id = ? AND delivery_id = ? ORDER BY number"
-        ))
-        .bind(account_id)
-        .bind(delivery_id)
-        .fetch_all(&self.pool)
-        .await
+    /// A delivery's attempts, newest (highest number) first: up to `limit`, older than the
+    /// attempt `before` if given. One read stays bounded however often a delivery was retried.
+    pub async fn attempts_of(
+        &self,
+        account_id: &str,
+        delivery_id: &str,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<AttemptRecord>, sqlx::Error> {
+        let mut sql =
+            QueryBuilder::<Sqlite>::new(format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE account_id = "));
+        sql.push_bind(account_id).push(" AND delivery_id = ").push_bind(delivery_id);
+        if let Some(before) = before {
+            sql.push(" AND number < (SELECT number FROM attempts WHERE id = ")
+                .push_bind(before)
+                .push(" AND delivery_id = ")
+                .push_bind(delivery_id)
+                .push(")");
+        }
+        sql.push(" ORDER BY number DESC LIMIT ").push_bind(limit);
+        sql.build_query_as().fetch_all(&self.pool).await
     }
 }

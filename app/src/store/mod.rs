@@ -23,7 +23,9 @@ pub use operator::{
     AccountRecord, AccountSummaryRecord, InvitationRecord, OperatorKeyRecord, QueueRecord, UsedPortalLink,
 };
 pub use overview::FailureRecord;
-pub use queue::{Alerts, AttemptContext, AttemptRecord, Claimed, DeliveryOutcome, Finished, SubscriptionEffect};
+pub use queue::{
+    Alerts, AttemptContext, AttemptRecord, ClaimLimits, Claimed, DeliveryOutcome, Finished, SubscriptionEffect,
+};
 pub use sources::{InboundRequestRecord, SourceRecord, SourceWithToken};
 pub use subscriptions::{SecretsRecord, SubscriptionRecord};
 
@@ -51,8 +53,11 @@ pub struct Store {
 
 impl Store {
     /// Opens (and creates, if missing) the database at `url`.
+    /// Opens the database at `url`, creating it (readable by its owner only) if missing.
     pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
-        let options = SqliteConnectOptions::from_str(url)?
+        let options = SqliteConnectOptions::from_str(url)?;
+        create_private_file(options.get_filename())?;
+        let options = options
             .create_if_missing(true)
             // WAL lets the dashboard read while the worker writes; NORMAL is durable across a
             // process crash in WAL mode (only an OS crash can lose the last transactions).
@@ -97,12 +102,31 @@ impl Store {
     /// Writes a consistent copy of the whole database to a new file at `path` (`VACUUM INTO`:
     /// one read snapshot, so writers carry on meanwhile).
     pub async fn copy_into(&self, path: &str) -> Result<(), sqlx::Error> {
+        // VACUUM INTO writes into an empty file as into a new one: this one is the owner's only.
+        create_private_file(std::path::Path::new(path))?;
         sqlx::query("VACUUM INTO ?").bind(path).execute(&self.pool).await.map(|_| ())
     }
 
     pub async fn close(&self) {
         self.writer.close().await;
         self.pool.close().await;
+    }
+}
+
+/// Creates an empty file that only its owner may read or write, unless it exists. An empty
+/// file is an empty SQLite database, and SQLite gives its WAL and shared-memory files the
+/// database file's permissions, so the whole database stays the owner's.
+fn create_private_file(path: &std::path::Path) -> std::io::Result<()> {
+    if path.as_os_str().is_empty() || path.as_os_str() == ":memory:" || path.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Err(error) if error.kind() != std::io::ErrorKind::AlreadyExists => Err(error),
+        _ => Ok(()),
     }
 }
 

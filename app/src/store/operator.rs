@@ -24,6 +24,8 @@ pub struct AccountRecord {
 pub struct UsedPortalLink {
     pub id: String,
     pub account_id: String,
+    /// The portal session it opens ends then, too.
+    pub expires_at: i64,
 }
 
 const ACCOUNT_COLUMNS: &str = "id, name, external_id, created_at";
@@ -52,6 +54,23 @@ impl Store {
         .bind(key_hash)
         .fetch_optional(&self.pool)
         .await
+    }
+
+    pub async fn live_operator_keys(&self) -> Result<Vec<OperatorKeyRecord>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT id, name, prefix, created_at, last_used_at FROM operator_keys WHERE revoked_at IS NULL ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    pub async fn revoke_operator_keys(&self, name: &str, now: i64) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query("UPDATE operator_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL")
+            .bind(now)
+            .bind(name)
+            .execute(&self.writer)
+            .await?;
+        Ok(done.rows_affected())
     }
 
     /// Records use, at most once a minute per key (as for API keys).
@@ -129,12 +148,26 @@ impl Store {
         sqlx::query_as(
             "UPDATE portal_links SET used_at = ?
              WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?
-             RETURNING id, account_id",
+             RETURNING id, account_id, expires_at",
         )
         .bind(now)
         .bind(token_hash)
         .bind(now)
         .fetch_optional(&self.writer)
+        .await
+    }
+}
+
+impl Store {
+    /// The name of the account an unused, unexpired portal link opens; nothing is changed.
+    pub async fn open_portal_link_account(&self, token_hash: &str, now: i64) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT a.name FROM portal_links p JOIN accounts a ON a.id = p.account_id
+             WHERE p.token_hash = ? AND p.used_at IS NULL AND p.expires_at > ?",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
         .await
     }
 }
@@ -252,18 +285,6 @@ pub struct QueueRecord {
 }
 
 impl Store {
-    /// The instance's first user: the first who registered an account of their own (not an
-    /// invited customer), the person who set it up; they may see the operator page.
-    pub async fn first_user_id(&self) -> Result<Option<String>, sqlx::Error> {
-        sqlx::query_scalar(
-            "SELECT u.id FROM users u
-             WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.role = 'owner')
-             ORDER BY u.created_at, u.id LIMIT 1",
-        )
-        .fetch_optional(&self.pool)
-        .await
-    }
-
     /// The newest accounts with how many events they hold and how many deliveries failed.
     pub async fn account_summaries(&self, limit: u32) -> Result<Vec<AccountSummaryRecord>, sqlx::Error> {
         sqlx::query_as(

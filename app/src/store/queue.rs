@@ -82,59 +82,42 @@ pub enum SubscriptionEffect {
 }
 
 impl Store {
-    /// Claims up to `limit` due deliveries, holding each until `now + lease_ms`. No subscription
-    /// ends up with more than `per_subscription` in flight, counting the `in_flight` ones the
-    /// worker already holds (subscription id, count).
+    /// Claims due deliveries, holding each until `now + lease_ms`, within `limits`: no
+    /// subscription and no account ends up with more in flight than its limit, counting what
+    /// the worker already holds. Accounts take turns (each one's earliest due delivery first,
+    /// then each one's second, ...), so one account with a deep queue cannot fill every slot.
     pub async fn claim_due(
         &self,
         now: i64,
         lease_ms: i64,
-        limit: u32,
-        per_subscription: u32,
-        in_flight: &[(String, u32)],
+        limits: &ClaimLimits<'_>,
     ) -> Result<Vec<Claimed>, sqlx::Error> {
         // Only the first few due rows (by the due-time index) are looked at, so a claim costs
-        // the same with ten due deliveries or a million.
-        let scan = i64::from(limit) * 4;
-        let saturated: Vec<&String> =
-            in_flight.iter().filter(|(_, n)| *n >= per_subscription).map(|(id, _)| id).collect();
+        // the same with ten due deliveries or a million. Subscriptions and accounts at their
+        // limit are left out before that cut, so they cannot crowd the others out of it.
+        let scan = i64::from(limits.limit) * 4;
         let mut query = QueryBuilder::new("UPDATE deliveries SET lease_until = ");
         query.push_bind(now + lease_ms).push(", next_attempt_at = ").push_bind(now + lease_ms);
         query.push(
             " WHERE id IN (
                 SELECT id FROM (
-                    SELECT id, subscription_id, due, ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY due, id) AS nth
-                    FROM (SELECT id, subscription_id, next_attempt_at AS due FROM deliveries
+                    SELECT id, subscription_id, account_id, due,
+                           ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY due, id) AS nth,
+                           ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY due, id) AS nth_of_account
+                    FROM (SELECT id, subscription_id, account_id, next_attempt_at AS due FROM deliveries
                           WHERE next_attempt_at <= ",
         );
         query.push_bind(now);
-        if !saturated.is_empty() {
-            query.push(" AND subscription_id NOT IN (");
-            let mut list = query.separated(", ");
-            for id in saturated {
-                list.push_bind(id);
-            }
-            query.push(")");
-        }
+        push_not_saturated(&mut query, "subscription_id", limits.busy_subscriptions, limits.per_subscription);
+        push_not_saturated(&mut query, "account_id", limits.busy_accounts, limits.per_account);
         query.push(" ORDER BY next_attempt_at LIMIT ").push_bind(scan);
         query.push(")) AS ranked WHERE nth + ");
-        // How many the worker already holds for the row's subscription.
-        if in_flight.is_empty() {
-            query.push("0");
-        } else {
-            query.push("COALESCE((SELECT busy.column2 FROM (VALUES ");
-            let mut rows = query.separated(", ");
-            for (id, n) in in_flight {
-                rows.push("(")
-                    .push_bind_unseparated(id)
-                    .push_unseparated(", ")
-                    .push_bind_unseparated(*n)
-                    .push_unseparated(")");
-            }
-            query.push(") AS busy WHERE busy.column1 = ranked.subscription_id), 0)");
-        }
-        query.push(" <= ").push_bind(per_subscription);
-        query.push(" ORDER BY due, id LIMIT ").push_bind(limit);
+        push_busy(&mut query, "subscription_id", limits.busy_subscriptions);
+        query.push(" <= ").push_bind(limits.per_subscription);
+        query.push(" AND nth_of_account + ");
+        push_busy(&mut query, "account_id", limits.busy_accounts);
+        query.push(" <= ").push_bind(limits.per_account);
+        query.push(" ORDER BY nth_of_account, due, id LIMIT ").push_bind(limits.limit);
         query.push(
             ") RETURNING id, account_id, event_id, subscription_id, status, attempts_made, next_trigger, triggered_by, version",
         );
@@ -289,6 +272,50 @@ impl Store {
         .await?;
         Ok(done.rows_affected())
     }
+}
+
+/// How much a claim may take.
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimLimits<'a> {
+    /// Most deliveries in this claim (the worker's free slots).
+    pub limit: u32,
+    pub per_subscription: u32,
+    pub per_account: u32,
+    /// What the worker holds already: (subscription id, count), (account id, count).
+    pub busy_subscriptions: &'a [(String, u32)],
+    pub busy_accounts: &'a [(String, u32)],
+}
+
+/// ` AND <column> NOT IN (…)`: the keys already at `limit`.
+fn push_not_saturated(query: &mut QueryBuilder<'_, sqlx::Sqlite>, column: &str, busy: &[(String, u32)], limit: u32) {
+    let saturated: Vec<&String> = busy.iter().filter(|(_, n)| *n >= limit).map(|(id, _)| id).collect();
+    if saturated.is_empty() {
+        return;
+    }
+    query.push(format!(" AND {column} NOT IN ("));
+    let mut list = query.separated(", ");
+    for id in saturated {
+        list.push_bind(id.clone());
+    }
+    query.push(")");
+}
+
+/// How many the worker already holds for the ranked row's `column` (0 if none).
+fn push_busy(query: &mut QueryBuilder<'_, sqlx::Sqlite>, column: &str, busy: &[(String, u32)]) {
+    if busy.is_empty() {
+        query.push("0");
+        return;
+    }
+    query.push("COALESCE((SELECT busy.column2 FROM (VALUES ");
+    let mut rows = query.separated(", ");
+    for (id, n) in busy {
+        rows.push("(")
+            .push_bind_unseparated(id.clone())
+            .push_unseparated(", ")
+            .push_bind_unseparated(*n)
+            .push_unseparated(")");
+    }
+    query.push(format!(") AS busy WHERE busy.column1 = ranked.{column}), 0)"));
 }
 
 /// One finished attempt, ready to be recorded.

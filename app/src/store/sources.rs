@@ -34,6 +34,8 @@ pub struct InboundRequestRecord {
     pub status_code: i64,
     pub message: String,
     pub event_id: Option<String>,
+    /// How many requests the row stands for (refusals are counted per minute).
+    pub count: i64,
 }
 
 const COLUMNS: &str = "id, account_id, name, slug, token_in, event_type, type_from_header, type_from_pointer,
@@ -129,6 +131,27 @@ impl Store {
         .map(|_| ())
     }
 
+    /// Counts a request refused for its token in the source's row for `minute` (Unix ms of the
+    /// minute's start), making that row if it is the minute's first.
+    pub async fn count_inbound_refusal(&self, request: &InboundRequestRecord, minute: i64) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO inbound_requests (id, account_id, source_id, received_at, status_code, message, event_id, count, refused_minute)
+             VALUES (?, ?, ?, ?, ?, ?, NULL, 1, ?)
+             ON CONFLICT (source_id, refused_minute) WHERE refused_minute IS NOT NULL
+             DO UPDATE SET count = count + 1, received_at = excluded.received_at",
+        )
+        .bind(&request.id)
+        .bind(&request.account_id)
+        .bind(&request.source_id)
+        .bind(request.received_at)
+        .bind(request.status_code)
+        .bind(&request.message)
+        .bind(minute)
+        .execute(&self.writer)
+        .await
+        .map(|_| ())
+    }
+
     /// A source's latest requests, newest first.
     pub async fn recent_inbound_requests(
         &self,
@@ -137,7 +160,7 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<InboundRequestRecord>, sqlx::Error> {
         sqlx::query_as(
-            "SELECT id, account_id, source_id, received_at, status_code, message, event_id FROM inbound_requests
+            "SELECT id, account_id, source_id, received_at, status_code, message, event_id, count FROM inbound_requests
              WHERE source_id = ? AND account_id = ? ORDER BY id DESC LIMIT ?",
         )
         .bind(source_id)

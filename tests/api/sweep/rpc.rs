@@ -4,21 +4,12 @@
 
 use std::collections::BTreeSet;
 
+use app::rpc::access::{self, Caller};
 use serde_json::{json, Value};
 
 use super::probe::{run, Expect, Probe};
 use super::values::HOSTILE_TEXT;
 use super::world::{build, ready, World};
-
-#[derive(Clone, Copy, PartialEq)]
-enum Access {
-    /// Sign-in, registration, invitations: open to anyone.
-    Public,
-    /// Needs a session; acts in its account.
-    Account,
-    /// Needs the session of the instance's first owner.
-    InstanceAdmin,
-}
 
 enum Args {
     Form(Vec<(&'static str, String)>),
@@ -27,7 +18,6 @@ enum Args {
 
 struct Rpc {
     name: &'static str,
-    access: Access,
     args: Args,
     /// Names one of Alice's resources: anyone else gets 404.
     names_resource: bool,
@@ -35,8 +25,8 @@ struct Rpc {
     optional: &'static [&'static str],
 }
 
-fn rpc(name: &'static str, access: Access, args: Args, names_resource: bool) -> Rpc {
-    Rpc { name, access, args, names_resource, optional: &[] }
+fn rpc(name: &'static str, args: Args, names_resource: bool) -> Rpc {
+    Rpc { name, args, names_resource, optional: &[] }
 }
 
 fn form(fields: &[(&'static str, &str)]) -> Args {
@@ -45,78 +35,70 @@ fn form(fields: &[(&'static str, &str)]) -> Args {
 
 /// Every server function, called with Alice's ids and valid arguments.
 fn table(world: &World) -> Vec<Rpc> {
-    use Access::*;
     let a = &world.alices;
     let subscription = json!({"url": world.receiver.url, "event_types": [a.event_type]});
-    let list = |name| Rpc { optional: &["cursor"], ..rpc(name, Account, form(&[("cursor", "")]), false) };
+    let list = |name| Rpc { optional: &["cursor"], ..rpc(name, form(&[("cursor", "")]), false) };
     vec![
         list("event_types/list"),
         list("subscriptions/list"),
         list("sources/list"),
-        rpc("api_keys/list", Account, form(&[]), false),
-        rpc("api_keys/create", Account, form(&[("name", "sweep")]), false),
-        rpc("api_keys/revoke", Account, form(&[("id", &world.alice.key_id)]), true),
-        rpc("current_user", Public, form(&[]), false),
-        rpc(
-            "login",
-            Public,
-            form(&[("email", "nobody@example.com"), ("password", "wrong password"), ("next", "")]),
-            false,
-        ),
-        rpc("register", Public, form(&[("email", "not an email"), ("password", "x"), ("next", "")]), false),
-        rpc("logout", Public, form(&[]), false),
-        rpc("invitation", Public, form(&[("token", "hri_unknown")]), false),
-        rpc(
-            "accept_invitation",
-            Public,
-            form(&[("token", "hri_unknown"), ("password", "correct horse battery")]),
-            false,
-        ),
-        rpc("switch_account", Account, form(&[("account_id", &a.account)]), true),
-        rpc("operator/overview", InstanceAdmin, form(&[]), false),
-        rpc("overview/get", Account, form(&[]), false),
-        rpc("overview/setup_hints", Account, form(&[]), false),
-        rpc("events/list", Account, Args::Json(json!({"query": {}})), false),
-        rpc("events/get", Account, form(&[("id", &a.event)]), true),
-        rpc("events/filter_choices", Account, form(&[]), false),
-        rpc("deliveries/get", Account, form(&[("id", &a.delivery)]), true),
-        rpc("deliveries/redeliver", Account, form(&[("id", &a.delivery)]), true),
+        rpc("api_keys/list", form(&[]), false),
+        rpc("api_keys/create", form(&[("name", "sweep")]), false),
+        rpc("api_keys/revoke", form(&[("id", &world.alice.key_id)]), true),
+        rpc("current_user", form(&[]), false),
+        rpc("login", form(&[("email", "nobody@example.com"), ("password", "wrong password"), ("next", "")]), false),
+        rpc("register", form(&[("email", "not an email"), ("password", "x"), ("next", "")]), false),
+        rpc("logout", form(&[]), false),
+        rpc("invitation", form(&[("token", "hri_unknown")]), false),
+        rpc("accept_invitation", form(&[("token", "hri_unknown"), ("password", "correct horse battery")]), false),
+        rpc("portal/preview", form(&[("token", "hrp_unknown")]), false),
+        rpc("portal/open", form(&[("token", "hrp_unknown")]), false),
+        rpc("change_password", form(&[("current_password", "wrong password"), ("new_password", "x")]), false),
+        rpc("switch_account", form(&[("account_id", &a.account)]), true),
+        rpc("operator/overview", form(&[]), false),
+        rpc("overview/get", form(&[]), false),
+        rpc("overview/setup_hints", form(&[]), false),
+        rpc("events/list", Args::Json(json!({"query": {}})), false),
+        rpc("events/get", form(&[("id", &a.event)]), true),
+        rpc("events/filter_choices", form(&[]), false),
+        rpc("deliveries/get", form(&[("id", &a.delivery)]), true),
+        rpc("deliveries/attempts", form(&[("delivery_id", &a.delivery), ("cursor", &a.attempt)]), true),
+        rpc("deliveries/redeliver", form(&[("id", &a.delivery)]), true),
         Rpc {
             optional: &["cursor"],
-            ..rpc(
-                "deliveries/of_subscription",
-                Account,
-                form(&[("subscription_id", &a.subscription), ("cursor", "")]),
-                true,
-            )
+            ..rpc("deliveries/of_subscription", form(&[("subscription_id", &a.subscription), ("cursor", "")]), true)
         },
         rpc(
             "event_types/save",
-            Account,
             form(&[("name", &a.event_type), ("description", "swept"), ("example", ""), ("editing", "true")]),
             true,
         ),
-        rpc("event_types/set_archived", Account, form(&[("name", &a.event_type), ("archived", "false")]), true),
-        rpc("subscriptions/get", Account, form(&[("id", &a.subscription)]), true),
-        rpc("subscriptions/save", Account, Args::Json(json!({"id": a.subscription, "input": subscription})), true),
-        rpc("subscriptions/set_enabled", Account, form(&[("id", &a.subscription), ("enabled", "true")]), true),
-        rpc("subscriptions/secret", Account, form(&[("id", &a.subscription)]), true),
-        rpc("subscriptions/rotate_secret", Account, form(&[("id", &a.subscription)]), true),
-        rpc("subscriptions/send_test", Account, form(&[("id", &a.subscription)]), true),
-        rpc("subscriptions/replay", Account, form(&[("id", &a.subscription), ("since", "1h")]), true),
-        rpc("subscriptions/delete", Account, form(&[("id", &a.subscription)]), true),
-        rpc("sources/detail", Account, form(&[("id", &a.source)]), true),
+        rpc("event_types/set_archived", form(&[("name", &a.event_type), ("archived", "false")]), true),
+        rpc("subscriptions/get", form(&[("id", &a.subscription)]), true),
+        rpc("subscriptions/save", Args::Json(json!({"id": a.subscription, "input": subscription})), true),
+        rpc("subscriptions/set_enabled", form(&[("id", &a.subscription), ("enabled", "true")]), true),
+        rpc("subscriptions/secret", form(&[("id", &a.subscription)]), true),
+        rpc("subscriptions/rotate_secret", form(&[("id", &a.subscription)]), true),
+        rpc("subscriptions/send_test", form(&[("id", &a.subscription)]), true),
+        rpc("subscriptions/replay", form(&[("id", &a.subscription), ("since", "1h")]), true),
+        rpc("subscriptions/delete", form(&[("id", &a.subscription)]), true),
+        rpc("sources/detail", form(&[("id", &a.source)]), true),
         rpc(
             "sources/create",
-            Account,
             Args::Json(json!({"input": {"name": "Sweep source", "event_type": a.event_type}})),
             false,
         ),
-        rpc("sources/delete", Account, form(&[("id", &a.source)]), true),
+        rpc("sources/delete", form(&[("id", &a.source)]), true),
     ]
 }
 
 impl Rpc {
+    /// Who may call it, from the application's own table (`app::rpc::access`).
+    fn access(&self) -> Caller {
+        access::rule(&format!("/rpc/{}", self.name))
+            .unwrap_or_else(|| panic!("{} has no row in the access table", self.name))
+    }
+
     fn call(&self, label: &str, expect: Expect) -> Probe {
         let probe = Probe::rpc(format!("{} [{label}]", self.name), self.name, expect);
         match &self.args {
@@ -148,6 +130,9 @@ async fn the_sweep_table_names_every_server_function() {
         .collect();
     let swept: BTreeSet<String> = table(&world).iter().map(|rpc| rpc.name.to_string()).collect();
     assert_eq!(swept, registered, "the server functions and the sweep's table differ");
+    let ruled: BTreeSet<String> =
+        access::RULES.iter().map(|(path, _)| path.trim_start_matches("/rpc/").to_string()).collect();
+    assert_eq!(ruled, registered, "every server function has exactly one row in the access table");
     world.app.stop().await;
 }
 
@@ -155,13 +140,24 @@ async fn the_sweep_table_names_every_server_function() {
 async fn every_server_function_refuses_the_wrong_caller() {
     let (world, mut db, mut findings) = ready().await;
     for rpc in in_order(&world) {
-        if rpc.access != Access::Public {
+        let access = rpc.access();
+        if access != Caller::Anyone {
             run(&world, &mut db, rpc.call("no session", Expect::Unauthorized), &mut findings).await;
             let forged =
                 rpc.call("a forged cookie", Expect::Unauthorized).header("cookie", "hookrelay_session=forged.value");
             run(&world, &mut db, forged, &mut findings).await;
         }
-        if rpc.names_resource || rpc.access == Access::InstanceAdmin {
+        // A portal visitor in Alice's own account: only what a portal link is for.
+        let visitor = match access {
+            Caller::Member => Some(Expect::Unauthorized),
+            Caller::Admin => Some(Expect::NotFound),
+            Caller::Anyone | Caller::Visitor => None,
+        };
+        if let Some(expect) = visitor {
+            run(&world, &mut db, rpc.call("a portal visitor", expect).header("cookie", &world.visitor), &mut findings)
+                .await;
+        }
+        if rpc.names_resource || access == Caller::Admin {
             let expect = if rpc.names_resource { Expect::NotFound } else { Expect::Refused };
             run(&world, &mut db, rpc.call("Bob's session", expect).header("cookie", &world.bob.cookie), &mut findings)
                 .await;
@@ -195,7 +191,7 @@ async fn hostile_input_on_every_server_function_is_refused_and_changes_nothing()
 
 /// Fields that name something (ids, cursors, tokens, windows): odd text is refused, never
 /// taken as a name that happens not to exist.
-const NAMING_FIELDS: &[&str] = &["id", "cursor", "subscription_id", "account_id", "since", "token"];
+const NAMING_FIELDS: &[&str] = &["id", "cursor", "subscription_id", "delivery_id", "account_id", "since", "token"];
 
 fn hostile_probes(rpc: &Rpc) -> Vec<Probe> {
     let refused = |label: &str| Probe::rpc(format!("{} [{label}]", rpc.name), rpc.name, Expect::Refused);
@@ -247,7 +243,7 @@ fn hostile_probes(rpc: &Rpc) -> Vec<Probe> {
                     probes.push(send(refused(&format!("{name}: maybe")), with(name, "maybe")));
                     continue;
                 }
-                if matches!(*name, "password" | "next") {
+                if matches!(*name, "password" | "next" | "current_password" | "new_password") {
                     continue;
                 }
                 for text in HOSTILE_TEXT {

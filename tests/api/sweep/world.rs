@@ -22,6 +22,8 @@ pub struct Owned {
     pub subscription: String,
     pub event: String,
     pub delivery: String,
+    /// The delivery's first attempt.
+    pub attempt: String,
     pub source: String,
     pub source_slug: String,
     pub source_token: String,
@@ -43,6 +45,8 @@ pub struct World {
     /// A key of Alice's account, revoked.
     pub revoked_key: String,
     pub operator_key: String,
+    /// The session cookie of a portal visitor in Alice's account.
+    pub visitor: String,
     pub receiver: Receiver,
     pub db: PathBuf,
     _dir: tempfile::TempDir,
@@ -72,8 +76,21 @@ pub async fn build() -> World {
     assert_eq!(app.rpc("api_keys/revoke", &[("id", id)], Some(&alice.cookie)).await.status(), 200);
 
     let operator_key = operator_key(&app);
+    let visitor = portal_visitor(&app, &operator_key, &alices.account).await;
     let db = app.data_dir.join("hookrelay.db");
-    World { app, alice, bob, alices, bobs, revoked_key, operator_key, receiver, db, _dir: dir }
+    World { app, alice, bob, alices, bobs, revoked_key, operator_key, visitor, receiver, db, _dir: dir }
+}
+
+/// Opens a portal link into `account`; the visitor's session cookie.
+pub async fn portal_visitor(app: &TestApp, operator_key: &str, account: &str) -> String {
+    let link =
+        app.api(Method::POST, &format!("/accounts/{account}/portal-link"), operator_key).send().await.expect("link");
+    assert_eq!(link.status(), 201);
+    let link: Value = link.json().await.expect("link JSON");
+    let token = link["url"].as_str().and_then(|url| url.rsplit('/').next()).expect("a link");
+    let opened = app.rpc("portal/open", &[("token", token)], None).await;
+    assert_eq!(opened.status(), 200);
+    crate::helpers::session_cookie(opened.headers()).expect("a portal session")
 }
 
 /// An event type (a different one per account: the names would otherwise match), a
@@ -101,6 +118,7 @@ async fn furnish(app: &TestApp, owner: &Caller, receiver: &Receiver, event_type:
         subscription: text(&subscription["id"]),
         event: text(&event["id"]),
         delivery: text(&event["deliveries"][0]["id"]),
+        attempt: first_attempt(app, &owner.key, event["deliveries"][0]["id"].as_str().expect("a delivery")).await,
         source: text(&source["id"]),
         source_slug: text(&source["slug"]),
         source_token: text(&source["token"]),
@@ -115,6 +133,18 @@ async fn furnish(app: &TestApp, owner: &Caller, receiver: &Receiver, event_type:
         .expect("inbound");
     assert_eq!(inbound.status(), 202);
     owned
+}
+
+async fn first_attempt(app: &TestApp, key: &str, delivery: &str) -> String {
+    for _ in 0..400 {
+        let response = app.api(Method::GET, &format!("/deliveries/{delivery}"), key).send().await.expect("delivery");
+        let delivery: Value = response.json().await.expect("delivery JSON");
+        if let Some(id) = delivery["attempts"][0]["id"].as_str() {
+            return id.to_string();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no attempt of {delivery}");
 }
 
 pub async fn current_user(app: &TestApp, cookie: &str) -> Value {

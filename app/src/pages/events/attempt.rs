@@ -12,6 +12,7 @@ use crate::components::states::LoadError;
 use crate::components::time::RelativeTime;
 use crate::error::AppError;
 use crate::model::{Attempt, Delivery};
+use crate::rpc::events::list_attempts;
 
 /// The attempts of the open delivery, loaded with the event page (see `load_event_page`).
 #[component]
@@ -29,16 +30,40 @@ pub fn AttemptTimeline(delivery: Result<Delivery, AppError>, open_attempt: RwSig
     let newest = attempts.first().map(|a| a.id.clone());
     let selected = Memo::new(move |_| open_attempt.get().or_else(|| newest.clone()));
     let items = attempts.clone();
+    // A delivery carries its latest attempts; older ones are read on demand, a page at a time.
+    let older = RwSignal::new(Vec::<Attempt>::new());
+    let cursor = RwSignal::new(delivery.attempts_next_cursor);
+    let delivery_id = delivery.id;
+    let load_older = Action::new(move |cursor: &String| list_attempts(delivery_id.clone(), cursor.clone()));
+    Effect::new(move |_| {
+        if let Some(Ok(page)) = load_older.value().get() {
+            older.update(|older| older.extend(page.data));
+            cursor.set(page.next_cursor);
+        }
+    });
+    let load_error = move || match load_older.value().get() {
+        Some(Err(error)) => Some(error.to_string()),
+        _ => None,
+    };
     view! {
         <ol class="timeline" aria-label="Attempts, newest first">
             {items.into_iter().map(|attempt| view! { <TimelineItem attempt selected open_attempt /> }).collect_view()}
+            {move || older.get().into_iter().map(|attempt| view! { <TimelineItem attempt selected open_attempt /> }).collect_view()}
         </ol>
+        {move || cursor.get().map(|next| view! {
+            <p class="timeline-more">
+                <button type="button" class="btn btn-small" disabled=move || load_older.pending().get()
+                    on:click=move |_| { load_older.dispatch(next.clone()); }>
+                    {move || if load_older.pending().get() { "Loading…" } else { "Older attempts" }}
+                </button>
+                {move || load_error().map(|error| view! { <span class="inline-error" role="alert">{error}</span> })}
+            </p>
+        })}
         {move || {
             let chosen = selected.get();
-            attempts
-                .iter()
-                .find(|attempt| Some(&attempt.id) == chosen.as_ref())
-                .cloned()
+            let found = |list: &[Attempt]| list.iter().find(|attempt| Some(&attempt.id) == chosen.as_ref()).cloned();
+            found(&attempts)
+                .or_else(|| older.with(|older| found(older)))
                 .map(|attempt| view! { <AttemptDetail attempt /> })
         }}
     }

@@ -133,9 +133,10 @@ fn RequestTable(requests: Vec<InboundRequest>) -> impl IntoView {
                 401 | 403 => Tone::Danger,
                 _ => Tone::Warn,
             };
-            let label = match request.status_code {
-                200..=299 => format!("{} Published", request.status_code),
-                code => format!("{code} Refused"),
+            let label = match (request.status_code, request.count) {
+                (200..=299, _) => format!("{} Published", request.status_code),
+                (code, 1) => format!("{code} Refused"),
+                (code, count) => format!("{code} Refused ×{count}"),
             };
             let event = match request.event_id {
                 Some(event_id) => {
