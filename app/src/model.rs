@@ -581,8 +581,21 @@ pub struct InvitationInput {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Invitation {
+    /// Names it for `DELETE /accounts/{id}/invitations/{invitation_id}`.
+    pub id: String,
     pub url: String,
     pub expires_at: String,
+}
+
+/// A person who can sign in to an account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Member {
+    pub user_id: String,
+    pub email: String,
+    /// `owner` (registered the account) or `member` (joined by invitation).
+    pub role: String,
+    pub created_at: String,
 }
 
 /// What the invitation page shows before it is accepted.

@@ -113,3 +113,40 @@ test("an unknown page says so", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
   await screenshot(page, "not-found");
 });
+
+test("change the password from the page behind the email; the other session ends", async ({ browser }) => {
+  const person = uniqueEmail("grace");
+  const here = await browser.newContext();
+  const page = await here.newPage();
+  await page.goto(`${server.url}/register`);
+  await hydrated(page);
+  await page.getByLabel("Email").fill(person);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(`${server.url}/`);
+  const elsewhere = await browser.newContext();
+  const signedIn = await elsewhere.request.post(`${server.url}/rpc/login`, { form: { email: person, password: PASSWORD, next: "" } });
+  expect(signedIn.ok()).toBeTruthy();
+
+  await page.getByRole("link", { name: person }).click();
+  await expect(page).toHaveURL(`${server.url}/password`);
+  await expect(page.getByRole("heading", { name: "Your password" })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel("Current password").fill("not my password");
+  await page.getByLabel("New password").fill("a new passphrase");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.locator("#field-current_password-error")).toHaveText("That is not your current password.");
+  await screenshot(page, "password-error");
+  await page.getByLabel("Current password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Password changed" })).toBeVisible();
+  await screenshot(page, "password-changed");
+
+  // This session goes on; the other one has ended.
+  await page.goto(`${server.url}/events`);
+  await expect(page.getByRole("heading", { name: "Events" })).toBeVisible();
+  const other = await elsewhere.request.post(`${server.url}/rpc/current_user`);
+  expect(await other.json()).toBeNull();
+  await here.close();
+  await elsewhere.close();
+});

@@ -171,6 +171,28 @@ test("an event delivered to two subscriptions opens the attempts the reader asks
   }
 });
 
+test("a delivery sent more than fifty times shows its latest attempts and loads older ones", async ({ page }) => {
+  receiver.status = 200;
+  await api(page.request, "POST", "/event-types", { name: "order.retried" });
+  const event = await publish(page.request, "order.retried", { order: "or_2" });
+  const delivery = event.deliveries[0].id;
+  for (let made = 1; made <= 55; made++) {
+    if (made > 1) await api(page.request, "POST", `/deliveries/${delivery}/redeliver`);
+    await expect.poll(async () => (await api(page.request, "GET", `/deliveries/${delivery}`)).attempts_made).toBe(made);
+  }
+  await open(page, `${server.url}/events/${event.id}?delivery=${delivery}`);
+  const row = page.locator(`.delivery[data-delivery="${delivery}"]`);
+  await expect(row.locator(".timeline-item")).toHaveCount(50);
+  await expect(row.locator(".timeline-number").last()).toHaveText("#6");
+  await row.getByRole("button", { name: "Older attempts" }).click();
+  await expect(row.locator(".timeline-item")).toHaveCount(55);
+  await expect(row.locator(".timeline-number").last()).toHaveText("#1");
+  await expect(row.getByRole("button", { name: "Older attempts" })).toHaveCount(0);
+  await row.locator(".timeline-item").last().getByRole("button").click();
+  await expect(row.locator(".attempt-detail")).toContainText("#1 ·");
+  await screenshot(page, "event-older-attempts");
+});
+
 test("a payload of markup shows as characters and runs nothing", async ({ page }) => {
   receiver.status = 200;
   const event = await publish(page.request, "user.created", {

@@ -19,6 +19,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_account))
         .routes(routes!(create_portal_link))
         .routes(routes!(create_invitation))
+        .routes(routes!(revoke_invitation))
 }
 
 /// Create an account for a customer (operator key).
@@ -83,4 +84,17 @@ async fn create_invitation(
 ) -> ApiResult<(StatusCode, Json<Invitation>)> {
     let invitation = operator::create_invitation(&state.store, &state.settings.public_url, &id, input).await?;
     Ok((StatusCode::CREATED, Json(invitation)))
+}
+
+/// Revoke an invitation that has not been accepted; its link stops working (operator key).
+#[utoipa::path(delete, path = "/accounts/{id}/invitations/{invitation_id}", tag = "Operator",
+    params(("id" = String, Path), ("invitation_id" = String, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+async fn revoke_invitation(
+    State(state): State<AppState>,
+    _operator: Operator,
+    ApiPath((id, invitation_id)): ApiPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    operator::revoke_invitation(&state.store, &id, &invitation_id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -8,6 +8,7 @@ mod event_types;
 mod events;
 mod extract;
 mod inbound;
+mod members;
 mod sources;
 mod subscriptions;
 
@@ -33,6 +34,7 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
     modifiers(&BearerAuth),
     security(("api_key" = [])),
     tags((name = "Events"), (name = "Deliveries"), (name = "Event types"), (name = "Subscriptions"),
+         (name = "Members", description = "The people who can sign in to the account's dashboard."),
          (name = "Sources", description = "Inbound sources: third parties POST to /_webhooks/<slug> and each request becomes an event."),
          (name = "Operator", description = "Accounts for an operator's customers. Operator keys (hro_…) also act in \
           any account named in the Hookrelay-Account header, and without it manage the instance-wide event-type catalog."))
@@ -123,6 +125,7 @@ pub fn router() -> Router<AppState> {
         .merge(events::router())
         .merge(deliveries::router())
         .merge(accounts::router())
+        .merge(members::router())
         .merge(sources::router())
         .split_for_parts();
     openapi.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);

@@ -303,6 +303,49 @@ async fn invite_to_acme(app: &TestApp, op: &str, email: &str) -> (u16, Value) {
     call(app, op, None, Method::POST, "/accounts/ext_acme/invitations", Some(json!({"email": email}))).await
 }
 
+/// An invitation can be revoked before it is accepted; a member can be removed, and their
+/// session in the account ends at once.
+#[tokio::test]
+async fn invitations_are_revoked_and_members_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = spawn_app_with(dir.path(), &[]).await;
+    let op = operator_key(&app);
+    call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "acme"}))).await;
+
+    let (_, revoked) = invite_to_acme(&app, &op, "late@example.com").await;
+    let path = format!("/accounts/ext_acme/invitations/{}", revoked["id"].as_str().unwrap());
+    assert_eq!(call(&app, &op, None, Method::DELETE, &path, None).await.0, 204);
+    assert_eq!(call(&app, &op, None, Method::DELETE, &path, None).await.0, 404, "once");
+    let token = token_of(revoked["url"].as_str().unwrap());
+    assert_eq!(app.rpc("invitation", &[("token", token)], None).await.status(), 404);
+    let accept = app.rpc("accept_invitation", &[("token", token), ("password", crate::helpers::PASSWORD)], None).await;
+    assert_eq!(accept.status(), 404, "a revoked invitation registers nobody");
+
+    let (_, invitation) = invite_to_acme(&app, &op, "ada@example.com").await;
+    let token = token_of(invitation["url"].as_str().unwrap());
+    let joined = app.rpc("accept_invitation", &[("token", token), ("password", crate::helpers::PASSWORD)], None).await;
+    let cookie = session_cookie(joined.headers()).expect("signed in");
+    let (status, members) = call(&app, &op, Some("ext_acme"), Method::GET, "/members", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(members[0]["email"], "ada@example.com", "{members}");
+    assert_eq!(members[0]["role"], "member");
+    let ada = members[0]["user_id"].as_str().unwrap().to_string();
+    let outsider = app.caller(&unique_email("outsider")).await;
+    assert_eq!(call(&app, &outsider.key, None, Method::DELETE, &format!("/members/{ada}"), None).await.0, 404);
+    assert_eq!(app.rpc("subscriptions/list", &[("cursor", "")], Some(&cookie)).await.status(), 200);
+
+    assert_eq!(call(&app, &op, Some("ext_acme"), Method::DELETE, &format!("/members/{ada}"), None).await.0, 204);
+    assert_eq!(
+        app.rpc("subscriptions/list", &[("cursor", "")], Some(&cookie)).await.status(),
+        401,
+        "her session ended"
+    );
+    let (_, members) = call(&app, &op, Some("ext_acme"), Method::GET, "/members", None).await;
+    assert_eq!(members, json!([]));
+    assert_eq!(call(&app, &op, Some("ext_acme"), Method::DELETE, &format!("/members/{ada}"), None).await.0, 404);
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn invitations_register_a_person_or_add_a_login_and_registration_can_be_invite_only() {
     let dir = tempfile::tempdir().unwrap();

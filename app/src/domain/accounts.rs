@@ -193,6 +193,32 @@ async fn replace_password(store: &Store, user_id: &str, password: &str) -> Resul
     Ok(())
 }
 
+/// The people who can sign in to the account.
+pub async fn members(store: &Store, account_id: &str) -> Result<Vec<crate::model::Member>, AppError> {
+    Ok(store
+        .members(account_id)
+        .await?
+        .into_iter()
+        .map(|(user_id, email, role, joined)| crate::model::Member {
+            user_id,
+            email,
+            role,
+            created_at: super::format_time(joined),
+        })
+        .collect())
+}
+
+/// Removes a person from the account: their sessions in it end at their next request (every
+/// request checks the membership). Their login and other accounts stay.
+pub async fn remove_member(store: &Store, account_id: &str, user_id: &str) -> Result<(), AppError> {
+    if store.remove_member(account_id, user_id).await? {
+        tracing::info!(%account_id, %user_id, "member removed");
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 /// The first account of the user with this (normalised) email, if there is such a user.
 pub async fn account_of_email(store: &Store, email: &str) -> Result<Option<String>, AppError> {
     let Some(user) = store.find_user_by_email(email).await? else {

@@ -199,11 +199,24 @@ pub async fn create_invitation(
     let token = new_token(INVITATION_TOKEN_PREFIX);
     let now = now_ms();
     let expires_at = now + INVITATION_LIFETIME_MS;
-    store.insert_invitation(&new_id("inv"), &account.id, &email, &hash_token(&token), now, expires_at).await?;
+    let id = new_id("inv");
+    store.insert_invitation(&id, &account.id, &email, &hash_token(&token), now, expires_at).await?;
     Ok(Invitation {
+        id,
         url: format!("{}/invite/{token}", public_url.trim_end_matches('/')),
         expires_at: format_time(expires_at),
     })
+}
+
+/// Revokes an invitation that has not been accepted; `NotFound` for an unknown, used or
+/// expired one, or one of another account.
+pub async fn revoke_invitation(store: &Store, account_reference: &str, id: &str) -> Result<(), AppError> {
+    let account = find_account(store, account_reference).await?;
+    if store.revoke_invitation(&account.id, id, now_ms()).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 /// Whether this user may see the operator page: the instance admin (a portal visitor, with no

@@ -84,6 +84,27 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// The account's members, earliest first: (user id, email, role, joined at).
+    pub async fn members(&self, account_id: &str) -> Result<Vec<(String, String, String, i64)>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT u.id, u.email, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id
+             WHERE m.account_id = ? ORDER BY m.created_at, u.id",
+        )
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Ends a user's membership of an account; false if there was none.
+    pub async fn remove_member(&self, account_id: &str, user_id: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM memberships WHERE account_id = ? AND user_id = ?")
+            .bind(account_id)
+            .bind(user_id)
+            .execute(&self.writer)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Whether this user is the instance admin.
     pub async fn is_admin(&self, user_id: &str) -> Result<bool, sqlx::Error> {
         let admin: Option<bool> = sqlx::query_scalar("SELECT is_admin FROM users WHERE id = ?")

@@ -159,6 +159,20 @@ impl Store {
 }
 
 impl Store {
+    /// Makes an open invitation of the account unusable; false if there was none.
+    pub async fn revoke_invitation(&self, account_id: &str, id: &str, now: i64) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE invitations SET expires_at = ? WHERE account_id = ? AND id = ? AND used_at IS NULL AND expires_at > ?",
+        )
+        .bind(now)
+        .bind(account_id)
+        .bind(id)
+        .bind(now)
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// The name of the account an unused, unexpired portal link opens; nothing is changed.
     pub async fn open_portal_link_account(&self, token_hash: &str, now: i64) -> Result<Option<String>, sqlx::Error> {
         sqlx::query_scalar(

@@ -88,6 +88,8 @@ impl Operation {
             ("id", "deliveries") => owned.delivery.clone(),
             ("id", "sources") => owned.source.clone(),
             ("id", "accounts") => owned.account.clone(),
+            ("invitation_id", "accounts") => owned.invitation.clone(),
+            ("user_id", "members") => owned.member.clone(),
             _ => panic!("the sweep has no id for {param} in {}: add one to Operation::id_for", self.template),
         }
     }

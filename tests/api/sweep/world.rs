@@ -27,12 +27,24 @@ pub struct Owned {
     pub source: String,
     pub source_slug: String,
     pub source_token: String,
+    /// The account's owner (a member).
+    pub member: String,
+    /// An open invitation into the account.
+    pub invitation: String,
 }
 
 impl Owned {
     /// Every id, to check that none of them shows up where it should not.
-    pub fn all(&self) -> [&str; 5] {
-        [&self.subscription, &self.event, &self.delivery, &self.source, &self.source_token]
+    pub fn all(&self) -> [&str; 7] {
+        [
+            &self.subscription,
+            &self.event,
+            &self.delivery,
+            &self.source,
+            &self.source_token,
+            &self.member,
+            &self.invitation,
+        ]
     }
 }
 
@@ -66,8 +78,8 @@ pub async fn build() -> World {
     let receiver = Receiver::start(Reply::status(204)).await;
     let alice = app.caller(&unique_email("sweep-alice")).await;
     let bob = app.caller(&unique_email("sweep-bob")).await;
-    let alices = furnish(&app, &alice, &receiver, "order.created").await;
-    let bobs = furnish(&app, &bob, &receiver, "order.shipped").await;
+    let mut alices = furnish(&app, &alice, &receiver, "order.created").await;
+    let mut bobs = furnish(&app, &bob, &receiver, "order.shipped").await;
 
     let created = app.rpc("api_keys/create", &[("name", "to revoke")], Some(&alice.cookie)).await;
     let created: Value = created.json().await.expect("key JSON");
@@ -76,6 +88,12 @@ pub async fn build() -> World {
     assert_eq!(app.rpc("api_keys/revoke", &[("id", id)], Some(&alice.cookie)).await.status(), 200);
 
     let operator_key = operator_key(&app);
+    for owned in [&mut alices, &mut bobs] {
+        let path = format!("/accounts/{}/invitations", owned.account);
+        let invited = app.api(Method::POST, &path, &operator_key).json(&json!({"email": unique_email("invited")}));
+        let invited: Value = invited.send().await.expect("invitation").json().await.expect("invitation JSON");
+        owned.invitation = invited["id"].as_str().expect("an invitation id").to_string();
+    }
     let visitor = portal_visitor(&app, &operator_key, &alices.account).await;
     let db = app.data_dir.join("hookrelay.db");
     World { app, alice, bob, alices, bobs, revoked_key, operator_key, visitor, receiver, db, _dir: dir }
@@ -122,6 +140,8 @@ async fn furnish(app: &TestApp, owner: &Caller, receiver: &Receiver, event_type:
         source: text(&source["id"]),
         source_slug: text(&source["slug"]),
         source_token: text(&source["token"]),
+        member: text(&current_user_id(app, &owner.key).await),
+        invitation: String::new(),
     };
     let inbound = app
         .http
@@ -145,6 +165,13 @@ async fn first_attempt(app: &TestApp, key: &str, delivery: &str) -> String {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("no attempt of {delivery}");
+}
+
+/// The user id of the key's account's only member.
+async fn current_user_id(app: &TestApp, key: &str) -> Value {
+    let members: Value =
+        app.api(Method::GET, "/members", key).send().await.expect("members").json().await.expect("JSON");
+    members[0]["user_id"].clone()
 }
 
 pub async fn current_user(app: &TestApp, cookie: &str) -> Value {
