@@ -141,6 +141,8 @@ test("change the password from the page behind the email; the other session ends
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Password changed" })).toBeVisible();
   await screenshot(page, "password-changed");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, "password-phone");
 
   // This session goes on; the other one has ended.
   await page.goto(`${server.url}/events`);

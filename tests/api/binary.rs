@@ -59,8 +59,16 @@ impl Binary {
     }
 }
 
-/// Runs a `hookrelay` command on `data_dir` with `stdin`; its last line of output.
+/// Runs a `hookrelay` command on `data_dir` with `stdin`; its last line of output, once it
+/// succeeded.
 pub(crate) fn cli(data_dir: &Path, args: &[&str], stdin: &str) -> String {
+    let output = run(data_dir, args, stdin);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).lines().last().unwrap_or_default().trim().to_string()
+}
+
+/// Runs a `hookrelay` command on `data_dir` with `stdin`, whatever its outcome.
+pub(crate) fn run(data_dir: &Path, args: &[&str], stdin: &str) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_hookrelay"))
         .args(args)
         .arg("--data-dir")
@@ -71,7 +79,5 @@ pub(crate) fn cli(data_dir: &Path, args: &[&str], stdin: &str) -> String {
         .spawn()
         .expect("run hookrelay");
     child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("stdin");
-    let output = child.wait_with_output().expect("hookrelay exits");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8_lossy(&output.stdout).lines().last().unwrap_or_default().trim().to_string()
+    child.wait_with_output().expect("hookrelay exits")
 }

@@ -1,8 +1,8 @@
 //! The binary's command line, run as a separate process.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
+use crate::binary::run;
 use crate::helpers::{spawn_app_in, PASSWORD};
 
 fn hookrelay() -> Command {
@@ -10,16 +10,7 @@ fn hookrelay() -> Command {
 }
 
 fn create_user(data_dir: &std::path::Path, email: &str, password: &str) -> std::process::Output {
-    let mut child = hookrelay()
-        .args(["user", "create", "--email", email, "--data-dir"])
-        .arg(data_dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn hookrelay");
-    child.stdin.take().expect("stdin").write_all(format!("{password}\n").as_bytes()).expect("write password");
-    child.wait_with_output().expect("hookrelay exits")
+    run(data_dir, &["user", "create", "--email", email], &format!("{password}\n"))
 }
 
 #[tokio::test]
@@ -134,21 +125,6 @@ async fn api_key_create_prints_a_working_key_on_the_last_line() {
     let response = app.api(reqwest::Method::GET, "/subscriptions", &key).send().await.unwrap();
     assert_eq!(response.status(), 200);
     app.stop().await;
-}
-
-/// Runs a command with `stdin`; its output.
-fn run(data_dir: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
-    let mut child = hookrelay()
-        .args(args)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn hookrelay");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
-    child.wait_with_output().expect("hookrelay exits")
 }
 
 /// An operator resets a password: the user's sessions end, the new password works, the old

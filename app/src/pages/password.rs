@@ -20,7 +20,7 @@ pub fn PasswordPage() -> impl IntoView {
             <h1>"Your password"</h1>
             <p class="page-lede">"Changing it signs you out everywhere else: other browsers, and anyone who had your session."</p>
         </div>
-        <section class="panel" aria-label="Change your password">
+        <section class="panel panel-narrow" aria-label="Change your password">
             <ActionForm action=change attr:class="form" attr:novalidate=true>
                 <div class="form-alert" role="alert" hidden=move || form_error(last(), &["current_password", "new_password"]).is_none()>
                     {move || form_error(last(), &["current_password", "new_password"])}
