@@ -65,7 +65,8 @@ pub async fn signed_in(session: &Session, store: &Store) -> Result<Option<Signed
         accounts::signed_in(store, &user.user_id, &user.account_id, user.signed_in_at).await?
     };
     if found.is_none() {
-        // The user or the membership is gone: the session must not outlive it.
+        // The user, the membership, the portal link's time or the password it signed in with
+        // is gone: the session must not outlive it.
         session.flush().await?;
     }
     Ok(found)
