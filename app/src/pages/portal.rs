@@ -32,6 +32,7 @@ pub fn PortalPage() -> impl IntoView {
                                 <p class="auth-lede" role="alert">
                                     "This sign-in link has expired or has been used already. Ask whoever sent it for a new one."
                                 </p>
+                                <p class="auth-switch">"Have a login? "<a href="/login">"Log in"</a></p>
                             }
                             .into_any(),
                             Err(error) => view! {
