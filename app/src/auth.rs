@@ -15,7 +15,7 @@ pub struct SignedInUser {
     pub account_name: String,
     /// Every account the user can switch to, `(id, name)`, this one included.
     pub accounts: Vec<(String, String)>,
-    /// The instance's first user, who sees the operator page.
+    /// The instance admin, who sees the operator page.
     pub instance_admin: bool,
     /// Signed in by a portal link: no API keys page.
     pub portal_visitor: bool,

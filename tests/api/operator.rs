@@ -487,7 +487,7 @@ async fn on_an_instance_with_accounts_a_registration_is_not_the_admin() {
 }
 
 #[tokio::test]
-async fn only_the_instance_first_owner_sees_the_operator_page() {
+async fn the_first_user_of_an_empty_instance_is_its_admin_and_alone_sees_the_operator_page() {
     let dir = tempfile::tempdir().unwrap();
     let app = spawn_app_with(dir.path(), &[]).await;
     let first = app.register(&unique_email("first")).await;

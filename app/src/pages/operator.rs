@@ -1,4 +1,4 @@
-//! `/operator`: the instance at a glance, for the person who runs it (its first user): every
+//! `/operator`: the instance at a glance, for the person who runs it (the instance admin): every
 //! account with its event and failure counts, and whether delivery keeps up.
 
 use leptos::prelude::*;
