@@ -1,7 +1,6 @@
 //! The real `hookrelay` binary as a child process: for what only a separate process shows
 //! (kill -9, its own environment variables, its memory in `/proc`).
 
-use std::io::Write;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -61,15 +60,18 @@ impl Binary {
 
 /// Runs a `hookrelay` command on `data_dir` with `stdin`; its last line of output, once it
 /// succeeded.
-pub(crate) fn cli(data_dir: &Path, args: &[&str], stdin: &str) -> String {
-    let output = run(data_dir, args, stdin);
+pub(crate) async fn cli(data_dir: &Path, args: &[&str], stdin: &str) -> String {
+    let output = run(data_dir, args, stdin).await;
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8_lossy(&output.stdout).lines().last().unwrap_or_default().trim().to_string()
 }
 
-/// Runs a `hookrelay` command on `data_dir` with `stdin`, whatever its outcome.
-pub(crate) fn run(data_dir: &Path, args: &[&str], stdin: &str) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hookrelay"))
+/// Runs a `hookrelay` command on `data_dir` with `stdin`, whatever its outcome. It waits without
+/// blocking the test's runtime: a server running in the test's process must go on answering
+/// (and finish any write it has begun) while the command works on the same database.
+pub(crate) async fn run(data_dir: &Path, args: &[&str], stdin: &str) -> std::process::Output {
+    use tokio::io::AsyncWriteExt;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_hookrelay"))
         .args(args)
         .arg("--data-dir")
         .arg(data_dir)
@@ -78,6 +80,8 @@ pub(crate) fn run(data_dir: &Path, args: &[&str], stdin: &str) -> std::process::
         .stderr(Stdio::piped())
         .spawn()
         .expect("run hookrelay");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("stdin");
-    child.wait_with_output().expect("hookrelay exits")
+    let mut input = child.stdin.take().expect("stdin");
+    input.write_all(stdin.as_bytes()).await.expect("stdin");
+    drop(input);
+    child.wait_with_output().await.expect("hookrelay exits")
 }

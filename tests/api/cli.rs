@@ -9,15 +9,15 @@ fn hookrelay() -> Command {
     Command::new(env!("CARGO_BIN_EXE_hookrelay"))
 }
 
-fn create_user(data_dir: &std::path::Path, email: &str, password: &str) -> std::process::Output {
-    run(data_dir, &["user", "create", "--email", email], &format!("{password}\n"))
+async fn create_user(data_dir: &std::path::Path, email: &str, password: &str) -> std::process::Output {
+    run(data_dir, &["user", "create", "--email", email], &format!("{password}\n")).await
 }
 
 #[tokio::test]
 async fn user_create_makes_a_user_who_can_log_in_to_the_server() {
     let dir = tempfile::tempdir().unwrap();
 
-    let output = create_user(dir.path(), "cli@example.com", PASSWORD);
+    let output = create_user(dir.path(), "cli@example.com", PASSWORD).await;
 
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(String::from_utf8_lossy(&output.stdout).contains("Created user cli@example.com"));
@@ -26,13 +26,13 @@ async fn user_create_makes_a_user_who_can_log_in_to_the_server() {
     app.stop().await;
 }
 
-#[test]
-fn user_create_refuses_a_short_password_and_a_duplicate() {
+#[tokio::test]
+async fn user_create_refuses_a_short_password_and_a_duplicate() {
     let dir = tempfile::tempdir().unwrap();
 
-    let short = create_user(dir.path(), "short@example.com", "short");
-    let first = create_user(dir.path(), "dup@example.com", PASSWORD);
-    let duplicate = create_user(dir.path(), "dup@example.com", PASSWORD);
+    let short = create_user(dir.path(), "short@example.com", "short").await;
+    let first = create_user(dir.path(), "dup@example.com", PASSWORD).await;
+    let duplicate = create_user(dir.path(), "dup@example.com", PASSWORD).await;
 
     assert!(!short.status.success());
     assert!(String::from_utf8_lossy(&short.stderr).contains("password"));
@@ -100,7 +100,7 @@ fn a_database_that_cannot_be_migrated_stops_start_up_with_a_message() {
 #[tokio::test]
 async fn api_key_create_prints_a_working_key_on_the_last_line() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(create_user(dir.path(), "keys@example.com", PASSWORD).status.success());
+    assert!(create_user(dir.path(), "keys@example.com", PASSWORD).await.status.success());
 
     let output = hookrelay()
         .args(["api-key", "create", "--email", "KEYS@example.com", "--name", "billing"])
@@ -132,7 +132,7 @@ async fn api_key_create_prints_a_working_key_on_the_last_line() {
 #[tokio::test]
 async fn user_set_password_ends_the_users_sessions() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(create_user(dir.path(), "reset@example.com", PASSWORD).status.success());
+    assert!(create_user(dir.path(), "reset@example.com", PASSWORD).await.status.success());
     let app = spawn_app_in(dir.path()).await;
     let login = app.login("reset@example.com", PASSWORD).await;
     let cookie = crate::helpers::session_cookie(login.headers()).expect("signed in");
@@ -140,20 +140,21 @@ async fn user_set_password_ends_the_users_sessions() {
 
     let new_password = "a brand new passphrase";
     let output =
-        run(dir.path(), &["user", "set-password", "--email", "Reset@example.com"], &format!("{new_password}\n"));
+        run(dir.path(), &["user", "set-password", "--email", "Reset@example.com"], &format!("{new_password}\n")).await;
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(app.rpc("api_keys/list", &[], Some(&cookie)).await.status(), 401, "the old session ended");
     assert_eq!(app.login("reset@example.com", PASSWORD).await.status(), 422, "the old password is gone");
     assert_eq!(app.login("reset@example.com", new_password).await.status(), 200);
 
-    let unknown = run(dir.path(), &["user", "set-password", "--email", "nobody@example.com"], "whatever password\n");
+    let unknown =
+        run(dir.path(), &["user", "set-password", "--email", "nobody@example.com"], "whatever password\n").await;
     assert!(!unknown.status.success());
     assert!(
         String::from_utf8_lossy(&unknown.stderr).contains("--email"),
         "{}",
         String::from_utf8_lossy(&unknown.stderr)
     );
-    let short = run(dir.path(), &["user", "set-password", "--email", "reset@example.com"], "short\n");
+    let short = run(dir.path(), &["user", "set-password", "--email", "reset@example.com"], "short\n").await;
     assert!(!short.status.success(), "a short password is refused");
     app.stop().await;
 }
@@ -162,18 +163,14 @@ async fn user_set_password_ends_the_users_sessions() {
 async fn operator_keys_are_listed_and_revoked_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let app = spawn_app_in(dir.path()).await;
-    let key_of = |name: &str| {
-        let output = run(dir.path(), &["operator-key", "create", "--name", name], "");
-        assert!(output.status.success());
-        String::from_utf8_lossy(&output.stdout).lines().last().unwrap().trim().to_string()
-    };
-    let (billing, support) = (key_of("billing"), key_of("support"));
-    let listed = run(dir.path(), &["operator-key", "list"], "");
+    let billing = crate::binary::cli(dir.path(), &["operator-key", "create", "--name", "billing"], "").await;
+    let support = crate::binary::cli(dir.path(), &["operator-key", "create", "--name", "support"], "").await;
+    let listed = run(dir.path(), &["operator-key", "list"], "").await;
     let listed = String::from_utf8_lossy(&listed.stdout).to_string();
     assert!(listed.contains("billing") && listed.contains("support") && listed.contains(&billing[..10]), "{listed}");
     assert!(!listed.contains(&billing), "the key itself is never shown again");
 
-    let revoked = run(dir.path(), &["operator-key", "revoke", "--name", "billing"], "");
+    let revoked = run(dir.path(), &["operator-key", "revoke", "--name", "billing"], "").await;
     assert!(revoked.status.success(), "{}", String::from_utf8_lossy(&revoked.stderr));
     let status = |key: String| {
         let request = app.http.get(app.url("/api/v1/accounts")).bearer_auth(key);
@@ -181,10 +178,10 @@ async fn operator_keys_are_listed_and_revoked_by_name() {
     };
     assert_eq!(status(billing).await, 401, "a revoked key is refused");
     assert_eq!(status(support).await, 200);
-    let listed = run(dir.path(), &["operator-key", "list"], "");
+    let listed = run(dir.path(), &["operator-key", "list"], "").await;
     assert!(!String::from_utf8_lossy(&listed.stdout).contains("billing"));
     assert!(
-        !run(dir.path(), &["operator-key", "revoke", "--name", "billing"], "").status.success(),
+        !run(dir.path(), &["operator-key", "revoke", "--name", "billing"], "").await.status.success(),
         "nothing left to revoke"
     );
     app.stop().await;

@@ -19,8 +19,8 @@ async fn start(data_dir: &Path, port: u16) -> Binary {
 
 /// A user, a key, an event type and a subscription to `receiver`; returns the key.
 pub(crate) async fn prepare(data_dir: &Path, base: &str, receiver: &str) -> String {
-    cli(data_dir, &["user", "create", "--email", "crash@example.com"], "correct horse battery\n");
-    let key = cli(data_dir, &["api-key", "create", "--email", "crash@example.com", "--name", "crash"], "");
+    cli(data_dir, &["user", "create", "--email", "crash@example.com"], "correct horse battery\n").await;
+    let key = cli(data_dir, &["api-key", "create", "--email", "crash@example.com", "--name", "crash"], "").await;
     let http = reqwest::Client::new();
     let created = http
         .post(format!("{base}/api/v1/event-types"))

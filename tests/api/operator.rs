@@ -1,7 +1,6 @@
 //! Operator mode over HTTP: operator keys, accounts, the Hookrelay-Account header, the
 //! instance-wide event-type catalog, and portal links.
 
-use std::process::Command;
 use std::time::Duration;
 
 use reqwest::header::COOKIE;
@@ -13,14 +12,8 @@ use crate::helpers::{expect_error, session_cookie, spawn_app_with, unique_email,
 use crate::receiver::{Receiver, Reply};
 
 /// `hookrelay operator-key create`, run as its own process on the server's database.
-pub(crate) fn operator_key(app: &TestApp) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_hookrelay"))
-        .args(["operator-key", "create", "--name", "backend", "--data-dir"])
-        .arg(&app.data_dir)
-        .output()
-        .expect("run hookrelay");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let key = String::from_utf8_lossy(&output.stdout).lines().last().unwrap_or_default().trim().to_string();
+pub(crate) async fn operator_key(app: &TestApp) -> String {
+    let key = crate::binary::cli(&app.data_dir, &["operator-key", "create", "--name", "backend"], "").await;
     assert!(key.starts_with("hro_"), "{key}");
     key
 }
@@ -55,7 +48,7 @@ fn names(page: &Value) -> Vec<String> {
 async fn an_operator_creates_accounts_and_acts_in_each_with_the_header() {
     let dir = tempfile::tempdir().unwrap();
     let app = spawn_app_with(dir.path(), LOCAL).await;
-    let op = operator_key(&app);
+    let op = operator_key(&app).await;
     let alice = app.caller(&unique_email("op-alice")).await;
 
     let (status, acme) =
@@ -190,7 +183,7 @@ async fn an_operator_creates_accounts_and_acts_in_each_with_the_header() {
 async fn a_portal_link_signs_into_one_account_once() {
     let dir = tempfile::tempdir().unwrap();
     let app = spawn_app_with(dir.path(), LOCAL).await;
-    let op = operator_key(&app);
+    let op = operator_key(&app).await;
     let (_, account) =
         call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "acme"}))).await;
     call(&app, &op, Some("ext_acme"), Method::POST, "/event-types", Some(json!({"name": "invoice.paid"}))).await;
@@ -309,7 +302,7 @@ async fn invite_to_acme(app: &TestApp, op: &str, email: &str) -> (u16, Value) {
 async fn invitations_are_revoked_and_members_removed() {
     let dir = tempfile::tempdir().unwrap();
     let app = spawn_app_with(dir.path(), &[]).await;
-    let op = operator_key(&app);
+    let op = operator_key(&app).await;
     call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "acme"}))).await;
 
     let (_, revoked) = invite_to_acme(&app, &op, "late@example.com").await;
@@ -350,7 +343,7 @@ async fn invitations_are_revoked_and_members_removed() {
 async fn invitations_register_a_person_or_add_a_login_and_registration_can_be_invite_only() {
     let dir = tempfile::tempdir().unwrap();
     let app = spawn_app_with(dir.path(), &["--registration", "invite"]).await;
-    let op = operator_key(&app);
+    let op = operator_key(&app).await;
     let (_, acme) =
         call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "acme"}))).await;
 
@@ -384,19 +377,12 @@ async fn invitations_register_a_person_or_add_a_login_and_registration_can_be_in
     assert_eq!(app.rpc("invitation", &[("token", token)], None).await.status(), 404);
 
     // Someone with a login already: joins by confirming their password.
-    let output = Command::new(env!("CARGO_BIN_EXE_hookrelay"))
-        .args(["user", "create", "--email", "old@example.com", "--data-dir"])
-        .arg(&app.data_dir)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child.stdin.take().expect("stdin").write_all(format!("{}\n", crate::helpers::PASSWORD).as_bytes())?;
-            child.wait_with_output()
-        })
-        .expect("user create");
-    assert!(output.status.success());
+    crate::binary::cli(
+        &app.data_dir,
+        &["user", "create", "--email", "old@example.com"],
+        &format!("{}\n", crate::helpers::PASSWORD),
+    )
+    .await;
     let (_, invitation) = invite_to_acme(&app, &op, "old@example.com").await;
     let token = token_of(invitation["url"].as_str().unwrap()).to_string();
     let view: Value = app.rpc("invitation", &[("token", &token)], None).await.json().await.unwrap();
@@ -420,7 +406,7 @@ async fn invitations_register_a_person_or_add_a_login_and_registration_can_be_in
 async fn a_user_of_several_accounts_switches_between_them_and_only_them() {
     let dir = tempfile::tempdir().unwrap();
     let app = spawn_app_with(dir.path(), &[]).await;
-    let op = operator_key(&app);
+    let op = operator_key(&app).await;
     let (_, acme) =
         call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "acme"}))).await;
     let (_, globex) = call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Globex"}))).await;
@@ -464,7 +450,7 @@ async fn a_user_of_several_accounts_switches_between_them_and_only_them() {
 async fn on_an_instance_with_accounts_a_registration_is_not_the_admin() {
     let dir = tempfile::tempdir().unwrap();
     let app = spawn_app_with(dir.path(), &[]).await;
-    let op = operator_key(&app);
+    let op = operator_key(&app).await;
     call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "acme"}))).await;
     let stranger = app.register(&unique_email("stranger")).await;
     assert_eq!(app.rpc("operator/overview", &[], Some(&stranger)).await.status(), 404);
@@ -476,7 +462,8 @@ async fn on_an_instance_with_accounts_a_registration_is_not_the_admin() {
         dir.path(),
         &["user", "create", "--admin", "--email", &email],
         &format!("{}\n", crate::helpers::PASSWORD),
-    );
+    )
+    .await;
     assert!(output.contains("instance admin"), "{output}");
     let login = app.login(&email, crate::helpers::PASSWORD).await;
     let admin = session_cookie(login.headers()).expect("signed in");
@@ -492,7 +479,7 @@ async fn the_first_user_of_an_empty_instance_is_its_admin_and_alone_sees_the_ope
     let app = spawn_app_with(dir.path(), &[]).await;
     let first = app.register(&unique_email("first")).await;
     let second = app.register(&unique_email("second")).await;
-    let op = operator_key(&app);
+    let op = operator_key(&app).await;
     call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "acme"}))).await;
 
     let response = app.rpc("operator/overview", &[], Some(&first)).await;
@@ -521,7 +508,7 @@ async fn every_account_scoped_route_needs_the_right_account_header() {
     // One failed attempt, then nothing for an hour: Acme's data holds still while it is compared.
     let app =
         spawn_app_with(dir.path(), &["--allow-http", "--allow-private-destinations", "--retry-schedule", "1h"]).await;
-    let op = operator_key(&app);
+    let op = operator_key(&app).await;
     call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Acme", "external_id": "acme"}))).await;
     call(&app, &op, None, Method::POST, "/accounts", Some(json!({"name": "Globex", "external_id": "globex"}))).await;
     call(&app, &op, Some("ext_acme"), Method::POST, "/event-types", Some(json!({"name": "order.shipped"}))).await;

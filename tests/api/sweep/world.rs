@@ -87,7 +87,7 @@ pub async fn build() -> World {
     let id = created["api_key"]["id"].as_str().expect("key id");
     assert_eq!(app.rpc("api_keys/revoke", &[("id", id)], Some(&alice.cookie)).await.status(), 200);
 
-    let operator_key = operator_key(&app);
+    let operator_key = operator_key(&app).await;
     for owned in [&mut alices, &mut bobs] {
         let path = format!("/accounts/{}/invitations", owned.account);
         let invited = app.api(Method::POST, &path, &operator_key).json(&json!({"email": unique_email("invited")}));
