@@ -38,7 +38,7 @@ pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
     } else {
         state.store.accounts_of_user(&user.user_id).await?
     };
-    let instance_admin = crate::domain::operator::is_instance_admin(&state.store, &user.user_id).await?;
+    let instance_admin = crate::domain::instance::is_instance_admin(&state.store, &user.user_id).await?;
     Ok(Some(SignedInUser {
         email: user.email,
         account_name,
@@ -51,7 +51,7 @@ pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
 
 #[server(prefix = "/rpc", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::domain::accounts;
+    use crate::domain::users;
     use crate::server::{app_state, session, with_status};
     let state = app_state()?;
     let client = ssr::client_ip().await;
@@ -60,7 +60,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             "Too many sign-in attempts. Wait a minute, then try again.".into(),
         )));
     }
-    let user = with_status(accounts::authenticate(&state.store, &email, &password).await)?;
+    let user = with_status(users::authenticate(&state.store, &email, &password).await)?;
     let session = session::current_session().await?;
     session::sign_in(&session, &user).await?;
     tracing::info!(user_id = %user.user_id, "signed in");
@@ -121,24 +121,24 @@ mod ssr {
 /// The invitation behind an invitation link, for its page.
 #[server(prefix = "/rpc", endpoint = "invitation")]
 pub async fn get_invitation(token: String) -> Result<crate::model::InvitationView, AppError> {
-    use crate::domain::accounts;
+    use crate::domain::invitations;
     use crate::server::{app_state, with_status};
     let state = app_state()?;
-    with_status(accounts::invitation(&state.store, &token).await)
+    with_status(invitations::invitation(&state.store, &token).await)
 }
 
 /// Accepts an invitation (registering the invited address, or checking its password) and
 /// signs in to the account it joins.
 #[server(prefix = "/rpc", endpoint = "accept_invitation")]
 pub async fn accept_invitation(token: String, password: String) -> Result<(), AppError> {
-    use crate::domain::accounts;
+    use crate::domain::invitations;
     use crate::server::{app_state, session, with_status};
     let state = app_state()?;
     let client = ssr::client_ip().await;
     if !state.login_throttle.allow_attempt(&token, client) {
         return with_status(Err(AppError::RateLimited("Too many attempts. Wait a minute, then try again.".into())));
     }
-    let user = with_status(accounts::accept_invitation(&state.store, &token, &password).await)?;
+    let user = with_status(invitations::accept_invitation(&state.store, &token, &password).await)?;
     let session = session::current_session().await?;
     session::sign_in(&session, &user).await?;
     tracing::info!(user_id = %user.user_id, account_id = %user.account_id, "joined an account by invitation");
@@ -150,12 +150,12 @@ pub async fn accept_invitation(token: String, password: String) -> Result<(), Ap
 /// which is signed in again at once.
 #[server(prefix = "/rpc", endpoint = "change_password")]
 pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
-    use crate::domain::accounts;
+    use crate::domain::users;
     use crate::server::{authorize, session, with_status};
     with_status(
         async {
             let (state, user) = authorize::<ChangePassword>().await?;
-            accounts::change_password(&state.store, &user.user_id, &current_password, &new_password).await?;
+            users::change_password(&state.store, &user.user_id, &current_password, &new_password).await?;
             let session = session::current_session().await?;
             session::sign_in(&session, &user).await?;
             Ok(())
@@ -167,13 +167,13 @@ pub async fn change_password(current_password: String, new_password: String) -> 
 /// Moves the session to another account of the same user, then opens its overview.
 #[server(prefix = "/rpc", endpoint = "switch_account")]
 pub async fn switch_account(account_id: String) -> Result<(), AppError> {
-    use crate::domain::accounts;
+    use crate::domain::users;
     use crate::server::{authorize, session, with_status};
     with_status(
         async {
             let (state, user) = authorize::<SwitchAccount>().await?;
             // Membership is the rule (a portal visitor, without a user, has none elsewhere).
-            let target = accounts::signed_in(&state.store, &user.user_id, &account_id, crate::domain::now_ms())
+            let target = users::signed_in(&state.store, &user.user_id, &account_id, crate::domain::now_ms())
                 .await?
                 .ok_or(AppError::NotFound)?;
             let session = session::current_session().await?;

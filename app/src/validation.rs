@@ -32,6 +32,21 @@ pub fn check_password(password: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The longest name a person gives anything (an account, an API or operator key, a source).
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// An account's or an operator key's name: trimmed, 1 to [`MAX_NAME_CHARS`] printable characters.
+pub fn check_name(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("A name is required.".into());
+    }
+    if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+        return Err(format!("Use at most {MAX_NAME_CHARS} printable characters."));
+    }
+    Ok(name.to_string())
+}
+
 pub const MAX_EVENT_TYPE_NAME: usize = 128;
 pub const MAX_DESCRIPTION_CHARS: usize = 1024;
 pub const MAX_URL_LEN: usize = 2048;

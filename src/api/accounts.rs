@@ -1,6 +1,6 @@
 //! `/api/v1/accounts`: an operator's accounts for its customers (operator keys only).
 
-use app::domain::operator;
+use app::domain::{accounts, invitations, portal_links};
 use app::model::{Account, AccountInput, Invitation, InvitationInput, Page, PortalLink, PortalLinkInput};
 use app::server::AppState;
 use axum::extract::State;
@@ -31,7 +31,7 @@ async fn create_account(
     _operator: Operator,
     ApiJson(input): ApiJson<AccountInput>,
 ) -> ApiResult<(StatusCode, Json<Account>)> {
-    Ok((StatusCode::CREATED, Json(operator::create_account(&state.store, input).await?)))
+    Ok((StatusCode::CREATED, Json(accounts::create_account(&state.store, input).await?)))
 }
 
 /// List every account, newest first (operator key).
@@ -42,7 +42,7 @@ async fn list_accounts(
     _operator: Operator,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Page<Account>>> {
-    Ok(Json(operator::list_accounts(&state.store, &query.into()).await?))
+    Ok(Json(accounts::list_accounts(&state.store, &query.into()).await?))
 }
 
 /// Get an account by id, or by `ext_<external_id>` (operator key).
@@ -53,7 +53,7 @@ async fn get_account(
     _operator: Operator,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<Account>> {
-    Ok(Json(operator::find_account(&state.store, &id).await?))
+    Ok(Json(accounts::find_account(&state.store, &id).await?))
 }
 
 /// A one-time link that signs its visitor into the account's dashboard without a password
@@ -67,7 +67,7 @@ async fn create_portal_link(
     ApiPath(id): ApiPath<String>,
     ApiJsonOrDefault(input): ApiJsonOrDefault<PortalLinkInput>,
 ) -> ApiResult<(StatusCode, Json<PortalLink>)> {
-    let link = operator::create_portal_link(&state.store, &state.settings.public_url, &id, input).await?;
+    let link = portal_links::create_portal_link(&state.store, &state.settings.public_url, &id, input).await?;
     Ok((StatusCode::CREATED, Json(link)))
 }
 
@@ -82,7 +82,7 @@ async fn create_invitation(
     ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<InvitationInput>,
 ) -> ApiResult<(StatusCode, Json<Invitation>)> {
-    let invitation = operator::create_invitation(&state.store, &state.settings.public_url, &id, input).await?;
+    let invitation = invitations::create_invitation(&state.store, &state.settings.public_url, &id, input).await?;
     Ok((StatusCode::CREATED, Json(invitation)))
 }
 
@@ -95,6 +95,6 @@ async fn revoke_invitation(
     _operator: Operator,
     ApiPath((id, invitation_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    operator::revoke_invitation(&state.store, &id, &invitation_id).await?;
+    invitations::revoke_invitation(&state.store, &id, &invitation_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

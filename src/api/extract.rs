@@ -1,7 +1,8 @@
 //! Extractors whose refusals come out in the API's error shape: the caller's account from the
 //! API key, JSON bodies, query strings and path segments.
 
-use app::domain::{api_keys, operator};
+use app::domain::accounts::find_account;
+use app::domain::bearer::{self, Bearer};
 use app::error::{brief, AppError};
 use app::server::AppState;
 use app::store::CATALOG_ACCOUNT;
@@ -52,8 +53,10 @@ impl FromRequestParts<AppState> for Operator {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        operator::authenticate(&state.store, bearer(parts)?).await?;
-        Ok(Operator)
+        match bearer::authenticate(&state.store, bearer(parts)?).await? {
+            Bearer::Operator { .. } => Ok(Operator),
+            Bearer::Account { .. } => Err(AppError::Unauthorized.into()),
+        }
     }
 }
 
@@ -77,29 +80,28 @@ async fn resolve(parts: &Parts, state: &AppState, catalog_without_header: bool) 
                 .map_err(|_| AppError::BadRequest("The Hookrelay-Account header must be an account id.".into()))?,
         ),
     };
-    if operator::is_operator_key(presented) {
-        let key = operator::authenticate(&state.store, presented).await?;
-        return match named {
+    match bearer::authenticate(&state.store, presented).await? {
+        Bearer::Operator { actor } => match named {
             Some(reference) => {
-                let account = operator::find_account(&state.store, reference.trim()).await?;
-                Ok(ApiAccount { account_id: account.id, actor: key.actor })
+                let account = find_account(&state.store, reference.trim()).await?;
+                Ok(ApiAccount { account_id: account.id, actor })
             }
-            None if catalog_without_header => Ok(ApiAccount { account_id: CATALOG_ACCOUNT.into(), actor: key.actor }),
+            None if catalog_without_header => Ok(ApiAccount { account_id: CATALOG_ACCOUNT.into(), actor }),
             None => Err(AppError::BadRequest(
                 "An operator key acts in an account: name it in the Hookrelay-Account header (acc_… or ext_…).".into(),
             )),
-        };
-    }
-    let holder = api_keys::authenticate(&state.store, presented).await?;
-    // An account key may name its own account, and no other (which, like any other account's
-    // data, does not exist for it).
-    if let Some(reference) = named {
-        let account = operator::find_account(&state.store, reference.trim()).await?;
-        if account.id != holder.account_id {
-            return Err(AppError::NotFound);
+        },
+        Bearer::Account { account_id, actor } => {
+            // An account key may name its own account, and no other (which, like any other
+            // account's data, does not exist for it).
+            if let Some(reference) = named {
+                if find_account(&state.store, reference.trim()).await?.id != account_id {
+                    return Err(AppError::NotFound);
+                }
+            }
+            Ok(ApiAccount { account_id, actor })
         }
     }
-    Ok(ApiAccount { account_id: holder.account_id, actor: holder.actor })
 }
 
 /// A JSON object body; malformed JSON is 400, a body of the wrong shape 422, too large a body

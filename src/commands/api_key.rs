@@ -1,14 +1,14 @@
 //! `hookrelay api-key create --email E --name N`: prints the key alone on the last line.
 
-use app::domain::{accounts, api_keys};
+use app::domain::{api_keys, users};
 
 use super::user::open_store;
 use crate::cli::ApiKeyCreateArgs;
 
 pub async fn create(args: ApiKeyCreateArgs) -> anyhow::Result<()> {
     let store = open_store(&args.storage).await?;
-    let email = accounts::normalize_email(&args.email).map_err(|error| anyhow::anyhow!("--email: {error}"))?;
-    let Some(account_id) = accounts::account_of_email(&store, &email).await.map_err(anyhow::Error::msg)? else {
+    let email = users::normalize_email(&args.email).map_err(|error| anyhow::anyhow!("--email: {error}"))?;
+    let Some(account_id) = users::account_of_email(&store, &email).await.map_err(anyhow::Error::msg)? else {
         anyhow::bail!("no user with the email {email}");
     };
     let created =

@@ -1,7 +1,7 @@
 //! `hookrelay operator-key create --name N` (prints the key alone on the last line), `list`,
 //! and `revoke --name N`.
 
-use app::domain::operator;
+use app::domain::operator_keys;
 
 use super::user::open_store;
 use crate::cli::{OperatorKeyCreateArgs, StorageOnlyArgs};
@@ -9,7 +9,7 @@ use crate::cli::{OperatorKeyCreateArgs, StorageOnlyArgs};
 pub async fn create(args: OperatorKeyCreateArgs) -> anyhow::Result<()> {
     let store = open_store(&args.storage).await?;
     let (record, key) =
-        operator::create_key(&store, &args.name).await.map_err(|error| anyhow::anyhow!("--name: {error}"))?;
+        operator_keys::create_key(&store, &args.name).await.map_err(|error| anyhow::anyhow!("--name: {error}"))?;
     store.close().await;
     eprintln!("Created operator key {} ({}). It is shown once:", record.name, record.id);
     println!("{key}");
@@ -18,7 +18,7 @@ pub async fn create(args: OperatorKeyCreateArgs) -> anyhow::Result<()> {
 
 pub async fn list(args: StorageOnlyArgs) -> anyhow::Result<()> {
     let store = open_store(&args.storage).await?;
-    let keys = operator::list_keys(&store).await;
+    let keys = operator_keys::list_keys(&store).await;
     store.close().await;
     let keys = keys?;
     if keys.is_empty() {
@@ -41,7 +41,7 @@ pub async fn list(args: StorageOnlyArgs) -> anyhow::Result<()> {
 
 pub async fn revoke(args: OperatorKeyCreateArgs) -> anyhow::Result<()> {
     let store = open_store(&args.storage).await?;
-    let revoked = operator::revoke_key(&store, &args.name).await;
+    let revoked = operator_keys::revoke_key(&store, &args.name).await;
     store.close().await;
     match revoked? {
         0 => anyhow::bail!("--name: no operator key is named {:?} (see hookrelay operator-key list)", args.name),

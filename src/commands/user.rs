@@ -3,7 +3,7 @@
 use std::io::{BufRead, IsTerminal};
 
 use anyhow::Context;
-use app::domain::accounts;
+use app::domain::{accounts, users};
 use app::store::Store;
 
 use crate::cli::{StorageArgs, UserCreateArgs, UserSetPasswordArgs};
@@ -24,7 +24,7 @@ pub async fn create(args: UserCreateArgs) -> anyhow::Result<()> {
 pub async fn set_password(args: UserSetPasswordArgs) -> anyhow::Result<()> {
     let password = read_password()?;
     let store = open_store(&args.storage).await?;
-    let outcome = accounts::set_password(&store, &args.email, &password).await;
+    let outcome = users::set_password(&store, &args.email, &password).await;
     store.close().await;
     match outcome {
         Ok(()) => {

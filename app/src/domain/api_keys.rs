@@ -1,15 +1,15 @@
 //! API keys: `hrk_` tokens (see `tokens`) that act for one account.
 
-use super::tokens::{hash_token, looks_like, new_token};
+use super::tokens::{hash_token, new_token};
 use super::{format_time, ids::new_id, now_ms};
 use crate::error::AppError;
 use crate::model::{ApiKey, CreatedApiKey};
 use crate::store::{ApiKeyRecord, Store};
+use crate::validation::MAX_NAME_CHARS;
 
-const KEY_PREFIX: &str = "hrk_";
+pub const API_KEY_PREFIX: &str = "hrk_";
 /// How much of the key is kept in clear to tell keys apart (the prefix and 6 characters).
-const SHOWN_CHARS: usize = KEY_PREFIX.len() + 6;
-const MAX_NAME_CHARS: usize = 100;
+const SHOWN_CHARS: usize = API_KEY_PREFIX.len() + 6;
 
 fn to_model(record: ApiKeyRecord) -> ApiKey {
     ApiKey {
@@ -30,7 +30,7 @@ pub async fn create(store: &Store, account_id: &str, name: &str) -> Result<Creat
     if name.chars().count() > MAX_NAME_CHARS {
         return Err(AppError::validation("name", format!("Use at most {MAX_NAME_CHARS} characters.")));
     }
-    let key = new_token(KEY_PREFIX);
+    let key = new_token(API_KEY_PREFIX);
     let record = ApiKeyRecord {
         id: new_id("key"),
         account_id: account_id.to_string(),
@@ -42,30 +42,6 @@ pub async fn create(store: &Store, account_id: &str, name: &str) -> Result<Creat
     };
     store.insert_api_key(&record, &hash_token(&key)).await?;
     Ok(CreatedApiKey { api_key: to_model(record), key })
-}
-
-/// Who a presented API key speaks for.
-#[derive(Clone, Debug)]
-pub struct KeyHolder {
-    pub account_id: String,
-    /// How attempts it triggers are attributed: "API key <name>".
-    pub actor: String,
-}
-
-/// The account a presented key belongs to; `Unauthorized` for an unknown or revoked key.
-pub async fn authenticate(store: &Store, presented: &str) -> Result<KeyHolder, AppError> {
-    if !looks_like(presented, KEY_PREFIX) {
-        return Err(AppError::Unauthorized);
-    }
-    let Some(record) = store.find_live_api_key_by_hash(&hash_token(presented)).await? else {
-        return Err(AppError::Unauthorized);
-    };
-    // Recording use is a write; once a minute per key is enough for "last used".
-    let now = now_ms();
-    if record.last_used_at.is_none_or(|used| used < now - 60_000) {
-        store.touch_api_key(&record.id, now).await?;
-    }
-    Ok(KeyHolder { account_id: record.account_id, actor: format!("API key {}", record.name) })
 }
 
 pub async fn list(store: &Store, account_id: &str) -> Result<Vec<ApiKey>, AppError> {

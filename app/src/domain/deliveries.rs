@@ -12,6 +12,12 @@ use crate::model::{
 };
 use crate::store::{AttemptRecord, DeliveryFilter, DeliveryRecord, Store};
 
+/// A `status` filter as given in a query.
+pub(crate) fn parse_status(text: &str) -> Result<DeliveryStatus, AppError> {
+    DeliveryStatus::parse(text)
+        .ok_or_else(|| AppError::validation("status", "status is one of pending, retrying, succeeded, failed."))
+}
+
 pub(crate) fn to_delivery(record: DeliveryRecord) -> Delivery {
     Delivery {
         status: DeliveryStatus::parse(&record.status).unwrap_or(DeliveryStatus::Pending),
@@ -107,7 +113,7 @@ pub async fn list(
     let window = request.window("dlv")?;
     let status = given(&filter.status);
     if let Some(status) = status {
-        super::events::parse_status(status)?;
+        parse_status(status)?;
     }
     let subscription_id = given(&filter.subscription_id);
     if subscription_id.is_some_and(|id| !is_id(id, "sub")) {

@@ -1,6 +1,6 @@
 //! Publishing events, and reading them back.
 
-use super::deliveries::to_delivery;
+use super::deliveries::{parse_status, to_delivery};
 use super::ids::{first_id_at, new_id};
 use super::paging::PageRequest;
 use super::paging::{given, is_id};
@@ -219,9 +219,4 @@ pub async fn list(
         }
     }
     Ok(page)
-}
-
-pub(crate) fn parse_status(text: &str) -> Result<DeliveryStatus, AppError> {
-    DeliveryStatus::parse(text)
-        .ok_or_else(|| AppError::validation("status", "status is one of pending, retrying, succeeded, failed."))
 }

@@ -4,22 +4,27 @@
 pub mod accounts;
 pub mod alerts;
 pub mod api_keys;
+pub mod bearer;
 pub mod deliveries;
 pub mod envelope;
 pub mod event_types;
 pub mod events;
 pub mod ids;
+pub mod instance;
+pub mod invitations;
 pub mod live;
-pub mod operator;
+pub mod operator_keys;
 pub mod overview;
 pub mod paging;
 pub mod passwords;
 pub mod pipeline;
+pub mod portal_links;
 pub mod sender_signatures;
 pub mod signing;
 pub mod sources;
 pub mod subscriptions;
 pub mod tokens;
+pub mod users;
 
 /// Now, in Unix milliseconds: the unit every stored time uses.
 pub fn now_ms() -> i64 {

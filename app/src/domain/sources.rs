@@ -17,10 +17,9 @@ use crate::model::{
     VerifyScheme,
 };
 use crate::store::{InboundRequestRecord, SourceRecord, Store};
-use crate::validation::{check_event_type_name, RESERVED_TYPE_PREFIX};
+use crate::validation::{check_event_type_name, MAX_NAME_CHARS, RESERVED_TYPE_PREFIX};
 
 const TOKEN_PREFIX: &str = "hrs_";
-const MAX_NAME_CHARS: usize = 100;
 const MAX_SLUG_CHARS: usize = 60;
 const MAX_RULE_CHARS: usize = 200;
 /// How many requests the sources page shows per source.

@@ -6,12 +6,12 @@ use crate::model::InstanceOverview;
 /// Every account and the instance's health; only for the instance admin (others: 404).
 #[server(prefix = "/rpc", endpoint = "operator/overview")]
 pub async fn get_instance_overview() -> Result<InstanceOverview, AppError> {
-    use crate::domain::operator;
+    use crate::domain::instance;
     use crate::server::{authorize, with_status};
     with_status(
         async {
             let (state, _) = authorize::<GetInstanceOverview>().await?;
-            operator::instance_overview(&state.store).await
+            instance::instance_overview(&state.store).await
         }
         .await,
     )

@@ -9,12 +9,12 @@ use crate::model::PortalLinkView;
 /// The account a portal link opens, and who is signed in now (opening it signs them out).
 #[server(prefix = "/rpc", endpoint = "portal/preview")]
 pub async fn preview_portal_link(token: String) -> Result<PortalLinkView, AppError> {
-    use crate::domain::operator;
+    use crate::domain::portal_links;
     use crate::server::{app_state, session, with_status};
     with_status(
         async {
             let state = app_state()?;
-            let account_name = operator::portal_link_account(&state.store, &token).await?;
+            let account_name = portal_links::portal_link_account(&state.store, &token).await?;
             let session = session::current_session().await?;
             let signed_in_as = session::signed_in(&session, &state.store).await?.map(|user| user.email);
             Ok(PortalLinkView { account_name, signed_in_as })
@@ -27,12 +27,12 @@ pub async fn preview_portal_link(token: String) -> Result<PortalLinkView, AppErr
 /// dashboard.
 #[server(prefix = "/rpc", endpoint = "portal/open")]
 pub async fn open_portal(token: String) -> Result<(), AppError> {
-    use crate::domain::operator;
+    use crate::domain::portal_links;
     use crate::server::{app_state, session, with_status};
     with_status(
         async {
             let state = app_state()?;
-            let link = operator::use_portal_link(&state.store, &token).await?;
+            let link = portal_links::use_portal_link(&state.store, &token).await?;
             let session = session::current_session().await?;
             session::sign_in_portal(&session, &link.account_id, link.expires_at).await?;
             leptos_axum::redirect("/");

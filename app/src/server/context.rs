@@ -4,7 +4,7 @@ use leptos::prelude::use_context;
 use leptos::server_fn::ServerFn;
 
 use super::{app_state, session, AppState};
-use crate::domain::accounts::SignedIn;
+use crate::domain::users::SignedIn;
 use crate::error::AppError;
 use crate::rpc::access::{self, Caller};
 
@@ -30,7 +30,7 @@ pub async fn authorize<F: ServerFn>() -> Result<(AppState, SignedIn), AppError> 
         Caller::Member if !user.is_portal_visitor() => {}
         Caller::Member => return Err(AppError::Unauthorized),
         Caller::Admin => {
-            if !crate::domain::operator::is_instance_admin(&state.store, &user.user_id).await? {
+            if !crate::domain::instance::is_instance_admin(&state.store, &user.user_id).await? {
                 return Err(AppError::NotFound);
             }
         }

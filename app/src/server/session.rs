@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-use crate::domain::accounts::{self, SignedIn};
+use crate::domain::users::{self, SignedIn};
 use crate::error::AppError;
 use crate::store::Store;
 
@@ -62,7 +62,7 @@ pub async fn signed_in(session: &Session, store: &Store) -> Result<Option<Signed
             }
         }
     } else {
-        accounts::signed_in(store, &user.user_id, &user.account_id, user.signed_in_at).await?
+        users::signed_in(store, &user.user_id, &user.account_id, user.signed_in_at).await?
     };
     if found.is_none() {
         // The user, the membership, the portal link's time or the password it signed in with

@@ -74,13 +74,13 @@ impl Store {
     }
 
     /// Records use, at most once a minute per key (as for API keys).
-    pub async fn touch_operator_key(&self, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    pub async fn touch_operator_key(&self, id: &str, now: i64, recorded_before: i64) -> Result<(), sqlx::Error> {
         sqlx::query(
             "UPDATE operator_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
         )
         .bind(now)
         .bind(id)
-        .bind(now - 60_000)
+        .bind(recorded_before)
         .execute(&self.writer)
         .await
         .map(|_| ())
