@@ -117,8 +117,8 @@ impl Metrics {
     }
 
     /// One recorded attempt: `outcome` is its delivery's new status.
-    pub fn attempt_recorded(&self, outcome: &str, duration_ms: i64) {
-        self.inner.deliveries.get_or_create(&OutcomeLabel { outcome: outcome.to_string() }).inc();
+    pub fn attempt_recorded(&self, outcome: crate::model::DeliveryStatus, duration_ms: i64) {
+        self.inner.deliveries.get_or_create(&OutcomeLabel { outcome: outcome.as_str().to_string() }).inc();
         self.inner.attempt_duration.observe(duration_ms.max(0) as f64 / 1000.0);
     }
 
@@ -143,12 +143,11 @@ impl Metrics {
 
     /// The text Prometheus scrapes; reads the queue's figures first.
     pub async fn render(&self, store: &Store, now_ms: i64) -> Result<String, sqlx::Error> {
-        let depth = store.queue_depth(now_ms).await?;
-        for state in ["due", "scheduled", "in_flight"] {
-            let count = depth.iter().find(|(name, _)| name == state).map_or(0, |(_, count)| *count);
+        let queue = store.queue_state(now_ms).await?;
+        for (state, count) in [("due", queue.due), ("scheduled", queue.scheduled), ("in_flight", queue.in_flight)] {
             self.inner.queue_depth.get_or_create(&StateLabel { state }).set(count);
         }
-        let lag_ms = store.oldest_due_at(now_ms).await?.map_or(0, |due| (now_ms - due).max(0));
+        let lag_ms = queue.oldest_due_at.map_or(0, |due| (now_ms - due).max(0));
         self.inner.worker_lag.set(lag_ms as f64 / 1000.0);
         let mut text = String::new();
         if prometheus_client::encoding::text::encode(&mut text, &self.inner.registry).is_err() {

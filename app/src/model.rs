@@ -242,8 +242,10 @@ impl DeliveryCounts {
     }
 }
 
+/// Where a delivery stands; stored as its lower-case name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(rename_all = "lowercase"))]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryStatus {
     Pending,
@@ -338,9 +340,46 @@ pub struct AttemptResponse {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AttemptError {
-    /// `timeout`, `connect`, `dns`, `tls`, `blocked`, `status`, `body`, `request`.
-    pub kind: String,
+    pub kind: AttemptErrorKind,
     pub message: String,
+}
+
+/// Why an attempt did not succeed; stored as its lower-case name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(rename_all = "lowercase"))]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptErrorKind {
+    /// No answer within the request timeout.
+    Timeout,
+    /// The connection could not be made.
+    Connect,
+    /// The destination's name did not resolve.
+    Dns,
+    /// The TLS handshake failed (an invalid certificate, say).
+    Tls,
+    /// The destination is an internal address (the SSRF guard).
+    Blocked,
+    /// The endpoint answered, with a status other than 2xx.
+    Status,
+    /// Any other failure to make the request (a URL or header that cannot be sent, a purged
+    /// payload).
+    Request,
+}
+
+impl AttemptErrorKind {
+    /// How the dashboard names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            AttemptErrorKind::Timeout => "Timed out",
+            AttemptErrorKind::Connect => "Connection failed",
+            AttemptErrorKind::Dns => "Name not resolved",
+            AttemptErrorKind::Tls => "TLS error",
+            AttemptErrorKind::Blocked => "Blocked address",
+            AttemptErrorKind::Status => "Non-2xx status",
+            AttemptErrorKind::Request => "Request error",
+        }
+    }
 }
 
 /// What publishing gives back: the event and the deliveries it fanned out to.
@@ -418,7 +457,7 @@ pub struct RecentFailure {
     pub subscription_url: String,
     pub at: String,
     pub status_code: Option<i64>,
-    pub error_kind: String,
+    pub error_kind: AttemptErrorKind,
     pub error_message: String,
 }
 

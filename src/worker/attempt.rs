@@ -4,10 +4,12 @@ use std::collections::BTreeMap;
 
 use app::domain::envelope::envelope;
 use app::domain::ids::new_id;
+use app::domain::queue::{AttemptContext, Claimed, Finished, Queue};
 use app::domain::{alerts, format_time, now_ms, signing};
-use app::store::{Alerts, AttemptContext, AttemptRecord, Claimed, Finished, SubscriptionEffect};
+use app::model::AttemptErrorKind;
+use app::store::AttemptRecord;
 
-use super::outcome::{self, Situation};
+use super::outcome::{self, AttemptResult, Situation};
 use super::send::Sent;
 use super::Shared;
 
@@ -33,7 +35,7 @@ pub async fn run(shared: &Shared, claimed: Claimed) -> Result<Option<Finished>, 
 
     let now = now_ms();
     let situation = Situation {
-        previous_status: &claimed.status,
+        previous_status: claimed.status,
         trigger: &claimed.next_trigger,
         attempts_made: claimed.attempts_made + 1,
         schedule: &shared.config.retry_schedule,
@@ -43,13 +45,13 @@ pub async fn run(shared: &Shared, claimed: Claimed) -> Result<Option<Finished>, 
     };
     let (delivery_outcome, effect) = outcome::decide(&sent.result, &situation, outcome::jitter);
     let (error_kind, status) = match &sent.result {
-        outcome::Result::Error { kind } => (Some(kind.to_string()), None),
-        outcome::Result::Success { status } => (None, Some(*status)),
-        outcome::Result::Status { status, .. } => (Some("status".to_string()), Some(*status)),
+        AttemptResult::Error { kind } => (Some(*kind), None),
+        AttemptResult::Success { status } => (None, Some(*status)),
+        AttemptResult::Status { status, .. } => (Some(AttemptErrorKind::Status), Some(*status)),
     };
     let error_message = match (&sent.result, &sent.error_message) {
         (_, Some(message)) => Some(message.clone()),
-        (outcome::Result::Status { status, .. }, None) => Some(format!("the endpoint answered {status}")),
+        (AttemptResult::Status { status, .. }, None) => Some(format!("the endpoint answered {status}")),
         _ => None,
     };
     let header_json = |map: &BTreeMap<String, String>| serde_json::to_string(map).unwrap_or_else(|_| "{}".into());
@@ -81,18 +83,10 @@ pub async fn run(shared: &Shared, claimed: Claimed) -> Result<Option<Finished>, 
         status = ?status,
         error = ?attempt.error_kind,
         duration_ms,
-        outcome = delivery_outcome.status,
+        outcome = delivery_outcome.status.as_str(),
         "attempt"
     );
-    let alerts = Alerts {
-        delivery_failed: (delivery_outcome.status == "failed")
-            .then(|| alerts::delivery_failed(&claimed, &context, &attempt, now))
-            .flatten(),
-        subscription_disabled: match effect {
-            SubscriptionEffect::Disable(reason) => Some(alerts::subscription_disabled(&claimed, &context, reason, now)),
-            _ => None,
-        },
-    };
+    let alerts = alerts::raised(&claimed, &context, &attempt, &delivery_outcome, effect, now);
     Ok(Some(Finished { claimed, attempt, outcome: delivery_outcome, effect, now, alerts }))
 }
 
@@ -111,7 +105,7 @@ async fn send(
             Ok(body) => body,
             Err(error) => {
                 tracing::error!(%error, event_id = %claimed.event_id, "stored payload is not JSON");
-                return (Vec::new(), None, failure("request", "the stored payload could not be read"));
+                return (Vec::new(), None, failure(AttemptErrorKind::Request, "the stored payload could not be read"));
             }
         };
     let signed_at = started_at / 1000;
@@ -137,10 +131,13 @@ async fn send(
     (headers, Some(body), sent)
 }
 
-fn failure(kind: &'static str, message: &str) -> Sent {
-    Sent { result: outcome::Result::Error { kind }, response: None, error_message: Some(message.to_string()) }
+fn failure(kind: AttemptErrorKind, message: &str) -> Sent {
+    Sent { result: AttemptResult::Error { kind }, response: None, error_message: Some(message.to_string()) }
 }
 
 fn purged() -> Sent {
-    failure("request", "the event's payload was purged by the retention policy; there is nothing left to send")
+    failure(
+        AttemptErrorKind::Request,
+        "the event's payload was purged by the retention policy; there is nothing left to send",
+    )
 }

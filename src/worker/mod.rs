@@ -18,8 +18,9 @@ use std::time::Duration;
 
 use app::domain::live::LiveFeed;
 use app::domain::now_ms;
+use app::domain::queue::{ClaimLimits, Claimed, Finished, Queue};
 use app::metrics::Metrics;
-use app::store::{ClaimLimits, Claimed, Finished, Store};
+use app::store::Store;
 use tokio::sync::{mpsc, Notify};
 use tokio::task::{Id, JoinSet};
 use tokio_util::sync::CancellationToken;
@@ -78,7 +79,7 @@ impl Worker {
     pub async fn run(self, shutdown: CancellationToken) {
         let shared = self.shared;
         let store = shared.store.clone();
-        match store.release_all_leases(now_ms()).await {
+        match store.release_abandoned_leases(now_ms()).await {
             Ok(0) => {}
             Ok(released) => tracing::info!(released, "re-queued deliveries claimed before the last stop"),
             Err(error) => tracing::error!(%error, "could not re-queue deliveries claimed before the last stop"),

@@ -3,24 +3,25 @@
 
 use std::time::Duration;
 
-use app::store::{DeliveryOutcome, SubscriptionEffect};
+use app::domain::queue::{DeliveryOutcome, SubscriptionEffect};
+use app::model::{AttemptErrorKind, DeliveryStatus};
 use rand::Rng;
 
 /// What came back from one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Result {
+pub enum AttemptResult {
     /// A 2xx answer.
     Success { status: u16 },
     /// Any other answer; `retry_after` from a 429 or 503.
     Status { status: u16, retry_after: Option<Duration> },
-    /// No answer: `kind` is `timeout`, `connect`, `dns`, `tls`, `blocked`, `body` or `request`.
-    Error { kind: &'static str },
+    /// No answer (never `Status`: an answer is one of the above).
+    Error { kind: AttemptErrorKind },
 }
 
 /// The facts the decision depends on.
 pub struct Situation<'a> {
     /// The delivery's status before this attempt.
-    pub previous_status: &'a str,
+    pub previous_status: DeliveryStatus,
     /// `scheduled`, `manual`, `replay` or `test`.
     pub trigger: &'a str,
     /// Attempts made including this one.
@@ -43,29 +44,33 @@ pub fn jitter(delay: Duration) -> Duration {
 
 /// Decides where the delivery goes next, and what happens to its subscription.
 pub fn decide(
-    result: &Result,
+    result: &AttemptResult,
     situation: &Situation<'_>,
     jitter: impl Fn(Duration) -> Duration,
 ) -> (DeliveryOutcome, SubscriptionEffect) {
     let final_failure = |status: Option<u16>| DeliveryOutcome {
-        status: "failed",
+        status: DeliveryStatus::Failed,
         next_attempt_at: None,
         last_status_code: status.map(i64::from),
     };
     let (status, retry_after) = match result {
-        Result::Success { status } => {
+        AttemptResult::Success { status } => {
             let outcome = DeliveryOutcome {
-                status: "succeeded",
+                status: DeliveryStatus::Succeeded,
                 next_attempt_at: None,
                 last_status_code: Some(i64::from(*status)),
             };
             return (outcome, SubscriptionEffect::Succeeded);
         }
-        Result::Status { status: 410, .. } => return (final_failure(Some(410)), SubscriptionEffect::Disable("gone")),
+        AttemptResult::Status { status: 410, .. } => {
+            return (final_failure(Some(410)), SubscriptionEffect::Disable("gone"))
+        }
         // A destination we refuse will not become acceptable by waiting.
-        Result::Error { kind: "blocked" } => return (final_failure(None), SubscriptionEffect::Failed),
-        Result::Status { status, retry_after } => (Some(*status), *retry_after),
-        Result::Error { .. } => (None, None),
+        AttemptResult::Error { kind: AttemptErrorKind::Blocked } => {
+            return (final_failure(None), SubscriptionEffect::Failed)
+        }
+        AttemptResult::Status { status, retry_after } => (Some(*status), *retry_after),
+        AttemptResult::Error { .. } => (None, None),
     };
 
     let failing_for = situation.failing_since.map(|since| situation.now_ms - since);
@@ -74,7 +79,7 @@ pub fn decide(
         return (final_failure(status), SubscriptionEffect::Disable("failing"));
     }
     // A manual or replayed attempt of a finished delivery is one more try, not a new schedule.
-    let finished = matches!(situation.previous_status, "succeeded" | "failed");
+    let finished = matches!(situation.previous_status, DeliveryStatus::Succeeded | DeliveryStatus::Failed);
     if situation.trigger != "scheduled" && finished {
         return (final_failure(status), SubscriptionEffect::Failed);
     }
@@ -88,8 +93,11 @@ pub fn decide(
         None => jitter(*scheduled),
     };
     let next = situation.now_ms + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 2);
-    let outcome =
-        DeliveryOutcome { status: "retrying", next_attempt_at: Some(next), last_status_code: status.map(i64::from) };
+    let outcome = DeliveryOutcome {
+        status: DeliveryStatus::Retrying,
+        next_attempt_at: Some(next),
+        last_status_code: status.map(i64::from),
+    };
     (outcome, SubscriptionEffect::Failed)
 }
 
@@ -110,7 +118,7 @@ mod tests {
 
     fn situation(attempts_made: i64) -> Situation<'static> {
         Situation {
-            previous_status: "pending",
+            previous_status: DeliveryStatus::Pending,
             trigger: "scheduled",
             attempts_made,
             schedule: &SCHEDULE,
@@ -126,47 +134,49 @@ mod tests {
 
     #[test]
     fn success_ends_the_delivery_and_the_failing_run() {
-        let (outcome, effect) = decide(&Result::Success { status: 204 }, &situation(1), no_jitter);
-        assert_eq!(outcome.status, "succeeded");
+        let (outcome, effect) = decide(&AttemptResult::Success { status: 204 }, &situation(1), no_jitter);
+        assert_eq!(outcome.status, DeliveryStatus::Succeeded);
         assert_eq!(outcome.next_attempt_at, None);
         assert_eq!(effect, SubscriptionEffect::Succeeded);
     }
 
     #[test]
     fn failures_follow_the_schedule_then_fail() {
-        let error = Result::Status { status: 500, retry_after: None };
+        let error = AttemptResult::Status { status: 500, retry_after: None };
         let (first, _) = decide(&error, &situation(1), no_jitter);
-        assert_eq!((first.status, first.next_attempt_at), ("retrying", Some(1_005_000)));
+        assert_eq!((first.status, first.next_attempt_at), (DeliveryStatus::Retrying, Some(1_005_000)));
         let (third, _) = decide(&error, &situation(3), no_jitter);
         assert_eq!(third.next_attempt_at, Some(1_000_000 + 1_800_000));
         let (fourth, effect) = decide(&error, &situation(4), no_jitter);
-        assert_eq!((fourth.status, fourth.next_attempt_at), ("failed", None));
+        assert_eq!((fourth.status, fourth.next_attempt_at), (DeliveryStatus::Failed, None));
         assert_eq!(effect, SubscriptionEffect::Failed);
     }
 
     #[test]
     fn retry_after_is_honoured_up_to_the_longest_delay() {
-        let short = Result::Status { status: 429, retry_after: Some(Duration::from_secs(60)) };
-        let long = Result::Status { status: 503, retry_after: Some(Duration::from_secs(86400)) };
+        let short = AttemptResult::Status { status: 429, retry_after: Some(Duration::from_secs(60)) };
+        let long = AttemptResult::Status { status: 503, retry_after: Some(Duration::from_secs(86400)) };
         assert_eq!(decide(&short, &situation(1), no_jitter).0.next_attempt_at, Some(1_060_000));
         assert_eq!(decide(&long, &situation(1), no_jitter).0.next_attempt_at, Some(1_000_000 + 1_800_000));
     }
 
     #[test]
     fn gone_disables_the_subscription_and_blocked_is_not_retried() {
-        let (outcome, effect) = decide(&Result::Status { status: 410, retry_after: None }, &situation(1), no_jitter);
-        assert_eq!(outcome.status, "failed");
+        let (outcome, effect) =
+            decide(&AttemptResult::Status { status: 410, retry_after: None }, &situation(1), no_jitter);
+        assert_eq!(outcome.status, DeliveryStatus::Failed);
         assert_eq!(effect, SubscriptionEffect::Disable("gone"));
-        let (outcome, _) = decide(&Result::Error { kind: "blocked" }, &situation(1), no_jitter);
-        assert_eq!(outcome.status, "failed");
+        let (outcome, _) = decide(&AttemptResult::Error { kind: AttemptErrorKind::Blocked }, &situation(1), no_jitter);
+        assert_eq!(outcome.status, DeliveryStatus::Failed);
     }
 
     #[test]
     fn a_subscription_failing_too_long_is_disabled() {
         let mut long_failing = situation(1);
         long_failing.failing_since = Some(1_000_000 - 5 * 86_400_000);
-        let (outcome, effect) = decide(&Result::Error { kind: "timeout" }, &long_failing, no_jitter);
-        assert_eq!(outcome.status, "failed");
+        let (outcome, effect) =
+            decide(&AttemptResult::Error { kind: AttemptErrorKind::Timeout }, &long_failing, no_jitter);
+        assert_eq!(outcome.status, DeliveryStatus::Failed);
         assert_eq!(effect, SubscriptionEffect::Disable("failing"));
     }
 
@@ -174,11 +184,17 @@ mod tests {
     fn a_failed_manual_attempt_of_a_finished_delivery_stays_failed() {
         let mut manual = situation(9);
         manual.trigger = "manual";
-        manual.previous_status = "failed";
-        assert_eq!(decide(&Result::Error { kind: "connect" }, &manual, no_jitter).0.status, "failed");
-        manual.previous_status = "retrying";
+        manual.previous_status = DeliveryStatus::Failed;
+        assert_eq!(
+            decide(&AttemptResult::Error { kind: AttemptErrorKind::Connect }, &manual, no_jitter).0.status,
+            DeliveryStatus::Failed
+        );
+        manual.previous_status = DeliveryStatus::Retrying;
         manual.attempts_made = 2;
-        assert_eq!(decide(&Result::Error { kind: "connect" }, &manual, no_jitter).0.status, "retrying");
+        assert_eq!(
+            decide(&AttemptResult::Error { kind: AttemptErrorKind::Connect }, &manual, no_jitter).0.status,
+            DeliveryStatus::Retrying
+        );
     }
 
     #[test]

@@ -9,7 +9,9 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use reqwest::redirect::Policy;
 
-use super::outcome;
+use app::model::AttemptErrorKind;
+
+use super::outcome::{self, AttemptResult};
 use super::ssrf::{is_forbidden, Blocked, GuardedResolver};
 
 /// How much of a response body is kept.
@@ -27,7 +29,7 @@ pub struct Response {
 
 #[derive(Debug, Clone)]
 pub struct Sent {
-    pub result: outcome::Result,
+    pub result: AttemptResult,
     pub response: Option<Response>,
     pub error_message: Option<String>,
 }
@@ -66,7 +68,7 @@ impl Sender {
 
     pub async fn send(&self, url: &str, headers: &[(String, String)], body: String) -> Sent {
         if let Some(blocked) = self.literal_address_refused(url) {
-            return failure("blocked", blocked.to_string());
+            return failure(AttemptErrorKind::Blocked, blocked.to_string());
         }
         if self.proxied && !self.allow_private {
             if let Err((kind, message)) = destination_checked(url).await {
@@ -79,7 +81,7 @@ impl Sender {
                 (Ok(name), Ok(value)) => {
                     header_map.insert(name, value);
                 }
-                _ => return failure("request", format!("the header {name} cannot be sent")),
+                _ => return failure(AttemptErrorKind::Request, format!("the header {name} cannot be sent")),
             }
         }
         let response = match self.client.post(url).headers(header_map).body(body).send().await {
@@ -101,9 +103,9 @@ impl Sender {
         let headers = header_map_to_json(response.headers());
         let (body, truncated, read_error) = read_limited(response).await;
         let result = if (200..300).contains(&status) {
-            outcome::Result::Success { status }
+            AttemptResult::Success { status }
         } else {
-            outcome::Result::Status { status, retry_after }
+            AttemptResult::Status { status, retry_after }
         };
         Sent { result, response: Some(Response { status, headers, body, truncated }), error_message: read_error }
     }
@@ -126,24 +128,25 @@ impl Sender {
 /// Before a request through the egress proxy: the destination's name is resolved here and
 /// refused if any of its addresses is internal (the proxy resolves it again on its own; see the
 /// README on what the proxy must still enforce).
-async fn destination_checked(url: &str) -> Result<(), (&'static str, String)> {
-    let parsed = url::Url::parse(url).map_err(|error| ("request", format!("the URL cannot be parsed: {error}")))?;
+async fn destination_checked(url: &str) -> Result<(), (AttemptErrorKind, String)> {
+    let parsed = url::Url::parse(url)
+        .map_err(|error| (AttemptErrorKind::Request, format!("the URL cannot be parsed: {error}")))?;
     let (Some(url::Host::Domain(host)), Some(port)) = (parsed.host(), parsed.port_or_known_default()) else {
         // Addresses written in the URL were judged by `literal_address_refused`.
         return Ok(());
     };
     let found: Vec<std::net::SocketAddr> = match tokio::net::lookup_host((host, port)).await {
         Ok(found) => found.collect(),
-        Err(error) => return Err(("dns", format!("dns error: {host}: {error}"))),
+        Err(error) => return Err((AttemptErrorKind::Dns, format!("dns error: {host}: {error}"))),
     };
     if found.iter().any(|addr| is_forbidden(addr.ip())) {
-        return Err(("blocked", Blocked::Name(host.to_string()).to_string()));
+        return Err((AttemptErrorKind::Blocked, Blocked::Name(host.to_string()).to_string()));
     }
     Ok(())
 }
 
-fn failure(kind: &'static str, message: String) -> Sent {
-    Sent { result: outcome::Result::Error { kind }, response: None, error_message: Some(message) }
+fn failure(kind: AttemptErrorKind, message: String) -> Sent {
+    Sent { result: AttemptResult::Error { kind }, response: None, error_message: Some(message) }
 }
 
 fn header_map_to_json(headers: &HeaderMap) -> BTreeMap<String, String> {
@@ -190,26 +193,26 @@ async fn read_limited(mut response: reqwest::Response) -> (String, bool, Option<
 }
 
 /// The error kind of a failed request, and a message with its whole cause chain.
-fn classify(error: &reqwest::Error) -> (&'static str, String) {
+fn classify(error: &reqwest::Error) -> (AttemptErrorKind, String) {
     let message = chain(error);
     let mut source = error.source();
     while let Some(cause) = source {
         if cause.downcast_ref::<Blocked>().is_some() {
-            return ("blocked", cause.to_string());
+            return (AttemptErrorKind::Blocked, cause.to_string());
         }
         source = cause.source();
     }
     let lower = message.to_lowercase();
     let kind = if error.is_timeout() {
-        "timeout"
+        AttemptErrorKind::Timeout
     } else if lower.contains("dns error") || lower.contains("failed to lookup address") {
-        "dns"
+        AttemptErrorKind::Dns
     } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
-        "tls"
+        AttemptErrorKind::Tls
     } else if error.is_connect() {
-        "connect"
+        AttemptErrorKind::Connect
     } else {
-        "request"
+        AttemptErrorKind::Request
     };
     (kind, message)
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::chip::{Chip, Tone};
-use crate::model::{DeliveryCounts, DeliveryStatus};
+use crate::model::{AttemptErrorKind, DeliveryCounts, DeliveryStatus};
 use crate::rpc::events::Redeliver;
 
 pub fn status_tone(status: DeliveryStatus) -> Tone {
@@ -58,25 +58,11 @@ pub fn DeliverySummary(counts: DeliveryCounts) -> impl IntoView {
 }
 
 /// An attempt's outcome in a few characters: the status code, or the kind of error.
-pub fn outcome_text(status_code: Option<i64>, error_kind: Option<&str>) -> String {
+pub fn outcome_text(status_code: Option<i64>, error_kind: Option<AttemptErrorKind>) -> String {
     match (status_code, error_kind) {
         (Some(code), _) => format!("HTTP {code}"),
-        (None, Some(kind)) => error_kind_label(kind).to_string(),
+        (None, Some(kind)) => kind.label().to_string(),
         (None, None) => "No answer".to_string(),
-    }
-}
-
-pub fn error_kind_label(kind: &str) -> &str {
-    match kind {
-        "timeout" => "Timed out",
-        "connect" => "Connection failed",
-        "dns" => "Name not resolved",
-        "tls" => "TLS error",
-        "blocked" => "Blocked address",
-        "body" => "Response unreadable",
-        "request" => "Request error",
-        "status" => "Non-2xx status",
-        other => other,
     }
 }
 

@@ -20,7 +20,7 @@ pub(crate) fn parse_status(text: &str) -> Result<DeliveryStatus, AppError> {
 
 pub(crate) fn to_delivery(record: DeliveryRecord) -> Delivery {
     Delivery {
-        status: DeliveryStatus::parse(&record.status).unwrap_or(DeliveryStatus::Pending),
+        status: record.status,
         // While an attempt is in flight the stored time is the claim's expiry, not a schedule.
         next_attempt_at: match record.lease_until {
             Some(_) => None,

@@ -94,7 +94,7 @@ fn just_created(record: EventRecord, deliveries: Vec<(String, String)>) -> Event
             id,
             event_id: record.id.clone(),
             subscription_id,
-            status: "pending".into(),
+            status: DeliveryStatus::Pending,
             attempts_made: 0,
             next_attempt_at: Some(created_at),
             lease_until: None,

@@ -27,7 +27,7 @@ pub async fn instance_overview(store: &Store) -> Result<InstanceOverview, AppErr
         })
         .collect();
     let queue = store.queue_state(now).await?;
-    let lag_ms = queue.oldest_due_at.filter(|due| *due <= now).map_or(0, |due| now - due);
+    let lag_ms = queue.oldest_due_at.map_or(0, |due| (now - due).max(0));
     Ok(InstanceOverview {
         accounts,
         due: queue.due,

@@ -19,6 +19,7 @@ pub mod paging;
 pub mod passwords;
 pub mod pipeline;
 pub mod portal_links;
+pub mod queue;
 pub mod sender_signatures;
 pub mod signing;
 pub mod sources;

@@ -62,7 +62,7 @@ pub async fn overview(store: &Store, account_id: &str, disable_failing_after: Du
             subscription_id: record.subscription_id,
             subscription_url: record.subscription_url.unwrap_or_default(),
             status_code: record.response_status,
-            error_kind: record.error_kind.unwrap_or_default(),
+            error_kind: record.error_kind,
             error_message: record.error_message.unwrap_or_default(),
         })
         .collect();

@@ -150,7 +150,7 @@ fn RecentFailures(failures: Vec<RecentFailure>) -> impl IntoView {
             <ul class="issue-list">
                 {failures.into_iter().map(|f| {
                     let href = format!("/events/{}?delivery={}&attempt={}", f.event_id, f.delivery_id, f.attempt_id);
-                    let outcome = outcome_text(f.status_code, Some(&f.error_kind));
+                    let outcome = outcome_text(f.status_code, Some(f.error_kind));
                     view! {
                         <li>
                             <div class="issue-head">

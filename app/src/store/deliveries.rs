@@ -2,14 +2,15 @@
 
 use sqlx::{QueryBuilder, Sqlite};
 
-use super::{AttemptRecord, Store};
+use super::Store;
+use crate::model::{AttemptErrorKind, DeliveryStatus};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DeliveryRecord {
     pub id: String,
     pub event_id: String,
     pub subscription_id: String,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts_made: i64,
     pub next_attempt_at: Option<i64>,
     pub lease_until: Option<i64>,
@@ -30,6 +31,29 @@ pub struct DeliveryFilter<'a> {
 }
 
 /// Every read of deliveries: the delivery, its event's type and its subscription's URL.
+/// An attempt as it is stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttemptRecord {
+    pub id: String,
+    pub account_id: String,
+    pub delivery_id: String,
+    /// 1 for the first attempt of a delivery; assigned when the attempt is recorded.
+    pub number: i64,
+    pub trigger: String,
+    pub triggered_by: Option<String>,
+    pub started_at: i64,
+    pub duration_ms: i64,
+    pub request_url: String,
+    pub request_headers: String,
+    pub request_body: Option<String>,
+    pub response_status: Option<i64>,
+    pub response_headers: Option<String>,
+    pub response_body: Option<String>,
+    pub response_truncated: bool,
+    pub error_kind: Option<AttemptErrorKind>,
+    pub error_message: Option<String>,
+}
+
 const SELECT: &str = "SELECT d.id, d.event_id, d.subscription_id, d.status, d.attempts_made, d.next_attempt_at,
         d.lease_until, d.last_status_code, d.created_at, d.updated_at, e.event_type, s.url AS subscription_url
     FROM deliveries d

@@ -16,16 +16,12 @@ mod subscriptions;
 
 pub use accounts::{NewAccount, NewUser, UserRecord};
 pub use api_keys::ApiKeyRecord;
-pub use deliveries::{DeliveryFilter, DeliveryRecord};
+pub use deliveries::{AttemptRecord, DeliveryFilter, DeliveryRecord};
 pub use event_types::EventTypeRecord;
 pub use events::{EventQuery, EventRecord, FanOut, Inserted, NewEvent};
-pub use operator::{
-    AccountRecord, AccountSummaryRecord, InvitationRecord, OperatorKeyRecord, QueueRecord, UsedPortalLink,
-};
+pub use operator::{AccountRecord, AccountSummaryRecord, InvitationRecord, OperatorKeyRecord, UsedPortalLink};
 pub use overview::FailureRecord;
-pub use queue::{
-    Alerts, AttemptContext, AttemptRecord, ClaimLimits, Claimed, DeliveryOutcome, Finished, SubscriptionEffect,
-};
+pub use queue::QueueState;
 pub use sources::{InboundRequestRecord, SourceRecord, SourceWithToken};
 pub use subscriptions::{SecretsRecord, SubscriptionRecord};
 

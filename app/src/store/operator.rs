@@ -285,19 +285,6 @@ pub struct AccountSummaryRecord {
     pub failed_deliveries: i64,
 }
 
-/// The queue's state across the instance.
-#[derive(Debug, Clone, Copy, sqlx::FromRow)]
-pub struct QueueRecord {
-    /// Deliveries waiting for an attempt whose time has come.
-    pub due: i64,
-    /// Deliveries claimed by the worker right now.
-    pub in_flight: i64,
-    /// Deliveries waiting for a later retry.
-    pub scheduled: i64,
-    /// When the longest-waiting due delivery became due.
-    pub oldest_due_at: Option<i64>,
-}
-
 impl Store {
     /// The newest accounts with how many events they hold and how many deliveries failed.
     pub async fn account_summaries(&self, limit: u32) -> Result<Vec<AccountSummaryRecord>, sqlx::Error> {
@@ -310,22 +297,6 @@ impl Store {
         .bind(CATALOG_ACCOUNT)
         .bind(limit)
         .fetch_all(&self.pool)
-        .await
-    }
-
-    pub async fn queue_state(&self, now: i64) -> Result<QueueRecord, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT
-                COALESCE(SUM(CASE WHEN lease_until IS NULL AND next_attempt_at <= ? THEN 1 ELSE 0 END), 0) AS due,
-                COALESCE(SUM(CASE WHEN lease_until > ? THEN 1 ELSE 0 END), 0) AS in_flight,
-                COALESCE(SUM(CASE WHEN lease_until IS NULL AND next_attempt_at > ? THEN 1 ELSE 0 END), 0) AS scheduled,
-                MIN(CASE WHEN lease_until IS NULL THEN next_attempt_at END) AS oldest_due_at
-             FROM deliveries WHERE next_attempt_at IS NOT NULL",
-        )
-        .bind(now)
-        .bind(now)
-        .bind(now)
-        .fetch_one(&self.pool)
         .await
     }
 }

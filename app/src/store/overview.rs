@@ -1,6 +1,7 @@
 //! The figures of the dashboard's overview, read from the attempts.
 
 use super::Store;
+use crate::model::AttemptErrorKind;
 
 /// A failed attempt with what is needed to show and link it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -13,7 +14,7 @@ pub struct FailureRecord {
     pub subscription_url: Option<String>,
     pub started_at: i64,
     pub response_status: Option<i64>,
-    pub error_kind: Option<String>,
+    pub error_kind: AttemptErrorKind,
     pub error_message: Option<String>,
 }
 

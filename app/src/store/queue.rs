@@ -1,97 +1,19 @@
-//! The delivery queue: claiming due deliveries with a lease, recording the outcome of an
-//! attempt, and the requests that make a delivery due again (redeliver, replay). All of the
-//! queue's concurrency rules live here, so that another database is another version of this
-//! file. SQLite has one writer at a time, so a claim is a single UPDATE … RETURNING.
+//! The delivery queue on SQLite ([`Queue`]: claim, record, release), and the requests that make
+//! a delivery due again (redeliver, replay). SQLite has one writer at a time, so a claim is a
+//! single UPDATE … RETURNING and needs no row locks.
 
 use sqlx::QueryBuilder;
 
-use super::events::{insert_one, NewEvent};
+use super::events::insert_one;
 use super::Store;
+use crate::domain::queue::{AlertCondition, AttemptContext, ClaimLimits, Claimed, Finished, Queue, SubscriptionEffect};
 
-/// A delivery the worker now holds.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Claimed {
-    pub id: String,
-    pub account_id: String,
-    pub event_id: String,
-    pub subscription_id: String,
-    pub status: String,
-    pub attempts_made: i64,
-    pub next_trigger: String,
-    pub triggered_by: Option<String>,
-    pub version: i64,
-}
-
-/// What an attempt needs to know about its event and subscription.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct AttemptContext {
-    pub event_type: String,
-    pub event_created_at: i64,
-    pub payload: Option<String>,
-    pub url: String,
-    pub headers: String,
-    pub webhook_id: Option<String>,
-    pub secret: String,
-    pub previous_secret: Option<String>,
-    pub previous_secret_expires_at: Option<i64>,
-    pub subscription_active: bool,
-    pub failing_since: Option<i64>,
-}
-
-/// An attempt as it is stored.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct AttemptRecord {
-    pub id: String,
-    pub account_id: String,
-    pub delivery_id: String,
-    /// 1 for the first attempt of a delivery; assigned when the attempt is recorded.
-    pub number: i64,
-    pub trigger: String,
-    pub triggered_by: Option<String>,
-    pub started_at: i64,
-    pub duration_ms: i64,
-    pub request_url: String,
-    pub request_headers: String,
-    pub request_body: Option<String>,
-    pub response_status: Option<i64>,
-    pub response_headers: Option<String>,
-    pub response_body: Option<String>,
-    pub response_truncated: bool,
-    pub error_kind: Option<String>,
-    pub error_message: Option<String>,
-}
-
-/// Where a delivery goes after an attempt.
-#[derive(Debug, Clone)]
-pub struct DeliveryOutcome {
-    /// `succeeded`, `retrying` or `failed`.
-    pub status: &'static str,
-    pub next_attempt_at: Option<i64>,
-    pub last_status_code: Option<i64>,
-}
-
-/// What an attempt does to its subscription.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SubscriptionEffect {
-    /// A success ends any run of failures.
-    Succeeded,
-    /// A failure starts (or continues) a run of failures.
-    Failed,
-    /// Disable it, with this reason (`gone`, `failing`).
-    Disable(&'static str),
-}
-
-impl Store {
+impl Queue for Store {
     /// Claims due deliveries, holding each until `now + lease_ms`, within `limits`: no
     /// subscription and no account ends up with more in flight than its limit, counting what
     /// the worker already holds. Accounts take turns (each one's earliest due delivery first,
     /// then each one's second, ...), so one account with a deep queue cannot fill every slot.
-    pub async fn claim_due(
-        &self,
-        now: i64,
-        lease_ms: i64,
-        limits: &ClaimLimits<'_>,
-    ) -> Result<Vec<Claimed>, sqlx::Error> {
+    async fn claim_due(&self, now: i64, lease_ms: i64, limits: &ClaimLimits<'_>) -> Result<Vec<Claimed>, sqlx::Error> {
         // Only the first few due rows (by the due-time index) are looked at, so a claim costs
         // the same with ten due deliveries or a million. Subscriptions and accounts at their
         // limit are left out before that cut, so they cannot crowd the others out of it.
@@ -124,7 +46,7 @@ impl Store {
         query.build_query_as().fetch_all(&self.writer).await
     }
 
-    pub async fn attempt_context(&self, claimed: &Claimed) -> Result<Option<AttemptContext>, sqlx::Error> {
+    async fn attempt_context(&self, claimed: &Claimed) -> Result<Option<AttemptContext>, sqlx::Error> {
         sqlx::query_as(
             "SELECT e.event_type, e.created_at AS event_created_at, e.payload,
                     s.url, s.headers, s.webhook_id, s.secret, s.previous_secret, s.previous_secret_expires_at,
@@ -142,10 +64,10 @@ impl Store {
     /// one transaction: one commit for many attempts is what lets the worker keep up with a
     /// fast receiver.
     /// `new_delivery_id` names the deliveries of the alerts they raise.
-    pub async fn record_attempts(
+    async fn record_attempts<F: FnMut() -> String + Send>(
         &self,
         finished: &[Finished],
-        mut new_delivery_id: impl FnMut() -> String,
+        mut new_delivery_id: F,
     ) -> Result<(), sqlx::Error> {
         let mut tx = self.write_transaction().await?;
         for item in finished {
@@ -155,7 +77,7 @@ impl Store {
     }
 
     /// Ends a delivery without an attempt (its subscription is disabled or gone).
-    pub async fn fail_without_attempt(&self, claimed: &Claimed, now: i64) -> Result<(), sqlx::Error> {
+    async fn fail_without_attempt(&self, claimed: &Claimed, now: i64) -> Result<(), sqlx::Error> {
         sqlx::query(
             "UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, next_trigger = 'scheduled',
                  triggered_by = NULL, lease_until = NULL, updated_at = ?
@@ -170,7 +92,7 @@ impl Store {
     }
 
     /// Makes claimed deliveries due again at once (shutdown with attempts unfinished).
-    pub async fn release(&self, ids: &[String], now: i64) -> Result<(), sqlx::Error> {
+    async fn release(&self, ids: &[String], now: i64) -> Result<(), sqlx::Error> {
         for id in ids {
             sqlx::query("UPDATE deliveries SET lease_until = NULL, next_attempt_at = ? WHERE id = ? AND lease_until IS NOT NULL")
                 .bind(now)
@@ -183,7 +105,7 @@ impl Store {
 
     /// At start-up: a claim held by a process that is gone is due again now. One SQLite file has
     /// one server, so every lease found at start-up is a dead process's.
-    pub async fn release_all_leases(&self, now: i64) -> Result<u64, sqlx::Error> {
+    async fn release_abandoned_leases(&self, now: i64) -> Result<u64, sqlx::Error> {
         let done =
             sqlx::query("UPDATE deliveries SET lease_until = NULL, next_attempt_at = ? WHERE lease_until IS NOT NULL")
                 .bind(now)
@@ -193,30 +115,46 @@ impl Store {
     }
 
     /// When the next delivery falls due (a retry, or a claim running out), if any.
-    pub async fn next_due_at(&self) -> Result<Option<i64>, sqlx::Error> {
+    async fn next_due_at(&self) -> Result<Option<i64>, sqlx::Error> {
         sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM deliveries WHERE next_attempt_at IS NOT NULL")
             .fetch_one(&self.pool)
             .await
     }
+}
 
-    /// How many deliveries await an attempt, by state: `due` now, `scheduled` for later, or
-    /// `in_flight` (claimed). Walks only the queue's own index, however long the history.
-    pub async fn queue_depth(&self, now: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
+/// The queue's state across the instance.
+#[derive(Debug, Clone, Copy, Default, sqlx::FromRow)]
+pub struct QueueState {
+    /// Deliveries whose time has come, not held by a live lease.
+    pub due: i64,
+    /// Deliveries the worker holds right now.
+    pub in_flight: i64,
+    /// Deliveries waiting for a later time.
+    pub scheduled: i64,
+    /// When the longest-waiting due delivery fell due.
+    pub oldest_due_at: Option<i64>,
+}
+
+impl Store {
+    /// The queue's state across the instance, for `/metrics` and the operator page: one
+    /// definition of due, in flight and scheduled. Walks only the queue's own index (deliveries
+    /// that await an attempt), however long the history.
+    pub async fn queue_state(&self, now: i64) -> Result<QueueState, sqlx::Error> {
+        // Due: claimable now (a lease that ran out makes its delivery due again). In flight:
+        // held under a live lease. Scheduled: waiting for a later time.
         sqlx::query_as(
-            "SELECT CASE WHEN lease_until IS NOT NULL THEN 'in_flight' WHEN next_attempt_at <= ? THEN 'due' ELSE 'scheduled' END AS state,
-                    COUNT(*)
-             FROM deliveries WHERE next_attempt_at IS NOT NULL GROUP BY state",
+            "SELECT
+                COALESCE(SUM(CASE WHEN next_attempt_at <= ? THEN 1 ELSE 0 END), 0) AS due,
+                COALESCE(SUM(CASE WHEN next_attempt_at > ? AND lease_until > ? THEN 1 ELSE 0 END), 0) AS in_flight,
+                COALESCE(SUM(CASE WHEN next_attempt_at > ? AND (lease_until IS NULL OR lease_until <= ?) THEN 1 ELSE 0 END), 0) AS scheduled,
+                MIN(CASE WHEN next_attempt_at <= ? THEN next_attempt_at END) AS oldest_due_at
+             FROM deliveries WHERE next_attempt_at IS NOT NULL",
         )
         .bind(now)
-        .fetch_all(&self.pool)
-        .await
-    }
-
-    /// When the longest-waiting due, unclaimed delivery fell due (the worker's lag).
-    pub async fn oldest_due_at(&self, now: i64) -> Result<Option<i64>, sqlx::Error> {
-        sqlx::query_scalar(
-            "SELECT MIN(next_attempt_at) FROM deliveries WHERE next_attempt_at <= ? AND lease_until IS NULL",
-        )
+        .bind(now)
+        .bind(now)
+        .bind(now)
+        .bind(now)
         .bind(now)
         .fetch_one(&self.pool)
         .await
@@ -274,18 +212,6 @@ impl Store {
     }
 }
 
-/// How much a claim may take.
-#[derive(Debug, Clone, Copy)]
-pub struct ClaimLimits<'a> {
-    /// Most deliveries in this claim (the worker's free slots).
-    pub limit: u32,
-    pub per_subscription: u32,
-    pub per_account: u32,
-    /// What the worker holds already: (subscription id, count), (account id, count).
-    pub busy_subscriptions: &'a [(String, u32)],
-    pub busy_accounts: &'a [(String, u32)],
-}
-
 /// ` AND <column> NOT IN (…)`: the keys already at `limit`.
 fn push_not_saturated(query: &mut QueryBuilder<'_, sqlx::Sqlite>, column: &str, busy: &[(String, u32)], limit: u32) {
     let saturated: Vec<&String> = busy.iter().filter(|(_, n)| *n >= limit).map(|(id, _)| id).collect();
@@ -316,27 +242,6 @@ fn push_busy(query: &mut QueryBuilder<'_, sqlx::Sqlite>, column: &str, busy: &[(
             .push_unseparated(")");
     }
     query.push(format!(") AS busy WHERE busy.column1 = ranked.{column}), 0)"));
-}
-
-/// One finished attempt, ready to be recorded.
-#[derive(Debug, Clone)]
-pub struct Finished {
-    pub claimed: Claimed,
-    pub attempt: AttemptRecord,
-    pub outcome: DeliveryOutcome,
-    pub effect: SubscriptionEffect,
-    pub now: i64,
-    /// Hookrelay's own events this attempt raises, written in the same transaction, each only
-    /// if what it reports did happen (see `record_one`).
-    pub alerts: Alerts,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Alerts {
-    /// Published if the delivery did end `failed` with this attempt.
-    pub delivery_failed: Option<NewEvent>,
-    /// Published if this attempt is what disabled the subscription.
-    pub subscription_disabled: Option<NewEvent>,
 }
 
 async fn record_one(
@@ -399,11 +304,6 @@ async fn record_one(
             .execute(&mut **tx)
             .await?;
     }
-    // Only the attempt that ended the delivery on its schedule reports it failed: when another
-    // attempt was asked for meanwhile, the delivery is not over.
-    if let (Some(alert), "failed", 1) = (&item.alerts.delivery_failed, item.outcome.status, moved_on.rows_affected()) {
-        insert_one(tx, alert, new_delivery_id).await?;
-    }
 
     let subscription_update = match item.effect {
         SubscriptionEffect::Succeeded => {
@@ -423,10 +323,14 @@ async fn record_one(
         SubscriptionEffect::Disable(reason) => query.bind(reason).bind(item.now).bind(&item.claimed.subscription_id),
     };
     let changed = query.execute(&mut **tx).await?.rows_affected();
-    // Only the attempt that did disable it reports so (another may have got there first).
-    if let (Some(alert), SubscriptionEffect::Disable(_), 1) = (&item.alerts.subscription_disabled, item.effect, changed)
-    {
-        insert_one(tx, alert, new_delivery_id).await?;
+    for alert in &item.alerts {
+        let came_true = match alert.when {
+            AlertCondition::MovedTheDeliveryOn => moved_on.rows_affected() == 1,
+            AlertCondition::ChangedTheSubscription => changed == 1,
+        };
+        if came_true {
+            insert_one(tx, &alert.event, new_delivery_id).await?;
+        }
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 
 use crate::components::chip::{Chip, Tone};
-use crate::components::delivery::{error_kind_label, outcome_text};
+use crate::components::delivery::outcome_text;
 use crate::components::json_view::BodyView;
 use crate::components::states::LoadError;
 use crate::components::time::RelativeTime;
@@ -83,8 +83,7 @@ fn TimelineItem(
     let id = StoredValue::new(attempt.id.clone());
     let is_selected = move || selected.with(|s| s.as_deref() == Some(id.get_value().as_str()));
     let ok = succeeded(&attempt);
-    let outcome =
-        outcome_text(attempt.response.as_ref().map(|r| r.status), attempt.error.as_ref().map(|e| e.kind.as_str()));
+    let outcome = outcome_text(attempt.response.as_ref().map(|r| r.status), attempt.error.as_ref().map(|e| e.kind));
     let trigger = trigger_label(&attempt.trigger).to_string();
     view! {
         <li class="timeline-item" class:timeline-ok=ok class:timeline-failed=!ok data-attempt=attempt.id.clone()>
@@ -124,7 +123,7 @@ pub fn AttemptDetail(attempt: Attempt) -> impl IntoView {
     let error = attempt.error.clone().map(|error| {
         view! {
             <div class="attempt-error" role="note">
-                <strong>{error_kind_label(&error.kind).to_string()}</strong>
+                <strong>{error.kind.label()}</strong>
                 <span class="mono">{error.message}</span>
             </div>
         }
