@@ -9,13 +9,13 @@ use app::domain::pipeline::Pipeline;
 use app::metrics::Metrics;
 use app::server::rate_limit::LoginThrottle;
 use app::server::{AppState, Settings};
+use app::store::SessionStore;
 use app::store::Store;
 use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::cli::ServeArgs;
 use crate::worker::{Worker, WorkerConfig};
@@ -26,8 +26,8 @@ pub struct Server {
     state: AppState,
     worker: Worker,
     retention: Duration,
-    sessions: SqliteStore,
-    session_layer: SessionManagerLayer<SqliteStore, tower_sessions::service::SignedCookie>,
+    sessions: SessionStore,
+    session_layer: SessionManagerLayer<SessionStore, tower_sessions::service::SignedCookie>,
 }
 
 impl Server {
@@ -40,7 +40,7 @@ impl Server {
             Store::connect(&database_url).await.with_context(|| format!("cannot open the database {database_url}"))?;
         store.migrate().await.with_context(|| format!("cannot apply the database migrations to {database_url}"))?;
 
-        let sessions = SqliteStore::new(store.pool().clone());
+        let sessions = store.session_store();
         sessions.migrate().await.context("cannot create the session table")?;
         let key = session_key::load_or_create(&args.storage.data_dir)?;
         let session_layer = SessionManagerLayer::new(sessions.clone())
@@ -125,7 +125,7 @@ fn worker_config(args: &ServeArgs) -> WorkerConfig {
 /// Periodic clean-ups: payloads past retention, expired sessions, idle throttle entries. It
 /// runs at least every ten minutes, and more often for a short retention.
 async fn housekeeping(
-    sessions: SqliteStore,
+    sessions: SessionStore,
     store: Store,
     throttle: Arc<LoginThrottle>,
     retention: Duration,

@@ -116,28 +116,12 @@ impl From<sqlx::Error> for AppError {
     #[track_caller]
     fn from(error: sqlx::Error) -> Self {
         let location = std::panic::Location::caller();
-        if is_busy(&error) {
+        if crate::store::is_busy(&error) {
             tracing::warn!(%error, %location, "database busy past the timeout");
             return AppError::Unavailable;
         }
         tracing::error!(%error, %location, "database error");
         AppError::Internal
-    }
-}
-
-/// SQLITE_BUSY and SQLITE_LOCKED (with their extended codes, whose low byte is the primary
-/// code), and a pool with no free connection in time: all pass once the other writer is done.
-#[cfg(feature = "ssr")]
-fn is_busy(error: &sqlx::Error) -> bool {
-    const SQLITE_BUSY: i32 = 5;
-    const SQLITE_LOCKED: i32 = 6;
-    match error {
-        sqlx::Error::PoolTimedOut => true,
-        sqlx::Error::Database(database) => database
-            .code()
-            .and_then(|code| code.parse::<i32>().ok())
-            .is_some_and(|code| matches!(code & 0xff, SQLITE_BUSY | SQLITE_LOCKED)),
-        _ => false,
     }
 }
 

@@ -10,6 +10,7 @@ mod same_origin;
 use std::net::SocketAddr;
 
 use app::server::AppState;
+use app::store::SessionStore;
 use app::{shell, App};
 use axum::http::{header, HeaderValue};
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -22,7 +23,6 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::service::SignedCookie;
 use tower_sessions::SessionManagerLayer;
-use tower_sessions_sqlx_store::SqliteStore;
 
 /// The name cargo-leptos gives the WASM, JS and CSS bundle (`name` in Cargo.toml's metadata).
 pub const OUTPUT_NAME: &str = "hookrelay";
@@ -41,7 +41,7 @@ pub fn leptos_options(bind: SocketAddr) -> LeptosOptions {
 /// `shutdown` ends the long-lived `/live` streams when the server stops.
 pub fn router(
     state: AppState,
-    sessions: SessionManagerLayer<SqliteStore, SignedCookie>,
+    sessions: SessionManagerLayer<SessionStore, SignedCookie>,
     shutdown: CancellationToken,
 ) -> Router {
     let routes = generate_route_list(App);

@@ -2,50 +2,7 @@
 //! batches so that the worker's writes are never held up for long. The rows, and the figures
 //! the dashboard draws from them, stay. A payload with a delivery still due is kept.
 
-use super::Store;
-
-const BATCH: i64 = 500;
-
-impl Store {
+operations! {
     /// Empties payloads and bodies recorded before `cutoff`; returns how many rows changed.
-    pub async fn purge_before(&self, cutoff: i64) -> Result<u64, sqlx::Error> {
-        let mut purged = 0;
-        loop {
-            let events = sqlx::query(
-                "UPDATE events SET payload = NULL
-                 WHERE id IN (SELECT id FROM events e WHERE created_at < ? AND payload IS NOT NULL
-                              -- a payload still to be delivered is kept until it is
-                              AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.next_attempt_at IS NOT NULL)
-                              LIMIT ?)",
-            )
-            .bind(cutoff)
-            .bind(BATCH)
-            .execute(&self.writer)
-            .await?
-            .rows_affected();
-            let attempts = sqlx::query(
-                "UPDATE attempts SET request_body = NULL, response_body = NULL
-                 WHERE id IN (SELECT id FROM attempts WHERE started_at < ?
-                              AND (request_body IS NOT NULL OR response_body IS NOT NULL) LIMIT ?)",
-            )
-            .bind(cutoff)
-            .bind(BATCH)
-            .execute(&self.writer)
-            .await?
-            .rows_affected();
-            // The sources page's request log goes with the payloads it describes.
-            let inbound = sqlx::query(
-                "DELETE FROM inbound_requests WHERE id IN (SELECT id FROM inbound_requests WHERE received_at < ? LIMIT ?)",
-            )
-            .bind(cutoff)
-            .bind(BATCH)
-            .execute(&self.writer)
-            .await?
-            .rows_affected();
-            purged += events + attempts + inbound;
-            if events < BATCH as u64 && attempts < BATCH as u64 && inbound < BATCH as u64 {
-                return Ok(purged);
-            }
-        }
-    }
+    pub async fn purge_before(&self, cutoff: i64) -> Result<u64, sqlx::Error>;
 }

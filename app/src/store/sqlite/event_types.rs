@@ -1,0 +1,93 @@
+//! Event types of an account, and of the instance-wide catalog that every account reads beside
+//! its own (the types of the reserved `CATALOG_ACCOUNT`).
+
+use super::Sqlite;
+use crate::store::{EventTypeRecord, CATALOG_ACCOUNT};
+
+const COLUMNS: &str = "id, account_id, name, description, example, archived, created_at, updated_at";
+
+impl Sqlite {
+    pub async fn insert_event_type(&self, record: &EventTypeRecord) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO event_types (id, account_id, name, description, example, archived, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&record.id)
+        .bind(&record.account_id)
+        .bind(&record.name)
+        .bind(&record.description)
+        .bind(&record.example)
+        .bind(record.archived)
+        .bind(record.created_at)
+        .bind(record.updated_at)
+        .execute(&self.writer)
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn find_event_type(&self, account_id: &str, name: &str) -> Result<Option<EventTypeRecord>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM event_types WHERE account_id IN (?, ?) AND name = ?
+             ORDER BY account_id = ? LIMIT 1"
+        ))
+        .bind(account_id)
+        .bind(CATALOG_ACCOUNT)
+        .bind(name)
+        .bind(CATALOG_ACCOUNT)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    pub async fn list_event_types(
+        &self,
+        account_id: &str,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<EventTypeRecord>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM event_types WHERE account_id IN (?, ?) AND (? IS NULL OR id < ?)
+             ORDER BY id DESC LIMIT ?"
+        ))
+        .bind(account_id)
+        .bind(CATALOG_ACCOUNT)
+        .bind(before)
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    pub async fn active_event_type_names(
+        &self,
+        account_id: &str,
+        names: &[String],
+    ) -> Result<Vec<String>, sqlx::Error> {
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders = vec!["?"; names.len()].join(", ");
+        let sql =
+            format!("SELECT DISTINCT name FROM event_types WHERE account_id IN (?, ?) AND archived = 0 AND name IN ({placeholders})");
+        let mut query = sqlx::query_scalar(&sql).bind(account_id).bind(CATALOG_ACCOUNT);
+        for name in names {
+            query = query.bind(name);
+        }
+        query.fetch_all(&self.pool).await
+    }
+
+    pub async fn update_event_type(&self, record: &EventTypeRecord) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE event_types SET description = ?, example = ?, archived = ?, updated_at = ?
+             WHERE account_id = ? AND name = ?",
+        )
+        .bind(&record.description)
+        .bind(&record.example)
+        .bind(record.archived)
+        .bind(record.updated_at)
+        .bind(&record.account_id)
+        .bind(&record.name)
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

@@ -1,0 +1,127 @@
+//! The SQLite backend: the database in one file beside the binary. Everything particular to
+//! SQLite lives here and in this folder's files (one per table family, the SQL itself): the
+//! pragmas, the one writer connection, `BEGIN IMMEDIATE`, `VACUUM INTO`, what a busy database
+//! looks like, and the session store.
+
+mod accounts;
+mod api_keys;
+mod deliveries;
+mod event_types;
+mod events;
+mod invitations;
+mod operator_keys;
+mod overview;
+mod portal_links;
+mod queue;
+mod retention;
+mod sources;
+mod subscriptions;
+mod users;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+use super::MIGRATOR;
+
+#[derive(Clone, Debug)]
+pub struct Sqlite {
+    /// Readers: WAL lets them run beside the writer.
+    pool: SqlitePool,
+    /// The one connection every write goes through. SQLite admits one writer at a time; queueing
+    /// writers here, in the pool, is far cheaper than letting connections collide and wait in
+    /// SQLite's sleeping busy handler.
+    writer: SqlitePool,
+}
+
+impl Sqlite {
+    /// Opens the database at `url`, creating it (readable by its owner only) if missing.
+    pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        let options = SqliteConnectOptions::from_str(url)?;
+        create_private_file(options.get_filename())?;
+        let options = options
+            .create_if_missing(true)
+            // WAL lets the dashboard read while the worker writes; NORMAL is durable across a
+            // process crash in WAL mode (only an OS crash can lose the last transactions).
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.clone())
+            .await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        Ok(Sqlite { pool, writer })
+    }
+
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        MIGRATOR.run(&self.writer).await
+    }
+
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.writer).await.map(|_| ())
+    }
+
+    /// A transaction that takes the write lock at once (`BEGIN IMMEDIATE`). A deferred one that
+    /// reads and then writes can fail with SQLITE_BUSY when another writer got in between,
+    /// whatever the busy timeout.
+    async fn write_transaction(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.writer.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// `VACUUM INTO`: one read snapshot, so writers carry on meanwhile.
+    pub async fn copy_into(&self, path: &str) -> Result<(), sqlx::Error> {
+        // VACUUM INTO writes into an empty file as into a new one: this one is the owner's only.
+        create_private_file(std::path::Path::new(path))?;
+        sqlx::query("VACUUM INTO ?").bind(path).execute(&self.pool).await.map(|_| ())
+    }
+
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.pool.close().await;
+    }
+
+    /// The session store, in a table of this database.
+    pub fn session_store(&self) -> tower_sessions_sqlx_store::SqliteStore {
+        tower_sessions_sqlx_store::SqliteStore::new(self.pool.clone())
+    }
+}
+
+/// SQLITE_BUSY and SQLITE_LOCKED (with their extended codes, whose low byte is the primary
+/// code), and a pool with no free connection in time: all pass once the other writer is done.
+pub fn is_busy(error: &sqlx::Error) -> bool {
+    const SQLITE_BUSY: i32 = 5;
+    const SQLITE_LOCKED: i32 = 6;
+    match error {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(database) => database
+            .code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| matches!(code & 0xff, SQLITE_BUSY | SQLITE_LOCKED)),
+        _ => false,
+    }
+}
+
+/// Creates an empty file that only its owner may read or write, unless it exists. An empty
+/// file is an empty SQLite database, and SQLite gives its WAL and shared-memory files the
+/// database file's permissions, so the whole database stays the owner's.
+fn create_private_file(path: &std::path::Path) -> std::io::Result<()> {
+    if path.as_os_str().is_empty() || path.as_os_str() == ":memory:" || path.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Err(error) if error.kind() != std::io::ErrorKind::AlreadyExists => Err(error),
+        _ => Ok(()),
+    }
+}

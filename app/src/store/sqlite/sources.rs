@@ -1,0 +1,130 @@
+//! Inbound sources and the log of what they received, on SQLite.
+
+use super::Sqlite;
+use crate::store::{is_unique_violation, InboundRequestRecord, SourceRecord, SourceWithToken};
+
+const COLUMNS: &str = "id, account_id, name, slug, token_in, event_type, type_from_header, type_from_pointer,
+                       verify_scheme, verify_secret, created_at";
+
+impl Sqlite {
+    pub async fn insert_source(&self, source: &SourceRecord, token_hash: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "INSERT INTO sources (id, account_id, name, slug, token_hash, token_in, event_type, type_from_header,
+                 type_from_pointer, verify_scheme, verify_secret, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&source.id)
+        .bind(&source.account_id)
+        .bind(&source.name)
+        .bind(&source.slug)
+        .bind(token_hash)
+        .bind(&source.token_in)
+        .bind(&source.event_type)
+        .bind(&source.type_from_header)
+        .bind(&source.type_from_pointer)
+        .bind(&source.verify_scheme)
+        .bind(&source.verify_secret)
+        .bind(source.created_at)
+        .execute(&self.writer)
+        .await;
+        match done {
+            Ok(_) => Ok(true),
+            Err(error) if is_unique_violation(&error) => Ok(false),
+            Err(error) => Err(error),
+        }
+    }
+
+    pub async fn find_source(&self, account_id: &str, id: &str) -> Result<Option<SourceRecord>, sqlx::Error> {
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM sources WHERE account_id = ? AND id = ?"))
+            .bind(account_id)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    pub async fn find_source_by_slug(&self, slug: &str) -> Result<Option<SourceWithToken>, sqlx::Error> {
+        sqlx::query_as(&format!("SELECT {COLUMNS}, token_hash FROM sources WHERE slug = ?"))
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    pub async fn list_sources(
+        &self,
+        account_id: &str,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<SourceRecord>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM sources WHERE account_id = ? AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?"
+        ))
+        .bind(account_id)
+        .bind(before)
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    pub async fn delete_source(&self, account_id: &str, id: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM sources WHERE account_id = ? AND id = ?")
+            .bind(account_id)
+            .bind(id)
+            .execute(&self.writer)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn insert_inbound_request(&self, request: &InboundRequestRecord) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO inbound_requests (id, account_id, source_id, received_at, status_code, message, event_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&request.id)
+        .bind(&request.account_id)
+        .bind(&request.source_id)
+        .bind(request.received_at)
+        .bind(request.status_code)
+        .bind(&request.message)
+        .bind(&request.event_id)
+        .execute(&self.writer)
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn count_inbound_refusal(&self, request: &InboundRequestRecord, minute: i64) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO inbound_requests (id, account_id, source_id, received_at, status_code, message, event_id, count, refused_minute)
+             VALUES (?, ?, ?, ?, ?, ?, NULL, 1, ?)
+             ON CONFLICT (source_id, refused_minute) WHERE refused_minute IS NOT NULL
+             DO UPDATE SET count = count + 1, received_at = excluded.received_at",
+        )
+        .bind(&request.id)
+        .bind(&request.account_id)
+        .bind(&request.source_id)
+        .bind(request.received_at)
+        .bind(request.status_code)
+        .bind(&request.message)
+        .bind(minute)
+        .execute(&self.writer)
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn recent_inbound_requests(
+        &self,
+        account_id: &str,
+        source_id: &str,
+        limit: u32,
+    ) -> Result<Vec<InboundRequestRecord>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT id, account_id, source_id, received_at, status_code, message, event_id, count FROM inbound_requests
+             WHERE source_id = ? AND account_id = ? ORDER BY id DESC LIMIT ?",
+        )
+        .bind(source_id)
+        .bind(account_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+}
