@@ -3,7 +3,6 @@
 //! REST API of the root package call.
 
 pub mod alert_types;
-pub mod auth;
 pub mod components;
 pub mod error;
 pub mod model;

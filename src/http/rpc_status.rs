@@ -1,7 +1,8 @@
-//! The HTTP status of a failed server function. The functions set their error's own status
-//! themselves (`with_status`), but a request whose arguments cannot be read (a missing field,
-//! invalid UTF-8, a body over the limit) fails before any of our code runs, and server_fn
-//! answers those with 500. This puts the error's own status (400, 413) on such answers.
+//! The HTTP status of a failed server function. server_fn answers every error with 500 and the
+//! error in the body, whether our function returned it (401, 404, 422, …) or the request's
+//! arguments could not be read before any of our code ran (400, 413). This puts the error's own
+//! status on the answer, so that a refused call is a 4xx on the wire too; it is the one place
+//! that does, for every server function.
 
 use app::error::AppError;
 use axum::body::Body;

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_location;
 
 use super::live::provide_live;
 use super::logo::Logo;
-use crate::auth::{current_user, Logout, SwitchAccount};
+use crate::rpc::auth::{current_user, Logout, SwitchAccount};
 
 #[component]
 pub fn DashboardLayout() -> impl IntoView {

@@ -5,6 +5,7 @@ use std::time::Duration;
 use super::accounts::find_account;
 use super::ids::new_id;
 use super::tokens::{hash_token, looks_like, new_token};
+use super::users::SignedIn;
 use super::{format_time, now_ms, parse_duration};
 use crate::error::AppError;
 use crate::model::{PortalLink, PortalLinkInput};
@@ -59,4 +60,16 @@ pub async fn use_portal_link(store: &Store, token: &str) -> Result<UsedPortalLin
     let used = store.use_portal_link(&hash_token(token), now_ms()).await?.ok_or(AppError::NotFound)?;
     tracing::info!(link = %used.id, account_id = %used.account_id, "portal link used");
     Ok(used)
+}
+
+/// What a portal visitor is called where a user's email would show (and who redelivered).
+pub const PORTAL_VISITOR: &str = "portal visitor";
+
+/// The visitor a portal session stands for, while it lasts: the link's expiry (`expires_at`,
+/// Unix ms) ends it, and so does the account's deletion.
+pub async fn visitor(store: &Store, account_id: &str, expires_at: i64) -> Result<Option<SignedIn>, AppError> {
+    if now_ms() >= expires_at || store.find_account(account_id, false).await?.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(SignedIn { user_id: String::new(), account_id: account_id.to_string(), email: PORTAL_VISITOR.to_string() }))
 }

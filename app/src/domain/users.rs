@@ -4,6 +4,7 @@ use email_address::EmailAddress;
 
 use super::{now_ms, passwords};
 use crate::error::AppError;
+use crate::model::SignedInUser;
 use crate::store::Store;
 use crate::validation::{check_password, MAX_PASSWORD_CHARS};
 
@@ -119,6 +120,29 @@ pub async fn account_of_email(store: &Store, email: &str) -> Result<Option<Strin
         return Ok(None);
     };
     Ok(store.first_account_of(&user.id).await?)
+}
+
+/// What the dashboard shows of who is signed in: the account's name, the accounts they can
+/// switch to, and what they may see.
+pub async fn signed_in_user(store: &Store, user: SignedIn) -> Result<SignedInUser, AppError> {
+    let account_name = store.find_account(&user.account_id, false).await?.map(|account| account.name);
+    let account_name = account_name.unwrap_or_default();
+    // A portal visitor (no user) has only the account of the link.
+    let portal_visitor = user.is_portal_visitor();
+    let accounts = if portal_visitor {
+        vec![(user.account_id.clone(), account_name.clone())]
+    } else {
+        store.accounts_of_user(&user.user_id).await?
+    };
+    let instance_admin = super::instance::is_instance_admin(store, &user.user_id).await?;
+    Ok(SignedInUser {
+        email: user.email,
+        account_name,
+        account_id: user.account_id,
+        accounts,
+        instance_admin,
+        portal_visitor,
+    })
 }
 
 #[cfg(test)]

@@ -5,11 +5,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::auth::{get_invitation, AcceptInvitation};
 use crate::components::field::{error_for, form_error, Field};
 use crate::components::logo::Logo;
 use crate::error::AppError;
 use crate::model::InvitationView;
+use crate::rpc::auth::{get_invitation, AcceptInvitation};
 use crate::validation::MIN_PASSWORD_CHARS;
 
 #[component]

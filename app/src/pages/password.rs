@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::auth::ChangePassword;
 use crate::components::field::{error_for, form_error, Field};
+use crate::rpc::auth::ChangePassword;
 use crate::validation::MIN_PASSWORD_CHARS;
 
 #[component]

@@ -2,9 +2,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::auth::Register;
 use crate::components::field::{error_for, form_error, Field};
 use crate::components::logo::Logo;
+use crate::rpc::auth::Register;
 use crate::validation::MIN_PASSWORD_CHARS;
 
 #[component]

@@ -6,15 +6,10 @@ use crate::model::{EventType, Page};
 #[server(prefix = "/rpc", endpoint = "event_types/list")]
 pub async fn list_event_types(cursor: Option<String>) -> Result<Page<EventType>, AppError> {
     use crate::domain::{event_types, paging::PageRequest};
-    use crate::server::{authorize, with_status};
-    with_status(
-        async {
-            let (state, user) = authorize::<ListEventTypes>().await?;
-            let request = PageRequest { limit: Some(250), cursor };
-            event_types::list(&state.store, &user.account_id, &request).await
-        }
-        .await,
-    )
+    use crate::server::authorize;
+    let (state, user) = authorize::<ListEventTypes>().await?;
+    let request = PageRequest { limit: Some(250), cursor };
+    event_types::list(&state.store, &user.account_id, &request).await
 }
 
 /// Creates or edits an event type from the dashboard form. `example` is the JSON text typed in
@@ -28,36 +23,26 @@ pub async fn save_event_type(
 ) -> Result<EventType, AppError> {
     use crate::domain::event_types;
     use crate::model::{EventTypeCreate, EventTypePatch};
-    use crate::server::{authorize, with_status};
-    with_status(
-        async {
-            let (state, user) = authorize::<SaveEventType>().await?;
-            let example = parse_example(&example)?;
-            if editing {
-                let patch = EventTypePatch { description: Some(description), example: Some(example), archived: None };
-                event_types::update(&state.store, &user.account_id, &name, patch).await
-            } else {
-                let input = EventTypeCreate { name: name.trim().to_string(), description: Some(description), example };
-                event_types::create(&state.store, &user.account_id, input).await
-            }
-        }
-        .await,
-    )
+    use crate::server::authorize;
+    let (state, user) = authorize::<SaveEventType>().await?;
+    let example = parse_example(&example)?;
+    if editing {
+        let patch = EventTypePatch { description: Some(description), example: Some(example), archived: None };
+        event_types::update(&state.store, &user.account_id, &name, patch).await
+    } else {
+        let input = EventTypeCreate { name: name.trim().to_string(), description: Some(description), example };
+        event_types::create(&state.store, &user.account_id, input).await
+    }
 }
 
 #[server(prefix = "/rpc", endpoint = "event_types/set_archived")]
 pub async fn set_event_type_archived(name: String, archived: bool) -> Result<EventType, AppError> {
     use crate::domain::event_types;
     use crate::model::EventTypePatch;
-    use crate::server::{authorize, with_status};
-    with_status(
-        async {
-            let (state, user) = authorize::<SetEventTypeArchived>().await?;
-            let patch = EventTypePatch { archived: Some(archived), ..Default::default() };
-            event_types::update(&state.store, &user.account_id, &name, patch).await
-        }
-        .await,
-    )
+    use crate::server::authorize;
+    let (state, user) = authorize::<SetEventTypeArchived>().await?;
+    let patch = EventTypePatch { archived: Some(archived), ..Default::default() };
+    event_types::update(&state.store, &user.account_id, &name, patch).await
 }
 
 /// The example payload typed in the form: empty for none, otherwise JSON.

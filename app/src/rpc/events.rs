@@ -9,76 +9,53 @@ use crate::model::{Attempt, Delivery, Event, EventsQuery, FilterChoices, Page};
 pub async fn list_events(query: EventsQuery) -> Result<Page<Event>, AppError> {
     use crate::domain::events::{self, EventFilter};
     use crate::domain::paging::PageRequest;
-    use crate::server::{authorize, with_status};
-    with_status(
-        async {
-            let (state, user) = authorize::<ListEvents>().await?;
-            let filter = EventFilter {
-                event_type: query.event_type,
-                status: query.status,
-                subscription_id: query.subscription,
-                since: query.since,
-                until: query.until,
-            };
-            let request = PageRequest { limit: Some(50), cursor: query.cursor };
-            let mut page = events::list(&state.store, &user.account_id, &filter, &request).await?;
-            for event in &mut page.data {
-                event.data = None;
-            }
-            Ok(page)
-        }
-        .await,
-    )
+    use crate::server::authorize;
+    let (state, user) = authorize::<ListEvents>().await?;
+    let filter = EventFilter {
+        event_type: query.event_type,
+        status: query.status,
+        subscription_id: query.subscription,
+        since: query.since,
+        until: query.until,
+    };
+    let request = PageRequest { limit: Some(50), cursor: query.cursor };
+    let mut page = events::list(&state.store, &user.account_id, &filter, &request).await?;
+    for event in &mut page.data {
+        event.data = None;
+    }
+    Ok(page)
 }
 
 /// One event with its payload and deliveries.
 #[server(prefix = "/rpc", endpoint = "events/get")]
 pub async fn get_event(id: String) -> Result<Event, AppError> {
     use crate::domain::events;
-    use crate::server::{authorize, with_status};
-    with_status(
-        async {
-            let (state, user) = authorize::<GetEvent>().await?;
-            events::get(&state.store, &user.account_id, &id).await
-        }
-        .await,
-    )
+    use crate::server::authorize;
+    let (state, user) = authorize::<GetEvent>().await?;
+    events::get(&state.store, &user.account_id, &id).await
 }
 
 /// The event types and subscriptions the events page can filter on.
 #[server(prefix = "/rpc", endpoint = "events/filter_choices")]
 pub async fn get_filter_choices() -> Result<FilterChoices, AppError> {
     use crate::domain::{event_types, paging::PageRequest, subscriptions};
-    use crate::server::{authorize, with_status};
-    with_status(
-        async {
-            let (state, user) = authorize::<GetFilterChoices>().await?;
-            let all = PageRequest { limit: Some(250), cursor: None };
-            let types = event_types::list(&state.store, &user.account_id, &all).await?;
-            let subscriptions = subscriptions::list(&state.store, &user.account_id, &all).await?;
-            let mut event_types: Vec<String> = types.data.into_iter().map(|t| t.name).collect();
-            event_types.sort();
-            Ok(FilterChoices {
-                event_types,
-                subscriptions: subscriptions.data.into_iter().map(|s| (s.id, s.url)).collect(),
-            })
-        }
-        .await,
-    )
+    use crate::server::authorize;
+    let (state, user) = authorize::<GetFilterChoices>().await?;
+    let all = PageRequest { limit: Some(250), cursor: None };
+    let types = event_types::list(&state.store, &user.account_id, &all).await?;
+    let subscriptions = subscriptions::list(&state.store, &user.account_id, &all).await?;
+    let mut event_types: Vec<String> = types.data.into_iter().map(|t| t.name).collect();
+    event_types.sort();
+    Ok(FilterChoices { event_types, subscriptions: subscriptions.data.into_iter().map(|s| (s.id, s.url)).collect() })
 }
 
 /// One delivery with its latest attempts.
 #[server(prefix = "/rpc", endpoint = "deliveries/get")]
 pub async fn get_delivery(id: String) -> Result<Delivery, AppError> {
     use crate::domain::deliveries;
-    use crate::server::{authorize, with_status};
-    with_status(
-        async {
-            let (state, user) = authorize::<GetDelivery>().await?;
-            deliveries::get(&state.store, &user.account_id, &id).await
-        }
-        .await,
-    )
+    use crate::server::authorize;
+    let (state, user) = authorize::<GetDelivery>().await?;
+    deliveries::get(&state.store, &user.account_id, &id).await
 }
 
 /// A delivery's older attempts, newest first, from `cursor` (its `attempts_next_cursor`).
@@ -86,29 +63,19 @@ pub async fn get_delivery(id: String) -> Result<Delivery, AppError> {
 pub async fn list_attempts(delivery_id: String, cursor: String) -> Result<Page<Attempt>, AppError> {
     use crate::domain::deliveries;
     use crate::domain::paging::PageRequest;
-    use crate::server::{authorize, with_status};
-    with_status(
-        async {
-            let (state, user) = authorize::<ListAttempts>().await?;
-            let request = PageRequest { limit: Some(50), cursor: Some(cursor) };
-            deliveries::attempts(&state.store, &user.account_id, &delivery_id, &request).await
-        }
-        .await,
-    )
+    use crate::server::authorize;
+    let (state, user) = authorize::<ListAttempts>().await?;
+    let request = PageRequest { limit: Some(50), cursor: Some(cursor) };
+    deliveries::attempts(&state.store, &user.account_id, &delivery_id, &request).await
 }
 
 /// A new attempt of a delivery now, recorded as requested by the signed-in user.
 #[server(prefix = "/rpc", endpoint = "deliveries/redeliver")]
 pub async fn redeliver(id: String) -> Result<Delivery, AppError> {
     use crate::domain::deliveries;
-    use crate::server::{authorize, with_status};
-    with_status(
-        async {
-            let (state, user) = authorize::<Redeliver>().await?;
-            deliveries::redeliver(&state.store, &state.pipeline, &user.account_id, &id, &user.email).await
-        }
-        .await,
-    )
+    use crate::server::authorize;
+    let (state, user) = authorize::<Redeliver>().await?;
+    deliveries::redeliver(&state.store, &state.pipeline, &user.account_id, &id, &user.email).await
 }
 
 /// A subscription's deliveries, newest first.
@@ -120,16 +87,11 @@ pub async fn subscription_deliveries(
     use crate::domain::deliveries::{self, ListFilter};
     use crate::domain::paging::PageRequest;
     use crate::domain::subscriptions;
-    use crate::server::{authorize, with_status};
-    with_status(
-        async {
-            let (state, user) = authorize::<SubscriptionDeliveries>().await?;
-            // An unknown (or another account's) subscription is "not found", not an empty list.
-            subscriptions::get(&state.store, &user.account_id, &subscription_id).await?;
-            let filter = ListFilter { subscription_id: Some(subscription_id), ..Default::default() };
-            let request = PageRequest { limit: Some(20), cursor };
-            deliveries::list(&state.store, &user.account_id, &filter, &request).await
-        }
-        .await,
-    )
+    use crate::server::authorize;
+    let (state, user) = authorize::<SubscriptionDeliveries>().await?;
+    // An unknown (or another account's) subscription is "not found", not an empty list.
+    subscriptions::get(&state.store, &user.account_id, &subscription_id).await?;
+    let filter = ListFilter { subscription_id: Some(subscription_id), ..Default::default() };
+    let request = PageRequest { limit: Some(20), cursor };
+    deliveries::list(&state.store, &user.account_id, &filter, &request).await
 }

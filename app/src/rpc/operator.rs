@@ -7,12 +7,7 @@ use crate::model::InstanceOverview;
 #[server(prefix = "/rpc", endpoint = "operator/overview")]
 pub async fn get_instance_overview() -> Result<InstanceOverview, AppError> {
     use crate::domain::instance;
-    use crate::server::{authorize, with_status};
-    with_status(
-        async {
-            let (state, _) = authorize::<GetInstanceOverview>().await?;
-            instance::instance_overview(&state.store).await
-        }
-        .await,
-    )
+    use crate::server::authorize;
+    let (state, _) = authorize::<GetInstanceOverview>().await?;
+    instance::instance_overview(&state.store).await
 }

@@ -6,25 +6,15 @@ use crate::model::{Overview, SetupHints};
 #[server(prefix = "/rpc", endpoint = "overview/get")]
 pub async fn get_overview() -> Result<Overview, AppError> {
     use crate::domain::overview;
-    use crate::server::{authorize, with_status};
-    with_status(
-        async {
-            let (state, user) = authorize::<GetOverview>().await?;
-            overview::overview(&state.store, &user.account_id, state.settings.disable_failing_after).await
-        }
-        .await,
-    )
+    use crate::server::authorize;
+    let (state, user) = authorize::<GetOverview>().await?;
+    overview::overview(&state.store, &user.account_id, state.settings.disable_failing_after).await
 }
 
 #[server(prefix = "/rpc", endpoint = "overview/setup_hints")]
 pub async fn get_setup_hints() -> Result<SetupHints, AppError> {
     use crate::domain::overview;
-    use crate::server::{authorize, with_status};
-    with_status(
-        async {
-            let (state, user) = authorize::<GetSetupHints>().await?;
-            overview::setup_hints(&state.store, &user.account_id, &state.settings.public_url).await
-        }
-        .await,
-    )
+    use crate::server::authorize;
+    let (state, user) = authorize::<GetSetupHints>().await?;
+    overview::setup_hints(&state.store, &user.account_id, &state.settings.public_url).await
 }

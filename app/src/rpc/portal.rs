@@ -10,17 +10,12 @@ use crate::model::PortalLinkView;
 #[server(prefix = "/rpc", endpoint = "portal/preview")]
 pub async fn preview_portal_link(token: String) -> Result<PortalLinkView, AppError> {
     use crate::domain::portal_links;
-    use crate::server::{app_state, session, with_status};
-    with_status(
-        async {
-            let state = app_state()?;
-            let account_name = portal_links::portal_link_account(&state.store, &token).await?;
-            let session = session::current_session().await?;
-            let signed_in_as = session::signed_in(&session, &state.store).await?.map(|user| user.email);
-            Ok(PortalLinkView { account_name, signed_in_as })
-        }
-        .await,
-    )
+    use crate::server::{app_state, session};
+    let state = app_state()?;
+    let account_name = portal_links::portal_link_account(&state.store, &token).await?;
+    let session = session::current_session().await?;
+    let signed_in_as = session::signed_in(&session, &state.store).await?.map(|user| user.email);
+    Ok(PortalLinkView { account_name, signed_in_as })
 }
 
 /// Uses the link: signs its visitor into its account until the link expires, then opens the
@@ -28,16 +23,11 @@ pub async fn preview_portal_link(token: String) -> Result<PortalLinkView, AppErr
 #[server(prefix = "/rpc", endpoint = "portal/open")]
 pub async fn open_portal(token: String) -> Result<(), AppError> {
     use crate::domain::portal_links;
-    use crate::server::{app_state, session, with_status};
-    with_status(
-        async {
-            let state = app_state()?;
-            let link = portal_links::use_portal_link(&state.store, &token).await?;
-            let session = session::current_session().await?;
-            session::sign_in_portal(&session, &link.account_id, link.expires_at).await?;
-            leptos_axum::redirect("/");
-            Ok(())
-        }
-        .await,
-    )
+    use crate::server::{app_state, session};
+    let state = app_state()?;
+    let link = portal_links::use_portal_link(&state.store, &token).await?;
+    let session = session::current_session().await?;
+    session::sign_in_portal(&session, &link.account_id, link.expires_at).await?;
+    leptos_axum::redirect("/");
+    Ok(())
 }

@@ -1,6 +1,5 @@
 //! What every dashboard server function starts with: the state and the signed-in account.
 
-use leptos::prelude::use_context;
 use leptos::server_fn::ServerFn;
 
 use super::{app_state, session, AppState};
@@ -36,17 +35,4 @@ pub async fn authorize<F: ServerFn>() -> Result<(AppState, SignedIn), AppError> 
         }
     }
     Ok((state, user))
-}
-
-/// Gives the HTTP response of a failed server function the error's own status code, so that a
-/// refused call is a 4xx on the wire too, not a 500.
-pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(error) = &result {
-        if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-            if let Ok(status) = axum::http::StatusCode::from_u16(error.status()) {
-                options.set_status(status);
-            }
-        }
-    }
-    result
 }

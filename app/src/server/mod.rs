@@ -7,5 +7,5 @@ pub mod rate_limit;
 pub mod session;
 pub mod state;
 
-pub use context::{authorize, with_status};
+pub use context::authorize;
 pub use state::{app_state, AppState, Settings};

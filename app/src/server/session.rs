@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
+use crate::domain::portal_links;
 use crate::domain::users::{self, SignedIn};
 use crate::error::AppError;
 use crate::store::Store;
@@ -26,9 +27,6 @@ struct SessionUser {
     signed_in_at: i64,
 }
 
-/// What a portal visitor is called where a user's email would show (and who redelivered).
-pub const PORTAL_VISITOR: &str = "portal visitor";
-
 /// The session of the request a server function is answering.
 pub async fn current_session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(|error| {
@@ -48,19 +46,7 @@ pub async fn signed_in(session: &Session, store: &Store) -> Result<Option<Signed
         return Ok(None);
     };
     let found = if user.portal {
-        // The link's expiry ends its session; the account may have been deleted since.
-        if crate::domain::now_ms() >= user.portal_expires_at {
-            None
-        } else {
-            match store.find_account(&user.account_id, false).await? {
-                Some(_) => Some(SignedIn {
-                    user_id: String::new(),
-                    account_id: user.account_id.clone(),
-                    email: PORTAL_VISITOR.to_string(),
-                }),
-                None => None,
-            }
-        }
+        portal_links::visitor(store, &user.account_id, user.portal_expires_at).await?
     } else {
         users::signed_in(store, &user.user_id, &user.account_id, user.signed_in_at).await?
     };

@@ -30,7 +30,12 @@ operations! {
     /// Creates an account and its first user, its owner, in one transaction. The user is the
     /// instance admin if `admin` says so, or if theirs is the instance's first account; the
     /// answer says whether they are.
-    pub async fn insert_account_with_owner(&self, account: &NewAccount<'_>, user: &NewUser<'_>, admin: bool) -> Result<bool, sqlx::Error>;
+    pub async fn insert_account_with_owner(
+        &self,
+        account: &NewAccount<'_>,
+        user: &NewUser<'_>,
+        admin: bool,
+    ) -> Result<bool, sqlx::Error>;
     /// The account's members, earliest first: (user id, email, role, joined at).
     pub async fn members(&self, account_id: &str) -> Result<Vec<(String, String, String, i64)>, sqlx::Error>;
     /// Ends a user's membership of an account; false if there was none.

@@ -53,10 +53,26 @@ pub struct AttemptRecord {
 
 operations! {
     pub async fn find_delivery(&self, account_id: &str, id: &str) -> Result<Option<DeliveryRecord>, sqlx::Error>;
-    pub async fn deliveries_of_event(&self, account_id: &str, event_id: &str) -> Result<Vec<DeliveryRecord>, sqlx::Error>;
+    pub async fn deliveries_of_event(
+        &self,
+        account_id: &str,
+        event_id: &str,
+    ) -> Result<Vec<DeliveryRecord>, sqlx::Error>;
     /// Newest first.
-    pub async fn list_deliveries(&self, account_id: &str, filter: &DeliveryFilter<'_>, before: Option<&str>, limit: u32) -> Result<Vec<DeliveryRecord>, sqlx::Error>;
+    pub async fn list_deliveries(
+        &self,
+        account_id: &str,
+        filter: &DeliveryFilter<'_>,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<DeliveryRecord>, sqlx::Error>;
     /// A delivery's attempts, newest (highest number) first: up to `limit`, older than the
     /// attempt `before` if given. One read stays bounded however often a delivery was retried.
-    pub async fn attempts_of(&self, account_id: &str, delivery_id: &str, before: Option<&str>, limit: u32) -> Result<Vec<AttemptRecord>, sqlx::Error>;
+    pub async fn attempts_of(
+        &self,
+        account_id: &str,
+        delivery_id: &str,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<AttemptRecord>, sqlx::Error>;
 }

@@ -20,7 +20,12 @@ operations! {
     pub async fn find_event_type(&self, account_id: &str, name: &str) -> Result<Option<EventTypeRecord>, sqlx::Error>;
     /// The account's types and the catalog's, newest first; `before` is the id of the last row
     /// of the previous page.
-    pub async fn list_event_types(&self, account_id: &str, before: Option<&str>, limit: u32) -> Result<Vec<EventTypeRecord>, sqlx::Error>;
+    pub async fn list_event_types(
+        &self,
+        account_id: &str,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<EventTypeRecord>, sqlx::Error>;
     /// The names among `names` that the account (or the catalog) has and are not archived.
     pub async fn active_event_type_names(&self, account_id: &str, names: &[String]) -> Result<Vec<String>, sqlx::Error>;
     /// Changes a type of `record.account_id` (never another owner's).

@@ -58,7 +58,11 @@ operations! {
     /// transaction: once this returns, all of them are durable and their deliveries due now.
     /// Many publishes share one commit, which is what makes ingest fast on SQLite.
     /// `new_delivery_id` names the deliveries.
-    pub async fn insert_events(&self, events: &[NewEvent], new_delivery_id: impl FnMut() -> String) -> Result<Vec<Inserted>, sqlx::Error>;
+    pub async fn insert_events(
+        &self,
+        events: &[NewEvent],
+        new_delivery_id: impl FnMut() -> String,
+    ) -> Result<Vec<Inserted>, sqlx::Error>;
     pub async fn find_event(&self, account_id: &str, id: &str) -> Result<Option<EventRecord>, sqlx::Error>;
     /// One page of the account's events, newest first. A filter on delivery status or
     /// subscription walks the deliveries' indexes in event-id order instead of the events, so
@@ -66,5 +70,9 @@ operations! {
     pub async fn list_events(&self, account_id: &str, query: &EventQuery<'_>) -> Result<Vec<EventRecord>, sqlx::Error>;
     pub async fn has_events(&self, account_id: &str) -> Result<bool, sqlx::Error>;
     /// How many deliveries of each of these events are in each status: `(event id, status, count)`.
-    pub async fn delivery_counts(&self, account_id: &str, event_ids: &[String]) -> Result<Vec<(String, String, i64)>, sqlx::Error>;
+    pub async fn delivery_counts(
+        &self,
+        account_id: &str,
+        event_ids: &[String],
+    ) -> Result<Vec<(String, String, i64)>, sqlx::Error>;
 }

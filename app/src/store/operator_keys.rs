@@ -11,7 +11,10 @@ pub struct OperatorKeyRecord {
 
 operations! {
     pub async fn insert_operator_key(&self, key: &OperatorKeyRecord, key_hash: &str) -> Result<(), sqlx::Error>;
-    pub async fn find_live_operator_key_by_hash(&self, key_hash: &str) -> Result<Option<OperatorKeyRecord>, sqlx::Error>;
+    pub async fn find_live_operator_key_by_hash(
+        &self,
+        key_hash: &str,
+    ) -> Result<Option<OperatorKeyRecord>, sqlx::Error>;
     pub async fn live_operator_keys(&self) -> Result<Vec<OperatorKeyRecord>, sqlx::Error>;
     pub async fn revoke_operator_keys(&self, name: &str, now: i64) -> Result<u64, sqlx::Error>;
     /// Records use, at most once a minute per key (as for API keys).

@@ -22,5 +22,10 @@ operations! {
     /// An attempt failed when it has an error kind (a non-2xx answer is kind `status`).
     pub async fn attempts_per_hour(&self, account_id: &str, since: i64) -> Result<Vec<(i64, i64, i64)>, sqlx::Error>;
     /// The newest failed attempts started at or after `since`.
-    pub async fn recent_failures(&self, account_id: &str, since: i64, limit: u32) -> Result<Vec<FailureRecord>, sqlx::Error>;
+    pub async fn recent_failures(
+        &self,
+        account_id: &str,
+        since: i64,
+        limit: u32,
+    ) -> Result<Vec<FailureRecord>, sqlx::Error>;
 }

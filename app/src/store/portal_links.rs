@@ -10,7 +10,14 @@ pub struct UsedPortalLink {
 }
 
 operations! {
-    pub async fn insert_portal_link(&self, id: &str, account_id: &str, token_hash: &str, created_at: i64, expires_at: i64) -> Result<(), sqlx::Error>;
+    pub async fn insert_portal_link(
+        &self,
+        id: &str,
+        account_id: &str,
+        token_hash: &str,
+        created_at: i64,
+        expires_at: i64,
+    ) -> Result<(), sqlx::Error>;
     /// Marks the unused, unexpired link with this hash used and returns it; `None` for an
     /// unknown, used or expired link. One statement, so two visits cannot both use it.
     pub async fn use_portal_link(&self, token_hash: &str, now: i64) -> Result<Option<UsedPortalLink>, sqlx::Error>;

@@ -25,10 +25,25 @@ operations! {
     /// that await an attempt), however long the history.
     pub async fn queue_state(&self, now: i64) -> Result<QueueState, sqlx::Error>;
     /// Asks for an attempt now, whatever the delivery's state; false if no such delivery.
-    pub async fn request_attempt(&self, account_id: &str, delivery_id: &str, trigger: &str, triggered_by: Option<&str>, now: i64) -> Result<bool, sqlx::Error>;
+    pub async fn request_attempt(
+        &self,
+        account_id: &str,
+        delivery_id: &str,
+        trigger: &str,
+        triggered_by: Option<&str>,
+        now: i64,
+    ) -> Result<bool, sqlx::Error>;
     /// Asks for a `replay` attempt of every failed delivery of a subscription created within
     /// `[since, until)`; returns how many.
-    pub async fn request_replay(&self, account_id: &str, subscription_id: &str, since: i64, until: i64, triggered_by: Option<&str>, now: i64) -> Result<u64, sqlx::Error>;
+    pub async fn request_replay(
+        &self,
+        account_id: &str,
+        subscription_id: &str,
+        since: i64,
+        until: i64,
+        triggered_by: Option<&str>,
+        now: i64,
+    ) -> Result<u64, sqlx::Error>;
 }
 
 impl Queue for Store {

@@ -43,7 +43,12 @@ operations! {
     /// The source at `/_webhooks/<slug>`, whoever owns it (the slug is the whole address).
     pub async fn find_source_by_slug(&self, slug: &str) -> Result<Option<SourceWithToken>, sqlx::Error>;
     /// The account's sources, newest first; `before` is the id of the last row already shown.
-    pub async fn list_sources(&self, account_id: &str, before: Option<&str>, limit: u32) -> Result<Vec<SourceRecord>, sqlx::Error>;
+    pub async fn list_sources(
+        &self,
+        account_id: &str,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<SourceRecord>, sqlx::Error>;
     /// Deletes a source (and its request log); false when the account has no such source.
     pub async fn delete_source(&self, account_id: &str, id: &str) -> Result<bool, sqlx::Error>;
     pub async fn insert_inbound_request(&self, request: &InboundRequestRecord) -> Result<(), sqlx::Error>;
@@ -51,5 +56,10 @@ operations! {
     /// minute's start), making that row if it is the minute's first.
     pub async fn count_inbound_refusal(&self, request: &InboundRequestRecord, minute: i64) -> Result<(), sqlx::Error>;
     /// A source's latest requests, newest first.
-    pub async fn recent_inbound_requests(&self, account_id: &str, source_id: &str, limit: u32) -> Result<Vec<InboundRequestRecord>, sqlx::Error>;
+    pub async fn recent_inbound_requests(
+        &self,
+        account_id: &str,
+        source_id: &str,
+        limit: u32,
+    ) -> Result<Vec<InboundRequestRecord>, sqlx::Error>;
 }

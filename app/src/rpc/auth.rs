@@ -2,24 +2,9 @@
 //! Their URLs are fixed (`/rpc/<name>`) so that tests and scripts can call them.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-
-/// What the browser knows of the signed-in user.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SignedInUser {
-    pub email: String,
-    pub account_id: String,
-    /// The account's name, shown so that people with several accounts know which one this is.
-    pub account_name: String,
-    /// Every account the user can switch to, `(id, name)`, this one included.
-    pub accounts: Vec<(String, String)>,
-    /// The instance admin, who sees the operator page.
-    pub instance_admin: bool,
-    /// Signed in by a portal link: no API keys page.
-    pub portal_visitor: bool,
-}
+use crate::model::SignedInUser;
 
 #[server(prefix = "/rpc", endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
@@ -29,38 +14,19 @@ pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
     let Some(user) = session::signed_in(&session, &state.store).await? else {
         return Ok(None);
     };
-    let account = state.store.find_account(&user.account_id, false).await?;
-    let account_name = account.map(|account| account.name).unwrap_or_default();
-    // A portal visitor (no user) has only the account of the link.
-    let portal_visitor = user.is_portal_visitor();
-    let accounts = if portal_visitor {
-        vec![(user.account_id.clone(), account_name.clone())]
-    } else {
-        state.store.accounts_of_user(&user.user_id).await?
-    };
-    let instance_admin = crate::domain::instance::is_instance_admin(&state.store, &user.user_id).await?;
-    Ok(Some(SignedInUser {
-        email: user.email,
-        account_name,
-        account_id: user.account_id,
-        accounts,
-        instance_admin,
-        portal_visitor,
-    }))
+    Ok(Some(crate::domain::users::signed_in_user(&state.store, user).await?))
 }
 
 #[server(prefix = "/rpc", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::domain::users;
-    use crate::server::{app_state, session, with_status};
+    use crate::server::{app_state, session};
     let state = app_state()?;
     let client = ssr::client_ip().await;
     if !state.login_throttle.allow_attempt(&email, client) {
-        return with_status(Err(AppError::RateLimited(
-            "Too many sign-in attempts. Wait a minute, then try again.".into(),
-        )));
+        return Err(AppError::RateLimited("Too many sign-in attempts. Wait a minute, then try again.".into()));
     }
-    let user = with_status(users::authenticate(&state.store, &email, &password).await)?;
+    let user = users::authenticate(&state.store, &email, &password).await?;
     let session = session::current_session().await?;
     session::sign_in(&session, &user).await?;
     tracing::info!(user_id = %user.user_id, "signed in");
@@ -71,19 +37,19 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 #[server(prefix = "/rpc", endpoint = "register")]
 pub async fn register(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::domain::accounts;
-    use crate::server::{app_state, session, with_status};
+    use crate::server::{app_state, session};
     let state = app_state()?;
     if !state.login_throttle.allow_registration(ssr::client_ip().await) {
-        return with_status(Err(AppError::RateLimited(
+        return Err(AppError::RateLimited(
             "Too many registrations from this address. Wait a minute, then try again.".into(),
-        )));
+        ));
     }
     if !state.settings.registration_open {
-        return with_status(Err(AppError::BadRequest(
+        return Err(AppError::BadRequest(
             "This instance is open by invitation only. Ask someone in your team for an invitation link.".into(),
-        )));
+        ));
     }
-    let user = with_status(accounts::register(&state.store, &email, &password, false).await)?;
+    let user = accounts::register(&state.store, &email, &password, false).await?;
     let session = session::current_session().await?;
     session::sign_in(&session, &user).await?;
     tracing::info!(user_id = %user.user_id, account_id = %user.account_id, "registered");
@@ -122,9 +88,9 @@ mod ssr {
 #[server(prefix = "/rpc", endpoint = "invitation")]
 pub async fn get_invitation(token: String) -> Result<crate::model::InvitationView, AppError> {
     use crate::domain::invitations;
-    use crate::server::{app_state, with_status};
+    use crate::server::app_state;
     let state = app_state()?;
-    with_status(invitations::invitation(&state.store, &token).await)
+    invitations::invitation(&state.store, &token).await
 }
 
 /// Accepts an invitation (registering the invited address, or checking its password) and
@@ -132,13 +98,13 @@ pub async fn get_invitation(token: String) -> Result<crate::model::InvitationVie
 #[server(prefix = "/rpc", endpoint = "accept_invitation")]
 pub async fn accept_invitation(token: String, password: String) -> Result<(), AppError> {
     use crate::domain::invitations;
-    use crate::server::{app_state, session, with_status};
+    use crate::server::{app_state, session};
     let state = app_state()?;
     let client = ssr::client_ip().await;
     if !state.login_throttle.allow_attempt(&token, client) {
-        return with_status(Err(AppError::RateLimited("Too many attempts. Wait a minute, then try again.".into())));
+        return Err(AppError::RateLimited("Too many attempts. Wait a minute, then try again.".into()));
     }
-    let user = with_status(invitations::accept_invitation(&state.store, &token, &password).await)?;
+    let user = invitations::accept_invitation(&state.store, &token, &password).await?;
     let session = session::current_session().await?;
     session::sign_in(&session, &user).await?;
     tracing::info!(user_id = %user.user_id, account_id = %user.account_id, "joined an account by invitation");
@@ -151,36 +117,26 @@ pub async fn accept_invitation(token: String, password: String) -> Result<(), Ap
 #[server(prefix = "/rpc", endpoint = "change_password")]
 pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
     use crate::domain::users;
-    use crate::server::{authorize, session, with_status};
-    with_status(
-        async {
-            let (state, user) = authorize::<ChangePassword>().await?;
-            users::change_password(&state.store, &user.user_id, &current_password, &new_password).await?;
-            let session = session::current_session().await?;
-            session::sign_in(&session, &user).await?;
-            Ok(())
-        }
-        .await,
-    )
+    use crate::server::{authorize, session};
+    let (state, user) = authorize::<ChangePassword>().await?;
+    users::change_password(&state.store, &user.user_id, &current_password, &new_password).await?;
+    let session = session::current_session().await?;
+    session::sign_in(&session, &user).await?;
+    Ok(())
 }
 
 /// Moves the session to another account of the same user, then opens its overview.
 #[server(prefix = "/rpc", endpoint = "switch_account")]
 pub async fn switch_account(account_id: String) -> Result<(), AppError> {
     use crate::domain::users;
-    use crate::server::{authorize, session, with_status};
-    with_status(
-        async {
-            let (state, user) = authorize::<SwitchAccount>().await?;
-            // Membership is the rule (a portal visitor, without a user, has none elsewhere).
-            let target = users::signed_in(&state.store, &user.user_id, &account_id, crate::domain::now_ms())
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let session = session::current_session().await?;
-            session::sign_in(&session, &target).await?;
-            leptos_axum::redirect("/");
-            Ok(())
-        }
-        .await,
-    )
+    use crate::server::{authorize, session};
+    let (state, user) = authorize::<SwitchAccount>().await?;
+    // Membership is the rule (a portal visitor, without a user, has none elsewhere).
+    let target = users::signed_in(&state.store, &user.user_id, &account_id, crate::domain::now_ms())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let session = session::current_session().await?;
+    session::sign_in(&session, &target).await?;
+    leptos_axum::redirect("/");
+    Ok(())
 }
