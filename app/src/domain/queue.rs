@@ -117,7 +117,10 @@ type Answer<T> = Result<T, sqlx::Error>;
 
 /// The durable queue the worker runs on.
 pub trait Queue {
-    /// Claims due deliveries, holding each until `now + lease_ms`, within `limits`.
+    /// Claims due deliveries, holding each until `now + lease_ms`, within `limits`: no
+    /// subscription and no account ends up with more in flight than its limit, counting what
+    /// the worker already holds. Accounts take turns (each one's earliest due delivery first,
+    /// then each one's second, ...), so one account with a deep queue cannot fill every slot.
     fn claim_due(
         &self,
         now: i64,
@@ -128,8 +131,9 @@ pub trait Queue {
     /// The event and subscription of a claimed delivery; `None` if either is gone.
     fn attempt_context(&self, claimed: &Claimed) -> impl Future<Output = Answer<Option<AttemptContext>>> + Send;
 
-    /// Stores finished attempts and moves their deliveries (and maybe subscriptions) on, in
-    /// one transaction; `new_delivery_id` names the deliveries of the alerts they raise.
+    /// Stores finished attempts and moves their deliveries (and maybe subscriptions) on, all in
+    /// one transaction: one commit for many attempts is what lets the worker keep up with a
+    /// fast receiver. `new_delivery_id` names the deliveries of the alerts they raise.
     fn record_attempts<F: FnMut() -> String + Send>(
         &self,
         finished: &[Finished],

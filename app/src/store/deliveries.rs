@@ -27,7 +27,6 @@ pub struct DeliveryFilter<'a> {
     pub status: Option<&'a str>,
 }
 
-/// Every read of deliveries: the delivery, its event's type and its subscription's URL.
 /// An attempt as it is stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AttemptRecord {

@@ -5,6 +5,7 @@ use sqlx::QueryBuilder;
 use super::Sqlite;
 use crate::store::{AttemptRecord, DeliveryFilter, DeliveryRecord};
 
+/// Every read of deliveries: the delivery, its event's type and its subscription's URL.
 const SELECT: &str = "SELECT d.id, d.event_id, d.subscription_id, d.status, d.attempts_made, d.next_attempt_at,
         d.lease_until, d.last_status_code, d.created_at, d.updated_at, e.event_type, s.url AS subscription_url
     FROM deliveries d

@@ -99,6 +99,7 @@ impl Sqlite {
         Ok(())
     }
 
+    /// One SQLite file has one server, so every lease found at start-up is a dead process's.
     pub async fn release_abandoned_leases(&self, now: i64) -> Result<u64, sqlx::Error> {
         let done =
             sqlx::query("UPDATE deliveries SET lease_until = NULL, next_attempt_at = ? WHERE lease_until IS NOT NULL")

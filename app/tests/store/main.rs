@@ -1,0 +1,8 @@
+//! The store's contract, tested through `Store` alone: what every backend must do the same.
+//! Each test opens a fresh database (`world::open`), so that another backend runs the same
+//! tests by opening its own kind there.
+
+mod events;
+mod queue;
+mod retention;
+mod world;

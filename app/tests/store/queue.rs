@@ -1,0 +1,150 @@
+//! The queue's guarantees (`domain::queue`): claims under a lease, within limits, and
+//! recording that moves a delivery on.
+
+use app::domain::ids::new_id;
+use app::domain::queue::{DeliveryOutcome, Queue};
+use app::model::DeliveryStatus;
+
+use crate::world::{finished, open, LEASE_MS, NOW};
+
+#[tokio::test]
+async fn a_claim_takes_due_deliveries_once_and_leases_them() {
+    let world = open().await;
+    world.subscription().await;
+    let due = world.publish(3, NOW).await;
+    assert_eq!(due.len(), 3);
+
+    let claimed = world.claim(NOW, 10, 10).await;
+    assert_eq!(claimed.len(), 3, "every due delivery is claimed");
+    assert!(claimed.iter().all(|c| c.status == DeliveryStatus::Pending && c.attempts_made == 0));
+    assert!(world.claim(NOW + 1, 10, 10).await.is_empty(), "a leased delivery is not claimed again");
+
+    let leased = world.delivery(&due[0]).await;
+    assert_eq!(leased.lease_until, Some(NOW + LEASE_MS));
+    let state = world.store.queue_state(NOW + 1).await.expect("the queue's state");
+    assert_eq!((state.due, state.in_flight, state.scheduled), (0, 3, 0));
+}
+
+#[tokio::test]
+async fn a_lease_that_runs_out_makes_its_delivery_due_again() {
+    let world = open().await;
+    world.subscription().await;
+    let due = world.publish(1, NOW).await;
+    let first = world.claim(NOW, 10, 10).await;
+    assert_eq!(first.len(), 1);
+
+    // The worker that held it died: nothing is claimable until the lease runs out...
+    assert!(world.claim(NOW + LEASE_MS - 1, 10, 10).await.is_empty());
+    assert_eq!(world.store.next_due_at().await.expect("a read"), Some(NOW + LEASE_MS));
+    let state = world.store.queue_state(NOW + LEASE_MS).await.expect("the queue's state");
+    assert_eq!((state.due, state.in_flight, state.oldest_due_at), (1, 0, Some(NOW + LEASE_MS)));
+    // ...and then it is, as it was.
+    let again = world.claim(NOW + LEASE_MS, 10, 10).await;
+    assert_eq!(again.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), vec![due[0].as_str()]);
+    assert_eq!(again[0].attempts_made, 0);
+}
+
+#[tokio::test]
+async fn released_and_abandoned_leases_are_due_at_once() {
+    let world = open().await;
+    world.subscription().await;
+    world.publish(2, NOW).await;
+    let claimed = world.claim(NOW, 10, 10).await;
+    let ids: Vec<String> = claimed.iter().map(|c| c.id.clone()).collect();
+
+    world.store.release(&ids[..1], NOW + 5).await.expect("a release");
+    assert_eq!(world.claim(NOW + 5, 10, 10).await.len(), 1, "the released one is due again");
+    assert_eq!(world.store.release_abandoned_leases(NOW + 6).await.expect("a release"), 2);
+    assert_eq!(world.claim(NOW + 6, 10, 10).await.len(), 2, "a restart takes back every lease");
+}
+
+#[tokio::test]
+async fn a_claim_gives_one_subscription_no_more_than_its_limit() {
+    let world = open().await;
+    let busy = world.subscription().await;
+    let other = world.subscription().await;
+    world.publish(5, NOW).await;
+
+    // Each event went to both subscriptions: at most 2 each, whatever the room.
+    let claimed = world.claim(NOW + 1, 10, 2).await;
+    let of = |id: &str| claimed.iter().filter(|c| c.subscription_id == id).count();
+    assert_eq!((of(&busy), of(&other)), (2, 2));
+
+    // What the worker holds counts: with 2 in flight for each, nothing more is claimed.
+    let held = [(busy.clone(), 2), (other.clone(), 2)];
+    let limits = app::domain::queue::ClaimLimits {
+        limit: 10,
+        per_subscription: 2,
+        per_account: 1_000,
+        busy_subscriptions: &held,
+        busy_accounts: &[],
+    };
+    assert!(world.store.claim_due(NOW + 2, LEASE_MS, &limits).await.expect("a claim").is_empty());
+}
+
+#[tokio::test]
+async fn recording_an_attempt_moves_its_delivery_on_and_keeps_the_attempt() {
+    let world = open().await;
+    world.subscription().await;
+    let due = world.publish(2, NOW).await;
+    let mut claimed = world.claim(NOW, 10, 10).await;
+    claimed.sort_by(|a, b| due.iter().position(|id| *id == a.id).cmp(&due.iter().position(|id| *id == b.id)));
+    let (first, second) = (claimed.remove(0), claimed.remove(0));
+    let succeeded =
+        DeliveryOutcome { status: DeliveryStatus::Succeeded, next_attempt_at: None, last_status_code: Some(200) };
+    let retrying = DeliveryOutcome {
+        status: DeliveryStatus::Retrying,
+        next_attempt_at: Some(NOW + 5_000),
+        last_status_code: Some(500),
+    };
+    let done = [finished(first, 200, succeeded, NOW + 10), finished(second, 500, retrying, NOW + 10)];
+    world.store.record_attempts(&done, || new_id("dlv")).await.expect("attempts are recorded");
+
+    let ok = world.delivery(&due[0]).await;
+    assert_eq!(
+        (ok.status, ok.attempts_made, ok.next_attempt_at, ok.lease_until),
+        (DeliveryStatus::Succeeded, 1, None, None)
+    );
+    let again = world.delivery(&due[1]).await;
+    assert_eq!(
+        (again.status, again.next_attempt_at, again.last_status_code),
+        (DeliveryStatus::Retrying, Some(NOW + 5_000), Some(500))
+    );
+    let attempts = world.store.attempts_of(&world.account_id, &due[1], None, 10).await.expect("a read");
+    assert_eq!(attempts.len(), 1);
+    assert_eq!((attempts[0].number, attempts[0].response_status), (1, Some(500)));
+
+    assert!(world.claim(NOW + 4_999, 10, 10).await.is_empty(), "a retry waits for its time");
+    assert_eq!(world.claim(NOW + 5_000, 10, 10).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_redeliver_asked_for_during_an_attempt_is_kept() {
+    let world = open().await;
+    world.subscription().await;
+    let due = world.publish(1, NOW).await;
+    let claimed = world.claim(NOW, 10, 10).await.remove(0);
+    // A person presses Redeliver while the attempt runs.
+    assert!(world
+        .store
+        .request_attempt(&world.account_id, &due[0], "manual", Some("ada"), NOW + 1)
+        .await
+        .expect("a request"));
+
+    let failed = DeliveryOutcome { status: DeliveryStatus::Failed, next_attempt_at: None, last_status_code: Some(500) };
+    world.store.record_attempts(&[finished(claimed, 500, failed, NOW + 2)], || new_id("dlv")).await.expect("recorded");
+    let delivery = world.delivery(&due[0]).await;
+    assert_eq!((delivery.attempts_made, delivery.next_attempt_at), (1, Some(NOW + 1)), "the new request still stands");
+    let next = world.claim(NOW + 2, 10, 10).await;
+    assert_eq!((next.len(), next[0].next_trigger.as_str()), (1, "manual"));
+}
+
+#[tokio::test]
+async fn deliveries_of_another_account_are_not_found() {
+    let world = open().await;
+    world.subscription().await;
+    let due = world.publish(1, NOW).await;
+    let stranger = new_id("acc");
+    assert!(world.store.find_delivery(&stranger, &due[0]).await.expect("a read").is_none());
+    assert!(!world.store.request_attempt(&stranger, &due[0], "manual", None, NOW).await.expect("a request"));
+}

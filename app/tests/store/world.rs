@@ -1,0 +1,121 @@
+//! A fresh store with one account and its subscriptions, and the few steps tests build on.
+
+use app::domain::ids::new_id;
+use app::domain::queue::{ClaimLimits, Claimed, DeliveryOutcome, Finished, Queue, SubscriptionEffect};
+use app::model::DeliveryStatus;
+use app::store::{
+    AccountRecord, AttemptRecord, DeliveryRecord, EventRecord, FanOut, Inserted, NewEvent, Store, SubscriptionRecord,
+};
+
+pub const NOW: i64 = 1_800_000_000_000;
+
+pub struct World {
+    pub store: Store,
+    pub account_id: String,
+    /// The directory the database lives in, removed at the end of the test.
+    _dir: tempfile::TempDir,
+}
+
+/// A migrated, empty store with one account.
+pub async fn open() -> World {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let url = format!("sqlite://{}", dir.path().join("store.db").display());
+    let store = Store::connect(&url).await.expect("the store opens");
+    store.migrate().await.expect("the schema applies");
+    let account_id = new_id("acc");
+    let account = AccountRecord { id: account_id.clone(), name: "Tests".into(), external_id: None, created_at: NOW };
+    store.insert_account(&account).await.expect("an account");
+    World { store, account_id, _dir: dir }
+}
+
+impl World {
+    /// An enabled subscription to every event type.
+    pub async fn subscription(&self) -> String {
+        let id = new_id("sub");
+        let record = SubscriptionRecord {
+            id: id.clone(),
+            url: "https://example.com/hook".into(),
+            description: String::new(),
+            headers: "{}".into(),
+            webhook_id: None,
+            enabled: true,
+            disabled_reason: None,
+            created_at: NOW,
+            updated_at: NOW,
+            failing_since: None,
+            event_types: Vec::new(),
+        };
+        self.store.insert_subscription(&self.account_id, &record, "whsec_test").await.expect("a subscription");
+        id
+    }
+
+    /// Publishes `count` events of type `order.created` at `at`; the ids of their deliveries.
+    pub async fn publish(&self, count: usize, at: i64) -> Vec<String> {
+        let events: Vec<NewEvent> = (0..count).map(|_| self.event(None, at)).collect();
+        let inserted = self.store.insert_events(&events, || new_id("dlv")).await.expect("events are stored");
+        inserted
+            .into_iter()
+            .flat_map(|inserted| match inserted {
+                Inserted::Created { deliveries } => deliveries.into_iter().map(|(id, _)| id).collect(),
+                Inserted::Existing { .. } => Vec::new(),
+            })
+            .collect()
+    }
+
+    pub fn event(&self, idempotency_key: Option<&str>, at: i64) -> NewEvent {
+        NewEvent {
+            record: EventRecord {
+                id: new_id("evt"),
+                account_id: self.account_id.clone(),
+                event_type: "order.created".into(),
+                payload: Some(r#"{"order":1}"#.into()),
+                idempotency_key: idempotency_key.map(str::to_string),
+                created_at: at,
+            },
+            fan_out: FanOut::Matching,
+            idempotency_since: at - 86_400_000,
+        }
+    }
+
+    pub async fn delivery(&self, id: &str) -> DeliveryRecord {
+        self.store.find_delivery(&self.account_id, id).await.expect("a read").expect("the delivery exists")
+    }
+
+    /// Claims with room for `limit`, at most `per_subscription` per subscription.
+    pub async fn claim(&self, now: i64, limit: u32, per_subscription: u32) -> Vec<Claimed> {
+        let limits =
+            ClaimLimits { limit, per_subscription, per_account: 1_000, busy_subscriptions: &[], busy_accounts: &[] };
+        self.store.claim_due(now, LEASE_MS, &limits).await.expect("a claim")
+    }
+}
+
+pub const LEASE_MS: i64 = 40_000;
+
+/// A finished attempt of `claimed` that the endpoint answered with `status`.
+pub fn finished(claimed: Claimed, status: u16, outcome: DeliveryOutcome, now: i64) -> Finished {
+    let effect = if outcome.status == DeliveryStatus::Succeeded {
+        SubscriptionEffect::Succeeded
+    } else {
+        SubscriptionEffect::Failed
+    };
+    let attempt = AttemptRecord {
+        id: new_id("att"),
+        account_id: claimed.account_id.clone(),
+        delivery_id: claimed.id.clone(),
+        number: 0,
+        trigger: claimed.next_trigger.clone(),
+        triggered_by: None,
+        started_at: now,
+        duration_ms: 12,
+        request_url: "https://example.com/hook".into(),
+        request_headers: "{}".into(),
+        request_body: Some(r#"{"order":1}"#.into()),
+        response_status: Some(i64::from(status)),
+        response_headers: Some("{}".into()),
+        response_body: Some("ok".into()),
+        response_truncated: false,
+        error_kind: None,
+        error_message: None,
+    };
+    Finished { claimed, attempt, outcome, effect, now, alerts: Vec::new() }
+}
