@@ -1,4 +1,5 @@
-//! The command line of API.md. Every `serve` option is also an environment variable.
+//! The command line (`hookrelay --help` lists it; the README shows its use). Every `serve`
+//! option is also an environment variable.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -38,7 +38,8 @@ impl AppError {
         AppError::Validation { field: field.into(), message: message.into() }
     }
 
-    /// The stable machine-readable code of API.md.
+    /// The stable machine-readable code a REST error answer carries (`error.code`), which
+    /// clients may match on; the message is for people and may change.
     pub fn code(&self) -> &'static str {
         match self {
             AppError::BadRequest(_) | AppError::Transport(_) => "bad_request",

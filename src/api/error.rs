@@ -1,5 +1,6 @@
-//! The REST API's error answer: `{"error": {"code", "message", "field"}}` with the status of
-//! API.md. Internal details are logged where they happen, never sent.
+//! The REST API's error answer: `{"error": {"code", "message", "field"}}`, with the status and
+//! code of `AppError::status` and `AppError::code`. Internal details are logged where they
+//! happen, never sent.
 
 use app::error::AppError;
 use axum::http::{header, HeaderValue, StatusCode};

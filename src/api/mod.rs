@@ -1,4 +1,5 @@
-//! The REST API under `/api/v1` (API.md). Handlers are thin: they authenticate, extract, and
+//! The REST API under `/api/v1`, described by the OpenAPI document it serves at
+//! `/api/v1/openapi.json`. Handlers are thin: they authenticate, extract, and
 //! call the same domain functions the dashboard's server functions call.
 
 mod accounts;

@@ -11,6 +11,7 @@ mod delivery;
 mod faults;
 mod helpers;
 mod inbound;
+mod layers;
 mod limits;
 mod operations;
 pub(crate) mod operator;

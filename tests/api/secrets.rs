@@ -1,6 +1,7 @@
 //! Secrets (passwords, API and operator keys, signing secrets, source tokens and verify
 //! secrets, portal and invitation tokens, session ids) never reach the logs, even at debug
-//! level, and appear in no answer but the one API.md names for each.
+//! level, and appear in no answer but their own (the one that creates each, or the endpoint that
+//! reveals it, such as a subscription's secret).
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;

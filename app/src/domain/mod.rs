@@ -1,5 +1,9 @@
-//! The rules of Hookrelay, independent of how a request arrived: the REST API handlers and the
-//! dashboard's server functions both call these functions, and only these reach the store.
+//! The rules of Hookrelay, independent of how a request arrived: the REST API's handlers and the
+//! dashboard's server functions call these functions, and reach the store only through them
+//! (`tests/api/layers.rs` checks both folders). The rest of the server uses the store directly
+//! only for its own machinery: the worker runs the queue through [`queue::Queue`], and start-up,
+//! `/healthz`, `/metrics`, the retention sweep and the command line open, check, measure, purge,
+//! copy and close it. No module here imports one that imports it back (checked there too).
 
 pub mod accounts;
 pub mod alerts;

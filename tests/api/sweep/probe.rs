@@ -26,7 +26,7 @@ pub enum Expect {
 /// The error shape a refusal must have.
 #[derive(Clone, Copy)]
 pub enum Shape {
-    /// `{"error": {"code", "message", "field"?}}` (API.md).
+    /// `{"error": {"code", "message", "field"?}}`, the REST API's error answer.
     Rest,
     /// A server function's error: the JSON of `AppError`, whose status is the response's.
     Rpc,
