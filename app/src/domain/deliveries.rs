@@ -111,10 +111,7 @@ pub async fn list(
     request: &PageRequest,
 ) -> Result<Page<Delivery>, AppError> {
     let window = request.window("dlv")?;
-    let status = given(&filter.status);
-    if let Some(status) = status {
-        parse_status(status)?;
-    }
+    let status = given(&filter.status).map(parse_status).transpose()?;
     let subscription_id = given(&filter.subscription_id);
     if subscription_id.is_some_and(|id| !is_id(id, "sub")) {
         return Err(AppError::validation("subscription_id", "subscription_id is not a subscription id."));

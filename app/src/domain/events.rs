@@ -198,7 +198,7 @@ pub async fn list(
     };
     let query = EventQuery {
         event_type: given(&filter.event_type),
-        status: status.map(DeliveryStatus::as_str),
+        status,
         subscription_id: given(&filter.subscription_id),
         since,
         until,
@@ -214,7 +214,7 @@ pub async fn list(
     }
     for (event_id, status, count) in store.delivery_counts(account_id, &ids).await? {
         let counts = page.data.iter_mut().find(|event| event.id == event_id).and_then(|e| e.delivery_counts.as_mut());
-        if let (Some(counts), Some(status)) = (counts, DeliveryStatus::parse(&status)) {
+        if let Some(counts) = counts {
             counts.add(status, count);
         }
     }

@@ -24,7 +24,7 @@ pub struct DeliveryRecord {
 pub struct DeliveryFilter<'a> {
     pub subscription_id: Option<&'a str>,
     pub event_id: Option<&'a str>,
-    pub status: Option<&'a str>,
+    pub status: Option<DeliveryStatus>,
 }
 
 /// An attempt as it is stored.

@@ -1,5 +1,7 @@
 //! Events, and the fan-out that creates their deliveries in the same transaction.
 
+use crate::model::DeliveryStatus;
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EventRecord {
     pub id: String,
@@ -17,7 +19,7 @@ pub struct EventRecord {
 #[derive(Debug, Clone, Default)]
 pub struct EventQuery<'a> {
     pub event_type: Option<&'a str>,
-    pub status: Option<&'a str>,
+    pub status: Option<DeliveryStatus>,
     pub subscription_id: Option<&'a str>,
     pub since: Option<i64>,
     pub until: Option<i64>,
@@ -74,5 +76,5 @@ operations! {
         &self,
         account_id: &str,
         event_ids: &[String],
-    ) -> Result<Vec<(String, String, i64)>, sqlx::Error>;
+    ) -> Result<Vec<(String, DeliveryStatus, i64)>, sqlx::Error>;
 }

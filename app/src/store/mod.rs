@@ -4,9 +4,11 @@
 //! backend's: `sqlite/` today. Another database is another folder like it and another
 //! [`Backend`] variant; no caller changes.
 //!
-//! What every backend keeps: each method is one consistent step (a transaction where it writes
-//! several rows); the queue's guarantees are those of `domain::queue`; account isolation is in
-//! the arguments (every account-scoped method takes the account id and filters on it).
+//! What every backend keeps: rows that belong together are written in one transaction (an event
+//! and its deliveries, an attempt and what it changes, an account and its owner, an accepted
+//! invitation and its membership); the queue's guarantees are those of `domain::queue`; account
+//! isolation is in the arguments (every account-scoped operation takes the account id and
+//! touches nothing outside it). `app/tests/store/` is that contract as tests.
 
 /// Declares store operations: each is a method of [`Store`] that the backend carries out.
 macro_rules! operations {

@@ -3,6 +3,7 @@
 use sqlx::QueryBuilder;
 
 use super::Sqlite;
+use crate::model::DeliveryStatus;
 use crate::store::{EventQuery, EventRecord, FanOut, Inserted, NewEvent};
 
 const COLUMNS: &str = "id, account_id, event_type, payload, idempotency_key, created_at";
@@ -85,7 +86,7 @@ impl Sqlite {
         &self,
         account_id: &str,
         event_ids: &[String],
-    ) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
+    ) -> Result<Vec<(String, DeliveryStatus, i64)>, sqlx::Error> {
         if event_ids.is_empty() {
             return Ok(Vec::new());
         }
