@@ -5,6 +5,7 @@
 //! arrival (median and 99th percentile) at a moderate rate, and the server's peak memory.
 //! Sizes: BENCH_EVENTS (default 20000), BENCH_SUBSCRIPTIONS (default 2), BENCH_CONCURRENCY
 //! (publishers, default 32), BENCH_RATE (events/s of the latency run, default 200).
+//! BENCH_BINARY runs another build of the binary, to compare two in one sitting.
 
 mod common;
 

@@ -14,9 +14,13 @@ pub fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
+/// The release binary, or the one `BENCH_BINARY` names (to compare two builds in one sitting).
 pub fn binary() -> PathBuf {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/hookrelay");
-    assert!(path.exists(), "build the release binary first (make build)");
+    let path = match std::env::var_os("BENCH_BINARY") {
+        Some(path) => PathBuf::from(path),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/hookrelay"),
+    };
+    assert!(path.exists(), "build the release binary first (make build), or name one in BENCH_BINARY");
     path
 }
 
