@@ -1,6 +1,6 @@
-//! The delivery queue: the store's side of `domain::queue::Queue` (claim, record, release), the
-//! queue's state across the instance, and the requests that make a delivery due again
-//! (redeliver, replay).
+//! The delivery queue on SQLite: claims under a lease, recording, releasing, and the requests
+//! that make a delivery due again (redeliver, replay). SQLite has one writer at a time, so a
+//! claim is a single UPDATE … RETURNING and needs no row locks.
 
 use sqlx::QueryBuilder;
 
