@@ -1,10 +1,13 @@
 //! The delivery benchmark: `make bench` (or `cargo bench --bench delivery`).
 //!
-//! Starts the release binary on a temporary database, a fast receiver in this process, and
-//! prints: events accepted per second, deliveries per second, the time from acceptance to
-//! arrival (median and 99th percentile) at a moderate rate, and the server's peak memory.
-//! Sizes: BENCH_EVENTS (default 20000), BENCH_SUBSCRIPTIONS (default 2), BENCH_CONCURRENCY
-//! (publishers, default 32), BENCH_RATE (events/s of the latency run, default 200).
+//! For one endpoint, then for four (each a subscription to a fast receiver in this process),
+//! starts the release binary on a fresh database and prints: events accepted per second,
+//! deliveries per second, the time from acceptance to arrival (median and 99th percentile) at
+//! full load and at a moderate rate, the server's CPU time per 1,000 deliveries, and its memory
+//! idle and at peak. Sizes: BENCH_EVENTS (default 20000), BENCH_SUBSCRIPTIONS (one case with
+//! this many endpoints instead of 1 and 4), BENCH_CONCURRENCY (publishers, default 32),
+//! BENCH_RATE (events/s of the moderate run, default 200). BENCH_SERVE_ARGS adds options to
+//! `hookrelay serve` (to try a setting).
 //! BENCH_BINARY runs another build of the binary, to compare two in one sitting.
 
 mod common;
@@ -39,10 +42,20 @@ async fn publish(http: &reqwest::Client, base: &str, key: &str, n: usize) -> (St
 #[tokio::main]
 async fn main() {
     let events = env_number("BENCH_EVENTS", 20_000);
-    let subscriptions = env_number("BENCH_SUBSCRIPTIONS", 2);
     let concurrency = env_number("BENCH_CONCURRENCY", 32);
     let rate = env_number("BENCH_RATE", 200);
+    let cases = match std::env::var("BENCH_SUBSCRIPTIONS").ok().and_then(|v| v.parse().ok()) {
+        Some(subscriptions) => vec![subscriptions],
+        None => vec![1, 4],
+    };
+    println!("Hookrelay delivery benchmark: {events} events, {concurrency} publishers");
+    for subscriptions in cases {
+        run_case(events, subscriptions, concurrency, rate).await;
+    }
+}
 
+/// One endpoint count on a fresh server and database.
+async fn run_case(events: usize, subscriptions: usize, concurrency: usize, rate: usize) {
     // The receiver: answers 200 at once and notes when each delivery arrived.
     let arrivals: Arrivals = Arc::default();
     let record = arrivals.clone();
@@ -59,12 +72,13 @@ async fn main() {
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind receiver");
     let receiver_url = format!("http://{}/", listener.local_addr().expect("addr"));
-    tokio::spawn(async move { axum::serve(listener, receiver).await });
+    let receiving = tokio::spawn(async move { axum::serve(listener, receiver).await });
 
     let dir = tempfile::tempdir().expect("temp dir");
     run_cli(dir.path(), &["user", "create", "--email", EMAIL], &format!("{PASSWORD}\n"));
     let key = run_cli(dir.path(), &["api-key", "create", "--email", EMAIL, "--name", "bench"], "");
-    let server = Server::start(dir.path(), &[]).await;
+    let extra = std::env::var("BENCH_SERVE_ARGS").unwrap_or_default();
+    let server = Server::start(dir.path(), &extra.split_whitespace().collect::<Vec<_>>()).await;
     let base = server.base.clone();
     let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build().expect("client");
     http.post(format!("{base}/api/v1/event-types"))
@@ -81,46 +95,63 @@ async fn main() {
             .await
             .expect("sub");
     }
+    let idle_kib = server.memory_kib();
 
-    // 1. Throughput: publish `events` as fast as `concurrency` publishers can.
-    println!("Hookrelay delivery benchmark: {events} events x {subscriptions} subscriptions, {concurrency} publishers");
+    // 1. Full load: publish `events` as fast as `concurrency` publishers can.
+    let endpoints = if subscriptions == 1 { "1 endpoint".to_string() } else { format!("{subscriptions} endpoints") };
+    println!("{endpoints}:");
+    let cpu_before = server.cpu_seconds();
     let started = Instant::now();
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut publishers = Vec::new();
     for _ in 0..concurrency {
         let (http, base, key, next) = (http.clone(), base.clone(), key.clone(), next.clone());
         publishers.push(tokio::spawn(async move {
+            let mut accepted = Vec::new();
             loop {
                 let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 if n >= events {
                     break;
                 }
-                publish(&http, &base, &key, n).await;
+                accepted.push(publish(&http, &base, &key, n).await);
             }
+            accepted
         }));
     }
+    let mut accepted_at: HashMap<String, Instant> = HashMap::new();
     for publisher in publishers {
-        publisher.await.expect("publisher");
+        accepted_at.extend(publisher.await.expect("publisher"));
     }
     let publish_time = started.elapsed();
     let expected = events * subscriptions;
     while arrivals.lock().expect("lock").len() < expected && started.elapsed() < Duration::from_secs(600) {
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    let delivered = arrivals.lock().expect("lock").len();
     let delivery_time = started.elapsed();
+    let cpu = server.cpu_seconds().zip(cpu_before).map(|(after, before)| after - before);
+    let (delivered, full_load) = latencies(&arrivals, &accepted_at);
     println!(
-        "  events accepted:     {:>9.0} /s  ({events} in {:.2} s)",
+        "  events accepted:          {:>6.0} /s  ({events} in {:.2} s)",
         events as f64 / publish_time.as_secs_f64(),
         publish_time.as_secs_f64()
     );
     println!(
-        "  deliveries:          {:>9.0} /s  ({delivered} of {expected} in {:.2} s, from the first publish)",
+        "  deliveries:               {:>6.0} /s  ({delivered} of {expected} in {:.2} s, from the first publish)",
         delivered as f64 / delivery_time.as_secs_f64(),
         delivery_time.as_secs_f64()
     );
+    print_latency("at full load", &full_load);
+    match cpu {
+        Some(seconds) if delivered > 0 => println!(
+            "  server CPU:               {:>6.2} s per 1,000 deliveries ({:.3} ms a delivery, {:.2} cores busy)",
+            seconds * 1000.0 / delivered as f64,
+            seconds * 1000.0 / delivered as f64,
+            seconds / delivery_time.as_secs_f64()
+        ),
+        _ => println!("  server CPU:               unavailable (no /proc)"),
+    }
 
-    // 2. Latency at a moderate rate: one event every 1/rate s, for five seconds.
+    // 2. A moderate rate: one event every 1/rate s, for five seconds.
     arrivals.lock().expect("lock").clear();
     let count = rate * 5;
     let mut accepted_at: HashMap<String, Instant> = HashMap::new();
@@ -138,23 +169,32 @@ async fn main() {
     let wait_from = Instant::now();
     while arrivals.lock().expect("lock").len() < count * subscriptions && wait_from.elapsed() < Duration::from_secs(60)
     {
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
+    let (_, moderate) = latencies(&arrivals, &accepted_at);
+    print_latency(&format!("at {rate} events/s"), &moderate);
+    let kib = |kib: Option<u64>| kib.map_or("unavailable".to_string(), |kib| format!("{:.1} MiB", kib as f64 / 1024.0));
+    println!("  server memory:            {} idle, {} at peak", kib(idle_kib), kib(server.peak_memory_kib()));
+    drop(server);
+    receiving.abort();
+}
+
+/// How many deliveries arrived, and the sorted times from each one's acceptance to its arrival.
+fn latencies(arrivals: &Arrivals, accepted_at: &HashMap<String, Instant>) -> (usize, Vec<Duration>) {
+    let arrivals = arrivals.lock().expect("lock");
     let mut latencies: Vec<Duration> = arrivals
-        .lock()
-        .expect("lock")
         .iter()
         .filter_map(|(id, arrived)| accepted_at.get(id).map(|accepted| arrived.saturating_duration_since(*accepted)))
         .collect();
     latencies.sort();
+    (arrivals.len(), latencies)
+}
+
+fn print_latency(when: &str, sorted: &[Duration]) {
     println!(
-        "  acceptance->arrival: median {:.2} ms, p99 {:.2} ms  ({} deliveries at {rate} events/s)",
-        percentile(&latencies, 0.5).as_secs_f64() * 1000.0,
-        percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
-        latencies.len()
+        "  accept->arrival {when:<10} p50 {:.2} ms, p99 {:.2} ms  ({} deliveries)",
+        percentile(sorted, 0.5).as_secs_f64() * 1000.0,
+        percentile(sorted, 0.99).as_secs_f64() * 1000.0,
+        sorted.len()
     );
-    match server.peak_memory_kib() {
-        Some(kib) => println!("  server peak memory:  {:>9.1} MiB", kib as f64 / 1024.0),
-        None => println!("  server peak memory:  unavailable (no /proc)"),
-    }
 }

@@ -1,7 +1,9 @@
 //! The delivery worker: claims due deliveries from the durable queue and runs their attempts,
-//! at most `max_in_flight` at once, `max_in_flight_per_subscription` per subscription and
-//! `max_in_flight_per_account` per account, so that one slow or dead endpoint (or one account
-//! with many) never holds up the others.
+//! at most `max_in_flight` at once and `max_in_flight_per_account` per account, and per
+//! subscription as many as its window allows (`window`: it starts at
+//! `max_in_flight_per_subscription`, widens for an endpoint that answers fast and cleanly, and
+//! narrows for one that struggles), so that one slow or dead endpoint (or one account with many)
+//! never holds up the others, and a fast one is not held to a trickle.
 //!
 //! It sleeps until it is woken (a new event, a redeliver) or until the next delivery falls
 //! due; it does not poll. Every claim carries a lease: if the process dies at any instant, the
@@ -11,6 +13,7 @@ mod attempt;
 pub mod outcome;
 mod send;
 pub mod ssrf;
+mod window;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -26,6 +29,7 @@ use tokio::task::{Id, JoinSet};
 use tokio_util::sync::CancellationToken;
 
 pub use send::Sender;
+use window::{Signal, Windows};
 
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {
@@ -88,13 +92,18 @@ impl Worker {
             i64::try_from((shared.config.request_timeout + LEASE_MARGIN).as_millis()).unwrap_or(i64::MAX / 4);
         let per_subscription = u32::try_from(shared.config.max_in_flight_per_subscription.max(1)).unwrap_or(u32::MAX);
         let per_account = u32::try_from(shared.config.max_in_flight_per_account.max(1)).unwrap_or(u32::MAX);
+        // A subscription's window may grow to its account's limit (it cannot use more).
+        let mut windows = Windows::new(per_subscription, per_account);
         let (record, recorder) = recorder(store.clone(), self.wake.clone(), self.live.clone(), self.metrics.clone());
-        let mut tasks: JoinSet<()> = JoinSet::new();
+        let mut tasks: JoinSet<Signal> = JoinSet::new();
         let mut in_flight = InFlight::default();
 
         loop {
             while let Some(done) = tasks.try_join_next_with_id() {
-                in_flight.finished(done);
+                in_flight.finished(done, &mut windows);
+            }
+            if windows.len() > window::REMEMBERED {
+                windows.forget_idle(|id| in_flight.holds(id));
             }
             if shutdown.is_cancelled() {
                 break;
@@ -102,20 +111,21 @@ impl Worker {
             self.metrics.worker_beat(now_ms());
             self.metrics.set_in_flight(tasks.len());
             let capacity = shared.config.max_in_flight.saturating_sub(tasks.len());
-            let mut claimed_any = false;
+            let mut claimed_all_it_could = false;
             let mut claim_failed = false;
             if capacity > 0 {
-                let (busy_subscriptions, busy_accounts) = in_flight.busy();
+                let limit = u32::try_from(capacity).unwrap_or(u32::MAX);
+                let (room, busy_accounts) = in_flight.room(&windows);
                 let limits = ClaimLimits {
-                    limit: u32::try_from(capacity).unwrap_or(u32::MAX),
-                    per_subscription,
+                    limit,
+                    subscription_room: &room,
+                    per_subscription: windows.start(),
                     per_account,
-                    busy_subscriptions: &busy_subscriptions,
                     busy_accounts: &busy_accounts,
                 };
                 match store.claim_due(now_ms(), lease_ms, &limits).await {
                     Ok(claimed) => {
-                        claimed_any = !claimed.is_empty();
+                        claimed_all_it_could = claimed.len() == limit as usize;
                         for delivery in claimed {
                             let held = Held::of(&delivery);
                             let shared = shared.clone();
@@ -124,11 +134,16 @@ impl Worker {
                                 let delivery_id = delivery.id.clone();
                                 match attempt::run(&shared, delivery).await {
                                     Ok(Some(finished)) => {
+                                        let signal = Signal::of(&finished.attempt);
                                         let _ = record.send(finished);
+                                        signal
                                     }
-                                    Ok(None) => {}
+                                    Ok(None) => Signal::Keep,
                                     // The lease runs out and the delivery is attempted again.
-                                    Err(error) => tracing::error!(%error, %delivery_id, "could not run an attempt"),
+                                    Err(error) => {
+                                        tracing::error!(%error, %delivery_id, "could not run an attempt");
+                                        Signal::Keep
+                                    }
                                 }
                             });
                             in_flight.started(handle.id(), held);
@@ -140,8 +155,9 @@ impl Worker {
                     }
                 }
             }
-            if claimed_any {
-                // There may be more due work (of other subscriptions, or beyond this batch).
+            if claimed_all_it_could {
+                // There may be more due work beyond this batch. (Fewer than asked for means the
+                // rest is not due or has no room: a finishing attempt or a wake brings us back.)
                 continue;
             }
 
@@ -171,7 +187,7 @@ impl Worker {
             tokio::select! {
                 _ = shutdown.cancelled() => {}
                 _ = self.wake.notified() => {}
-                Some(done) = tasks.join_next_with_id(), if !tasks.is_empty() => in_flight.finished(done),
+                Some(done) = tasks.join_next_with_id(), if !tasks.is_empty() => in_flight.finished(done, &mut windows),
                 _ = tokio::time::sleep(sleep_for) => {}
             }
         }
@@ -250,26 +266,41 @@ impl InFlight {
         self.by_task.insert(task, held);
     }
 
-    fn finished(&mut self, done: Result<(Id, ()), tokio::task::JoinError>) {
-        let task = match done {
-            Ok((task, ())) => task,
+    /// Frees the task's slot and tells its subscription's window what the attempt showed.
+    fn finished(&mut self, done: Result<(Id, Signal), tokio::task::JoinError>, windows: &mut Windows) {
+        let (task, signal) = match done {
+            Ok(done) => done,
             Err(error) => {
                 if error.is_panic() {
                     tracing::error!(%error, "an attempt task panicked");
                 }
-                error.id()
+                (error.id(), Signal::Keep)
             }
         };
         if let Some(held) = self.by_task.remove(&task) {
+            windows.update(&held.subscription_id, signal);
             release(&mut self.per_subscription, &held.subscription_id);
             release(&mut self.per_account, &held.account_id);
         }
     }
 
-    /// (subscription id, count) and (account id, count) of what is held.
-    fn busy(&self) -> (Vec<(String, u32)>, Vec<(String, u32)>) {
-        let list = |map: &HashMap<String, u32>| map.iter().map(|(id, n)| (id.clone(), *n)).collect();
-        (list(&self.per_subscription), list(&self.per_account))
+    fn holds(&self, subscription_id: &str) -> bool {
+        self.per_subscription.contains_key(subscription_id)
+    }
+
+    /// (subscription id, room left in its window) for every subscription held or with a
+    /// narrowed window, and (account id, count held).
+    fn room(&self, windows: &Windows) -> (Vec<(String, u32)>, Vec<(String, u32)>) {
+        let mut room: Vec<(String, u32)> =
+            self.per_subscription.iter().map(|(id, n)| (id.clone(), windows.of(id).saturating_sub(*n))).collect();
+        room.extend(
+            windows
+                .narrowed()
+                .filter(|(id, _)| !self.per_subscription.contains_key(*id))
+                .map(|(id, window)| (id.to_string(), window)),
+        );
+        let accounts = self.per_account.iter().map(|(id, n)| (id.clone(), *n)).collect();
+        (room, accounts)
     }
 
     fn deliveries(&self) -> Vec<String> {
@@ -288,7 +319,9 @@ fn release(counts: &mut HashMap<String, u32>, key: &str) {
 
 /// Lets in-flight attempts finish, up to the request timeout; the rest are cancelled and their
 /// deliveries made due again, so the next start sends them.
-async fn drain(store: &Store, tasks: &mut JoinSet<()>, in_flight: &mut InFlight, grace: Duration) {
+async fn drain(store: &Store, tasks: &mut JoinSet<Signal>, in_flight: &mut InFlight, grace: Duration) {
+    // Windows no longer matter: nothing more is claimed.
+    let mut windows = Windows::new(1, 1);
     if tasks.is_empty() {
         return;
     }
@@ -298,7 +331,7 @@ async fn drain(store: &Store, tasks: &mut JoinSet<()>, in_flight: &mut InFlight,
     loop {
         tokio::select! {
             done = tasks.join_next_with_id() => match done {
-                Some(done) => in_flight.finished(done),
+                Some(done) => in_flight.finished(done, &mut windows),
                 None => return,
             },
             _ = &mut deadline => break,
@@ -309,7 +342,7 @@ async fn drain(store: &Store, tasks: &mut JoinSet<()>, in_flight: &mut InFlight,
     let unfinished = in_flight.deliveries();
     tasks.abort_all();
     while let Some(done) = tasks.join_next_with_id().await {
-        in_flight.finished(done);
+        in_flight.finished(done, &mut windows);
     }
     tracing::warn!(count = unfinished.len(), "re-queued attempts that did not finish before shutdown");
     if let Err(error) = store.release(&unfinished, now_ms()).await {

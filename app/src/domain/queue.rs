@@ -57,10 +57,13 @@ pub struct AttemptContext {
 pub struct ClaimLimits<'a> {
     /// Most deliveries in this claim (the worker's free slots).
     pub limit: u32,
+    /// (subscription id, how many more it may have in flight now): its window less what the
+    /// worker holds of it. 0 leaves the subscription out.
+    pub subscription_room: &'a [(String, u32)],
+    /// How many any subscription not in `subscription_room` may take.
     pub per_subscription: u32,
     pub per_account: u32,
-    /// What the worker holds already: (subscription id, count), (account id, count).
-    pub busy_subscriptions: &'a [(String, u32)],
+    /// (account id, how many the worker holds of it).
     pub busy_accounts: &'a [(String, u32)],
 }
 

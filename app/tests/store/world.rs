@@ -84,7 +84,7 @@ impl World {
     /// Claims with room for `limit`, at most `per_subscription` per subscription.
     pub async fn claim(&self, now: i64, limit: u32, per_subscription: u32) -> Vec<Claimed> {
         let limits =
-            ClaimLimits { limit, per_subscription, per_account: 1_000, busy_subscriptions: &[], busy_accounts: &[] };
+            ClaimLimits { limit, subscription_room: &[], per_subscription, per_account: 1_000, busy_accounts: &[] };
         self.store.claim_due(now, LEASE_MS, &limits).await.expect("a claim")
     }
 }

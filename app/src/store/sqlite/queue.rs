@@ -32,14 +32,17 @@ impl Sqlite {
                           WHERE next_attempt_at <= ",
         );
         query.push_bind(now);
-        push_not_saturated(&mut query, "subscription_id", limits.busy_subscriptions, limits.per_subscription);
-        push_not_saturated(&mut query, "account_id", limits.busy_accounts, limits.per_account);
+        let full: Vec<&String> =
+            limits.subscription_room.iter().filter(|(_, room)| *room == 0).map(|(id, _)| id).collect();
+        push_not_in(&mut query, "subscription_id", &full);
+        let full: Vec<&String> =
+            limits.busy_accounts.iter().filter(|(_, n)| *n >= limits.per_account).map(|(id, _)| id).collect();
+        push_not_in(&mut query, "account_id", &full);
         query.push(" ORDER BY next_attempt_at LIMIT ").push_bind(scan);
-        query.push(")) AS ranked WHERE nth + ");
-        push_busy(&mut query, "subscription_id", limits.busy_subscriptions);
-        query.push(" <= ").push_bind(limits.per_subscription);
+        query.push(")) AS ranked WHERE nth <= ");
+        push_per_key(&mut query, "subscription_id", limits.subscription_room, limits.per_subscription);
         query.push(" AND nth_of_account + ");
-        push_busy(&mut query, "account_id", limits.busy_accounts);
+        push_per_key(&mut query, "account_id", limits.busy_accounts, 0);
         query.push(" <= ").push_bind(limits.per_account);
         query.push(" ORDER BY nth_of_account, due, id LIMIT ").push_bind(limits.limit);
         query.push(
@@ -185,36 +188,36 @@ impl Sqlite {
     }
 }
 
-/// ` AND <column> NOT IN (…)`: the keys already at `limit`.
-fn push_not_saturated(query: &mut QueryBuilder<'_, sqlx::Sqlite>, column: &str, busy: &[(String, u32)], limit: u32) {
-    let saturated: Vec<&String> = busy.iter().filter(|(_, n)| *n >= limit).map(|(id, _)| id).collect();
-    if saturated.is_empty() {
+/// ` AND <column> NOT IN (…)`: keys with no room left.
+fn push_not_in(query: &mut QueryBuilder<'_, sqlx::Sqlite>, column: &str, full: &[&String]) {
+    if full.is_empty() {
         return;
     }
     query.push(format!(" AND {column} NOT IN ("));
     let mut list = query.separated(", ");
-    for id in saturated {
-        list.push_bind(id.clone());
+    for id in full {
+        list.push_bind((*id).clone());
     }
     query.push(")");
 }
 
-/// How many the worker already holds for the ranked row's `column` (0 if none).
-fn push_busy(query: &mut QueryBuilder<'_, sqlx::Sqlite>, column: &str, busy: &[(String, u32)]) {
-    if busy.is_empty() {
-        query.push("0");
+/// The number given for the ranked row's `column` in `values`, or `otherwise`.
+fn push_per_key(query: &mut QueryBuilder<'_, sqlx::Sqlite>, column: &str, values: &[(String, u32)], otherwise: u32) {
+    if values.is_empty() {
+        query.push_bind(otherwise);
         return;
     }
     query.push("COALESCE((SELECT busy.column2 FROM (VALUES ");
     let mut rows = query.separated(", ");
-    for (id, n) in busy {
+    for (id, n) in values {
         rows.push("(")
             .push_bind_unseparated(id.clone())
             .push_unseparated(", ")
             .push_bind_unseparated(*n)
             .push_unseparated(")");
     }
-    query.push(format!(") AS busy WHERE busy.column1 = ranked.{column}), 0)"));
+    query.push(format!(") AS busy WHERE busy.column1 = ranked.{column}), "));
+    query.push_bind(otherwise).push(")");
 }
 
 async fn record_one(
