@@ -434,6 +434,59 @@ async fn a_hanging_endpoint_does_not_delay_another_subscription() {
     s.app.stop().await;
 }
 
+/// Publishes `count` events from eight publishers at once.
+async fn publish_many(s: &Setup, count: usize) {
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let publishers = (0..8).map(|_| {
+        let next = next.clone();
+        async move {
+            while next.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < count {
+                publish(s, "invoice.paid", json!({})).await;
+            }
+        }
+    });
+    futures_util::future::join_all(publishers).await;
+}
+
+async fn wait_for_count(receiver: &Receiver, count: usize) {
+    for _ in 0..600 {
+        if receiver.count() >= count {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{count} requests did not arrive in 30 s: {}", receiver.count());
+}
+
+/// An endpoint that answers fast and cleanly is given more attempts at once than the start.
+#[tokio::test]
+async fn a_fast_endpoint_is_given_a_wider_window() {
+    let s = setup(&["--max-in-flight-per-subscription", "2"]).await;
+    let fast = Receiver::start(Reply::status(200).delay(Duration::from_millis(20))).await;
+    subscribe(&s, &fast.url, json!({})).await;
+    publish_many(&s, 600).await;
+    wait_for_count(&fast, 600).await;
+    assert!(fast.most_at_once() > 2, "at most {} requests at once: the window did not widen", fast.most_at_once());
+    assert!(fast.most_at_once() <= 32, "no more than the account's share: {}", fast.most_at_once());
+    s.app.stop().await;
+}
+
+/// An endpoint that answers 503 is given fewer attempts at once, down to one.
+#[tokio::test]
+async fn a_struggling_endpoint_is_given_a_narrower_window() {
+    let s = setup(&["--max-in-flight-per-subscription", "4", "--retry-schedule", "1h"]).await;
+    let struggling = Receiver::start(Reply::status(503).delay(Duration::from_millis(100))).await;
+    subscribe(&s, &struggling.url, json!({})).await;
+    publish_many(&s, 40).await;
+    wait_for_count(&struggling, 8).await;
+    // The first few failures have halved the window to one by now.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    struggling.reset_most();
+    wait_for_count(&struggling, 20).await;
+    assert_eq!(struggling.most_at_once(), 1, "a failing endpoint still got several attempts at once");
+    s.app.stop().await;
+}
+
 /// Account A has ten endpoints that hang and 500 due deliveries; that is more than every
 /// in-flight slot. Account B's event still goes out at once: A holds at most its own share.
 #[tokio::test]

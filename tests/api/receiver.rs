@@ -2,6 +2,7 @@
 //! test scripted (status, headers, a delay, or a hold until released).
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -73,6 +74,9 @@ struct Shared {
     seen: mpsc::UnboundedSender<Received>,
     all: Arc<Mutex<Vec<Received>>>,
     release: Arc<Notify>,
+    /// Requests being answered now, and the most there have been at once.
+    answering: Arc<AtomicUsize>,
+    most_at_once: Arc<AtomicUsize>,
 }
 
 pub struct Receiver {
@@ -91,6 +95,8 @@ impl Receiver {
             seen: tx,
             all: Arc::default(),
             release: Arc::new(Notify::new()),
+            answering: Arc::default(),
+            most_at_once: Arc::default(),
         };
         let app = Router::new().fallback(answer).with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind receiver");
@@ -139,9 +145,36 @@ impl Receiver {
     pub fn count(&self) -> usize {
         self.shared.all.lock().expect("lock").len()
     }
+
+    /// The most requests it has been answering at once (since the last [`Self::reset_most`]).
+    pub fn most_at_once(&self) -> usize {
+        self.shared.most_at_once.load(Ordering::SeqCst)
+    }
+
+    pub fn reset_most(&self) {
+        self.shared.most_at_once.store(self.shared.answering.load(Ordering::SeqCst), Ordering::SeqCst);
+    }
+}
+
+/// Counts a request as being answered until it is dropped.
+struct Answering(Arc<AtomicUsize>);
+
+impl Answering {
+    fn start(shared: &Shared) -> Self {
+        let now = shared.answering.fetch_add(1, Ordering::SeqCst) + 1;
+        shared.most_at_once.fetch_max(now, Ordering::SeqCst);
+        Answering(shared.answering.clone())
+    }
+}
+
+impl Drop for Answering {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 async fn answer(State(shared): State<Shared>, uri: axum::http::Uri, headers: HeaderMap, body: Bytes) -> Response {
+    let _answering = Answering::start(&shared);
     let received = Received { path: uri.path().to_string(), headers, body };
     shared.all.lock().expect("lock").push(received.clone());
     let _ = shared.seen.send(received);
