@@ -140,7 +140,7 @@ async fn run_case(events: usize, subscriptions: usize, concurrency: usize, rate:
         delivered as f64 / delivery_time.as_secs_f64(),
         delivery_time.as_secs_f64()
     );
-    print_latency("at full load", &full_load);
+    print_latency("full load", &full_load);
     match cpu {
         Some(seconds) if delivered > 0 => println!(
             "  server CPU:               {:>6.2} s per 1,000 deliveries ({:.3} ms a delivery, {:.2} cores busy)",
@@ -172,7 +172,7 @@ async fn run_case(events: usize, subscriptions: usize, concurrency: usize, rate:
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let (_, moderate) = latencies(&arrivals, &accepted_at);
-    print_latency(&format!("at {rate} events/s"), &moderate);
+    print_latency(&format!("{rate} events/s"), &moderate);
     let kib = |kib: Option<u64>| kib.map_or("unavailable".to_string(), |kib| format!("{:.1} MiB", kib as f64 / 1024.0));
     println!("  server memory:            {} idle, {} at peak", kib(idle_kib), kib(server.peak_memory_kib()));
     drop(server);
@@ -192,7 +192,7 @@ fn latencies(arrivals: &Arrivals, accepted_at: &HashMap<String, Instant>) -> (us
 
 fn print_latency(when: &str, sorted: &[Duration]) {
     println!(
-        "  accept->arrival {when:<10} p50 {:.2} ms, p99 {:.2} ms  ({} deliveries)",
+        "  accept->arrival, {when}: p50 {:.2} ms, p99 {:.2} ms  ({} deliveries)",
         percentile(sorted, 0.5).as_secs_f64() * 1000.0,
         percentile(sorted, 0.99).as_secs_f64() * 1000.0,
         sorted.len()
