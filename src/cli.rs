@@ -228,7 +228,9 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub max_in_flight: u32,
 
-    /// Most delivery attempts in flight at once to one subscription.
+    /// Delivery attempts in flight at once to one subscription, to start with: an endpoint that
+    /// answers fast and cleanly is given more (up to its account's share), one that times out,
+    /// refuses connections or answers 429 or 5xx fewer (down to one).
     #[arg(long, env = "HOOKRELAY_MAX_IN_FLIGHT_PER_SUBSCRIPTION", default_value_t = 8, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=1_000))]
     pub max_in_flight_per_subscription: u32,
