@@ -1,10 +1,10 @@
-//! One attempt of one claimed delivery, from building the signed request to recording the result.
+//! One attempt of one claimed delivery, from building the signed request to what to record.
 
 use std::collections::BTreeMap;
 
 use app::domain::envelope::envelope;
 use app::domain::ids::new_id;
-use app::domain::queue::{AttemptContext, Claimed, Finished, Queue};
+use app::domain::queue::{AttemptContext, Claimed, Finished, Work};
 use app::domain::{alerts, format_time, now_ms, signing};
 use app::model::AttemptErrorKind;
 use app::store::AttemptRecord;
@@ -13,19 +13,24 @@ use super::outcome::{self, AttemptResult, Situation};
 use super::send::Sent;
 use super::Shared;
 
-/// Makes the attempt; returns what to record, or `None` when the delivery was ended without an
-/// attempt (its subscription is disabled or deleted).
-pub async fn run(shared: &Shared, claimed: Claimed) -> Result<Option<Finished>, sqlx::Error> {
-    let store = &shared.store;
-    let Some(context) = store.attempt_context(&claimed).await? else {
-        tracing::error!(delivery_id = %claimed.id, "delivery without its event or subscription");
-        return store.fail_without_attempt(&claimed, now_ms()).await.map(|()| None);
-    };
-    // Scheduled work stops with its subscription; a person asking for an attempt gets one.
-    if !context.subscription_active && claimed.next_trigger == "scheduled" {
-        return store.fail_without_attempt(&claimed, now_ms()).await.map(|()| None);
+/// Whether claimed work gets an attempt, and with what; `Err` gives back the delivery to end
+/// without one: its event or subscription is gone, or its subscription is disabled and the
+/// attempt is a scheduled one (a person asking for an attempt gets one).
+pub fn attemptable(work: Work) -> Result<(Claimed, AttemptContext), Box<Claimed>> {
+    match work.context {
+        None => {
+            tracing::error!(delivery_id = %work.claimed.id, "delivery without its event or subscription");
+            Err(Box::new(work.claimed))
+        }
+        Some(context) if !context.subscription_active && work.claimed.next_trigger == "scheduled" => {
+            Err(Box::new(work.claimed))
+        }
+        Some(context) => Ok((work.claimed, context)),
     }
+}
 
+/// Makes the attempt; returns what to record.
+pub async fn run(shared: &Shared, claimed: Claimed, context: AttemptContext) -> Finished {
     let started_at = now_ms();
     let (headers, body, sent) = match context.payload.as_deref() {
         Some(payload) => send(shared, &claimed, &context, payload, started_at).await,
@@ -87,7 +92,7 @@ pub async fn run(shared: &Shared, claimed: Claimed) -> Result<Option<Finished>, 
         "attempt"
     );
     let alerts = alerts::raised(&claimed, &context, &attempt, &delivery_outcome, effect, now);
-    Ok(Some(Finished { claimed, attempt, outcome: delivery_outcome, effect, now, alerts }))
+    Finished { claimed, attempt, outcome: delivery_outcome, effect, now, alerts }
 }
 
 /// Builds, signs (at this moment, so that a late retry still verifies within a receiver's

@@ -10,24 +10,26 @@
 //! claimed deliveries fall due again when their lease runs out (or at the next start-up).
 
 mod attempt;
+mod held;
 pub mod outcome;
 mod send;
 pub mod ssrf;
 mod window;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use app::domain::ids::new_id;
 use app::domain::live::LiveFeed;
 use app::domain::now_ms;
-use app::domain::queue::{ClaimLimits, Claimed, Finished, Queue};
+use app::domain::queue::{ClaimLimits, Claimed, Finished, Queue, Turn, Turned};
 use app::metrics::Metrics;
 use app::store::Store;
-use tokio::sync::{mpsc, Notify};
-use tokio::task::{Id, JoinSet};
+use tokio::sync::Notify;
+use tokio::task::{Id, JoinError, JoinHandle, JoinSet};
 use tokio_util::sync::CancellationToken;
 
+use held::{Held, Limits};
 pub use send::Sender;
 use window::{Signal, Windows};
 
@@ -45,12 +47,12 @@ pub struct WorkerConfig {
 
 /// What every attempt task shares.
 pub(crate) struct Shared {
-    store: Store,
     sender: Sender,
     config: WorkerConfig,
 }
 
 pub struct Worker {
+    store: Store,
     shared: Arc<Shared>,
     wake: Arc<Notify>,
     live: LiveFeed,
@@ -77,275 +79,303 @@ impl Worker {
     ) -> anyhow::Result<Self> {
         let sender =
             Sender::new(config.request_timeout, config.allow_private_destinations, config.egress_proxy.as_deref())?;
-        Ok(Worker { shared: Arc::new(Shared { store, sender, config }), wake, live, metrics })
+        Ok(Worker { store, shared: Arc::new(Shared { sender, config }), wake, live, metrics })
     }
 
     pub async fn run(self, shutdown: CancellationToken) {
-        let shared = self.shared;
-        let store = shared.store.clone();
-        match store.release_abandoned_leases(now_ms()).await {
+        match self.store.release_abandoned_leases(now_ms()).await {
             Ok(0) => {}
             Ok(released) => tracing::info!(released, "re-queued deliveries claimed before the last stop"),
             Err(error) => tracing::error!(%error, "could not re-queue deliveries claimed before the last stop"),
         }
-        let lease_ms =
-            i64::try_from((shared.config.request_timeout + LEASE_MARGIN).as_millis()).unwrap_or(i64::MAX / 4);
-        let per_subscription = u32::try_from(shared.config.max_in_flight_per_subscription.max(1)).unwrap_or(u32::MAX);
-        let per_account = u32::try_from(shared.config.max_in_flight_per_account.max(1)).unwrap_or(u32::MAX);
-        // A subscription's window may grow to its account's limit (it cannot use more).
-        let mut windows = Windows::new(per_subscription, per_account);
-        let (record, recorder) = recorder(store.clone(), self.wake.clone(), self.live.clone(), self.metrics.clone());
-        let mut tasks: JoinSet<Signal> = JoinSet::new();
-        let mut in_flight = InFlight::default();
+        let config = &self.shared.config;
+        let per_subscription = u32::try_from(config.max_in_flight_per_subscription.max(1)).unwrap_or(u32::MAX);
+        let per_account = u32::try_from(config.max_in_flight_per_account.max(1)).unwrap_or(u32::MAX);
+        let limits = Limits {
+            running: u32::try_from(config.max_in_flight.max(1)).unwrap_or(u32::MAX),
+            running_per_account: per_account,
+            attempt_ms: millis(config.request_timeout + LEASE_MARGIN / 2),
+        };
+        let mut cycle = Cycle {
+            // A subscription's window may grow to its account's limit (it cannot use more).
+            windows: Windows::new(per_subscription, per_account),
+            held: Held::default(),
+            tasks: JoinSet::new(),
+            due: Due::default(),
+            limits,
+            lease_ms: millis(config.request_timeout + LEASE_MARGIN),
+        };
+        let mut turn: Option<JoinHandle<TurnDone>> = None;
+        // A turn that failed holds the next one back, so that a broken database is not hammered.
+        let mut paused_until: Option<tokio::time::Instant> = None;
+        let mut claim_wanted = true;
 
         loop {
-            while let Some(done) = tasks.try_join_next_with_id() {
-                in_flight.finished(done, &mut windows);
+            while let Some(done) = cycle.tasks.try_join_next_with_id() {
+                cycle.finished(done);
             }
-            if windows.len() > window::REMEMBERED {
-                windows.forget_idle(|id| in_flight.holds(id));
-            }
+            cycle.start_ready(&self.shared);
             if shutdown.is_cancelled() {
                 break;
             }
             self.metrics.worker_beat(now_ms());
-            self.metrics.set_in_flight(tasks.len());
-            let capacity = shared.config.max_in_flight.saturating_sub(tasks.len());
-            let mut claimed_all_it_could = false;
-            let mut claim_failed = false;
-            if capacity > 0 {
-                let limit = u32::try_from(capacity).unwrap_or(u32::MAX);
-                let (room, busy_accounts) = in_flight.room(&windows);
-                let limits = ClaimLimits {
-                    limit,
-                    subscription_room: &room,
-                    per_subscription: windows.start(),
-                    per_account,
-                    busy_accounts: &busy_accounts,
-                };
-                match store.claim_due(now_ms(), lease_ms, &limits).await {
-                    Ok(claimed) => {
-                        claimed_all_it_could = claimed.len() == limit as usize;
-                        for delivery in claimed {
-                            let held = Held::of(&delivery);
-                            let shared = shared.clone();
-                            let record = record.clone();
-                            let handle = tasks.spawn(async move {
-                                let delivery_id = delivery.id.clone();
-                                match attempt::run(&shared, delivery).await {
-                                    Ok(Some(finished)) => {
-                                        let signal = Signal::of(&finished.attempt);
-                                        let _ = record.send(finished);
-                                        signal
-                                    }
-                                    Ok(None) => Signal::Keep,
-                                    // The lease runs out and the delivery is attempted again.
-                                    Err(error) => {
-                                        tracing::error!(%error, %delivery_id, "could not run an attempt");
-                                        Signal::Keep
-                                    }
-                                }
-                            });
-                            in_flight.started(handle.id(), held);
-                        }
-                    }
-                    Err(error) => {
-                        tracing::error!(%error, "could not claim deliveries");
-                        claim_failed = true;
-                    }
-                }
-            }
-            if claimed_all_it_could {
-                // There may be more due work beyond this batch. (Fewer than asked for means the
-                // rest is not due or has no room: a finishing attempt or a wake brings us back.)
-                continue;
+            self.metrics.set_in_flight(cycle.held.running());
+            let paused = paused_until.is_some_and(|until| tokio::time::Instant::now() < until);
+            if turn.is_none() && !paused && (claim_wanted || cycle.due.has_work()) {
+                turn = Some(cycle.turn(&self.store));
+                claim_wanted = false;
             }
 
-            let sleep_for = if claim_failed {
+            let sleep_for = if paused {
                 Duration::from_secs(1)
-            } else if capacity == 0 {
-                MAX_SLEEP
             } else {
-                match store.next_due_at().await {
-                    Ok(Some(due)) => {
-                        let wait = due - now_ms();
-                        if wait > 0 {
-                            Duration::from_millis(u64::try_from(wait).unwrap_or(0)).min(MAX_SLEEP)
-                        } else {
-                            // Due work that we may not start yet (its subscription is at its
-                            // limit): a finishing attempt wakes us; this is the fallback.
-                            Duration::from_millis(250)
-                        }
+                match cycle.due.next_due_at {
+                    Some(due) if due > now_ms() => {
+                        Duration::from_millis(u64::try_from(due - now_ms()).unwrap_or(0)).min(MAX_SLEEP)
                     }
-                    Ok(None) => MAX_SLEEP,
-                    Err(error) => {
-                        tracing::error!(%error, "could not read the queue");
-                        Duration::from_secs(1)
-                    }
+                    // Due work that may not start yet (its subscription or account is at its
+                    // limit): a finishing attempt brings the next turn; this is the fallback.
+                    Some(_) => Duration::from_millis(250),
+                    None => MAX_SLEEP,
                 }
             };
             tokio::select! {
                 _ = shutdown.cancelled() => {}
-                _ = self.wake.notified() => {}
-                Some(done) = tasks.join_next_with_id(), if !tasks.is_empty() => in_flight.finished(done, &mut windows),
-                _ = tokio::time::sleep(sleep_for) => {}
-            }
-        }
-
-        drain(&store, &mut tasks, &mut in_flight, shared.config.request_timeout).await;
-        drop(record);
-        if recorder.await.is_err() {
-            tracing::error!("the attempt recorder stopped abnormally");
-        }
-    }
-}
-
-/// Most finished attempts written in one transaction.
-const RECORD_BATCH: usize = 256;
-
-/// Writes finished attempts in batches: whatever has piled up while the previous batch was
-/// being written goes into the next transaction. Each write may schedule a retry, so it wakes
-/// the claiming loop to look at the due times again. It ends when every sender is gone.
-fn recorder(
-    store: Store,
-    wake: Arc<Notify>,
-    live: LiveFeed,
-    metrics: Metrics,
-) -> (mpsc::UnboundedSender<Finished>, tokio::task::JoinHandle<()>) {
-    let (sender, mut receiver) = mpsc::unbounded_channel::<Finished>();
-    let task = tokio::spawn(async move {
-        let mut batch = Vec::with_capacity(RECORD_BATCH);
-        while receiver.recv_many(&mut batch, RECORD_BATCH).await > 0 {
-            match store.record_attempts(&batch, || app::domain::ids::new_id("dlv")).await {
-                Ok(()) => {
-                    for item in &batch {
-                        metrics.attempt_recorded(item.outcome.status, item.attempt.duration_ms);
-                    }
-                    live.changed_all(batch.iter().map(|item| item.claimed.account_id.as_str()));
+                _ = self.wake.notified() => claim_wanted = true,
+                Some(done) = cycle.tasks.join_next_with_id(), if !cycle.tasks.is_empty() => {
+                    cycle.finished(done);
+                    // A freed slot may let due work start that the last claim had no room for.
+                    claim_wanted |= cycle.due.next_due_at.is_some_and(|due| due <= now_ms());
                 }
-                // Their leases run out and they are attempted again: at least once, never lost.
-                Err(error) => tracing::error!(%error, attempts = batch.len(), "could not record attempts"),
+                done = finish(&mut turn) => {
+                    turn = None;
+                    match cycle.turned(done, &self.live, &self.metrics) {
+                        Ok(more) => {
+                            paused_until = None;
+                            claim_wanted |= more;
+                        }
+                        Err(()) => paused_until = Some(tokio::time::Instant::now() + Duration::from_secs(1)),
+                    }
+                }
+                _ = tokio::time::sleep(sleep_for) => claim_wanted = true,
             }
-            batch.clear();
-            wake.notify_one();
         }
-    });
-    (sender, task)
-}
 
-/// A delivery an attempt task holds, and whose limits it counts against.
-struct Held {
-    delivery_id: String,
-    subscription_id: String,
-    account_id: String,
-}
-
-impl Held {
-    fn of(claimed: &Claimed) -> Self {
-        Held {
-            delivery_id: claimed.id.clone(),
-            subscription_id: claimed.subscription_id.clone(),
-            account_id: claimed.account_id.clone(),
-        }
+        cycle.drain(&self.store, turn, &self.live, &self.metrics, self.shared.config.request_timeout).await;
     }
 }
 
-/// The attempts in flight: which task holds which delivery, and how many each subscription
-/// and each account has, for the next claim's limits.
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX / 4)
+}
+
+/// What the worker owes the queue at its next turn.
 #[derive(Default)]
-struct InFlight {
-    by_task: HashMap<Id, Held>,
-    per_subscription: HashMap<String, u32>,
-    per_account: HashMap<String, u32>,
+struct Due {
+    finished: Vec<Finished>,
+    ended: Vec<Claimed>,
+    released: Vec<String>,
+    /// From the last turn whose claim took less than it asked for.
+    next_due_at: Option<i64>,
 }
 
-impl InFlight {
-    fn started(&mut self, task: Id, held: Held) {
-        *self.per_subscription.entry(held.subscription_id.clone()).or_default() += 1;
-        *self.per_account.entry(held.account_id.clone()).or_default() += 1;
-        self.by_task.insert(task, held);
+impl Due {
+    fn has_work(&self) -> bool {
+        !self.finished.is_empty() || !self.ended.is_empty() || !self.released.is_empty()
+    }
+}
+
+/// A turn's result, with what it recorded (to count and announce once it is committed).
+struct TurnDone {
+    finished: Vec<Finished>,
+    /// When the claim was made (its lease runs from then), and how many it asked for.
+    claimed_at: i64,
+    asked: usize,
+    result: Result<Turned, sqlx::Error>,
+}
+
+/// Waits for the turn in progress; never, if there is none.
+async fn finish(turn: &mut Option<JoinHandle<TurnDone>>) -> Result<TurnDone, JoinError> {
+    match turn {
+        Some(handle) => handle.await,
+        None => std::future::pending().await,
+    }
+}
+
+/// The worker's state between turns.
+struct Cycle {
+    windows: Windows,
+    held: Held,
+    tasks: JoinSet<(Signal, Finished)>,
+    due: Due,
+    limits: Limits,
+    lease_ms: i64,
+}
+
+impl Cycle {
+    /// Starts every held delivery that may start now; those claimed ahead whose lease is too
+    /// short are given back at the next turn.
+    fn start_ready(&mut self, shared: &Arc<Shared>) {
+        let (ready, expired) = self.held.ready(&self.windows, &self.limits, now_ms());
+        self.due.released.extend(expired.into_iter().map(|claimed| claimed.id));
+        for (claimed, context) in ready {
+            let delivery = claimed.clone();
+            let shared = shared.clone();
+            let handle = self.tasks.spawn(async move {
+                let finished = attempt::run(&shared, claimed, context).await;
+                (Signal::of(&finished.attempt), finished)
+            });
+            self.held.started(handle.id(), &delivery);
+        }
+        if self.windows.len() > window::REMEMBERED {
+            let held = &self.held;
+            self.windows.forget_idle(|id| held.holds(id));
+        }
     }
 
-    /// Frees the task's slot and tells its subscription's window what the attempt showed.
-    fn finished(&mut self, done: Result<(Id, Signal), tokio::task::JoinError>, windows: &mut Windows) {
+    /// Frees a finished task's slot, tells its subscription's window what the attempt showed,
+    /// and keeps what it did for the next turn.
+    fn finished(&mut self, done: Result<(Id, (Signal, Finished)), JoinError>) {
         let (task, signal) = match done {
-            Ok(done) => done,
+            Ok((task, (signal, finished))) => {
+                self.due.finished.push(finished);
+                (task, signal)
+            }
             Err(error) => {
+                // Its lease runs out and the delivery is attempted again.
                 if error.is_panic() {
                     tracing::error!(%error, "an attempt task panicked");
                 }
                 (error.id(), Signal::Keep)
             }
         };
-        if let Some(held) = self.by_task.remove(&task) {
-            windows.update(&held.subscription_id, signal);
-            release(&mut self.per_subscription, &held.subscription_id);
-            release(&mut self.per_account, &held.account_id);
+        if let Some(subscription_id) = self.held.finished(task) {
+            self.windows.update(&subscription_id, signal);
         }
     }
 
-    fn holds(&self, subscription_id: &str) -> bool {
-        self.per_subscription.contains_key(subscription_id)
+    /// Starts a turn with everything owed, claiming as much as the limits leave room for.
+    fn turn(&mut self, store: &Store) -> JoinHandle<TurnDone> {
+        let finished = std::mem::take(&mut self.due.finished);
+        let ended = std::mem::take(&mut self.due.ended);
+        let released = std::mem::take(&mut self.due.released);
+        let (room, busy_accounts) = self.held.room(&self.windows);
+        // Room for what runs plus as much again claimed ahead.
+        let asked = (2 * self.limits.running as usize).saturating_sub(self.held.total());
+        let claim = asked > 0;
+        let per_subscription = self.windows.start();
+        let per_account = 2 * self.limits.running_per_account;
+        let lease_ms = self.lease_ms;
+        let store = store.clone();
+        tokio::spawn(async move {
+            let now = now_ms();
+            let limits = ClaimLimits {
+                limit: u32::try_from(asked).unwrap_or(u32::MAX),
+                subscription_room: &room,
+                per_subscription,
+                per_account,
+                busy_accounts: &busy_accounts,
+            };
+            let turn = Turn {
+                now,
+                finished: &finished,
+                ended: &ended,
+                released: &released,
+                claim: claim.then_some(limits),
+                lease_ms,
+            };
+            let result = store.turn(&turn, || new_id("dlv")).await;
+            TurnDone { finished, claimed_at: now, asked: if claim { asked } else { 0 }, result }
+        })
     }
 
-    /// (subscription id, room left in its window) for every subscription held or with a
-    /// narrowed window, and (account id, count held).
-    fn room(&self, windows: &Windows) -> (Vec<(String, u32)>, Vec<(String, u32)>) {
-        let mut room: Vec<(String, u32)> =
-            self.per_subscription.iter().map(|(id, n)| (id.clone(), windows.of(id).saturating_sub(*n))).collect();
-        room.extend(
-            windows
-                .narrowed()
-                .filter(|(id, _)| !self.per_subscription.contains_key(*id))
-                .map(|(id, window)| (id.to_string(), window)),
-        );
-        let accounts = self.per_account.iter().map(|(id, n)| (id.clone(), *n)).collect();
-        (room, accounts)
+    /// Takes a finished turn's claims and announces what it recorded; whether more may be due
+    /// at once (the claim took all it asked for). `Err` when the turn failed.
+    fn turned(&mut self, done: Result<TurnDone, JoinError>, live: &LiveFeed, metrics: &Metrics) -> Result<bool, ()> {
+        let done = match done {
+            Ok(done) => done,
+            Err(error) => {
+                tracing::error!(%error, "a turn of the worker stopped abnormally");
+                return Err(());
+            }
+        };
+        match done.result {
+            Ok(turned) => {
+                announce(&done.finished, live, metrics);
+                let more = done.asked > 0 && turned.claimed.len() == done.asked;
+                self.due.next_due_at = turned.next_due_at;
+                let lease_until = done.claimed_at + self.lease_ms;
+                for work in turned.claimed {
+                    match attempt::attemptable(work) {
+                        Ok((claimed, context)) => self.held.take(claimed, context, lease_until),
+                        Err(claimed) => self.due.ended.push(*claimed),
+                    }
+                }
+                Ok(more)
+            }
+            Err(error) => {
+                // Their leases run out and they are attempted again: at least once, never lost.
+                tracing::error!(%error, attempts = done.finished.len(), "a turn of the worker failed");
+                Err(())
+            }
+        }
     }
 
-    fn deliveries(&self) -> Vec<String> {
-        self.by_task.values().map(|held| held.delivery_id.clone()).collect()
+    /// Lets running attempts finish, up to the request timeout, and records them; the rest,
+    /// and whatever was claimed ahead, are made due again, so the next start sends them.
+    async fn drain(
+        mut self,
+        store: &Store,
+        turn: Option<JoinHandle<TurnDone>>,
+        live: &LiveFeed,
+        metrics: &Metrics,
+        grace: Duration,
+    ) {
+        if let Some(turn) = turn {
+            let _ = self.turned(turn.await, live, metrics);
+        }
+        let mut released = self.held.give_up_ahead();
+        if !self.tasks.is_empty() {
+            tracing::info!(in_flight = self.tasks.len(), "waiting for attempts in flight");
+            let deadline = tokio::time::sleep(grace + Duration::from_secs(1));
+            tokio::pin!(deadline);
+            loop {
+                tokio::select! {
+                    done = self.tasks.join_next_with_id() => match done {
+                        Some(done) => self.finished(done),
+                        None => break,
+                    },
+                    _ = &mut deadline => break,
+                }
+            }
+        }
+        // Whatever has not finished now is cancelled. (One that finishes in between is
+        // recorded below, and releasing it too changes nothing: its lease is cleared.)
+        let unfinished = self.held.running_deliveries();
+        if !unfinished.is_empty() {
+            tracing::warn!(count = unfinished.len(), "re-queued attempts that did not finish before shutdown");
+        }
+        self.tasks.abort_all();
+        while let Some(done) = self.tasks.join_next_with_id().await {
+            self.finished(done);
+        }
+        released.extend(unfinished);
+        released.append(&mut self.due.released);
+        let turn = Turn::closing(now_ms(), &self.due.finished, &self.due.ended, &released);
+        match store.turn(&turn, || new_id("dlv")).await {
+            Ok(_) => announce(&self.due.finished, live, metrics),
+            Err(error) => tracing::error!(
+                %error,
+                "could not record the last attempts or re-queue unfinished ones; they fall due when their lease runs out"
+            ),
+        }
     }
 }
 
-fn release(counts: &mut HashMap<String, u32>, key: &str) {
-    if let Some(count) = counts.get_mut(key) {
-        *count -= 1;
-        if *count == 0 {
-            counts.remove(key);
-        }
+/// Counts recorded attempts and tells their accounts' live views.
+fn announce(finished: &[Finished], live: &LiveFeed, metrics: &Metrics) {
+    for item in finished {
+        metrics.attempt_recorded(item.outcome.status, item.attempt.duration_ms);
     }
-}
-
-/// Lets in-flight attempts finish, up to the request timeout; the rest are cancelled and their
-/// deliveries made due again, so the next start sends them.
-async fn drain(store: &Store, tasks: &mut JoinSet<Signal>, in_flight: &mut InFlight, grace: Duration) {
-    // Windows no longer matter: nothing more is claimed.
-    let mut windows = Windows::new(1, 1);
-    if tasks.is_empty() {
-        return;
-    }
-    tracing::info!(in_flight = tasks.len(), "waiting for attempts in flight");
-    let deadline = tokio::time::sleep(grace + Duration::from_secs(1));
-    tokio::pin!(deadline);
-    loop {
-        tokio::select! {
-            done = tasks.join_next_with_id() => match done {
-                Some(done) => in_flight.finished(done, &mut windows),
-                None => return,
-            },
-            _ = &mut deadline => break,
-        }
-    }
-    // Whatever has not finished now is cancelled. (One that finishes in between has cleared its
-    // lease, and releasing it again changes nothing.)
-    let unfinished = in_flight.deliveries();
-    tasks.abort_all();
-    while let Some(done) = tasks.join_next_with_id().await {
-        in_flight.finished(done, &mut windows);
-    }
-    tracing::warn!(count = unfinished.len(), "re-queued attempts that did not finish before shutdown");
-    if let Err(error) = store.release(&unfinished, now_ms()).await {
-        tracing::error!(%error, "could not re-queue unfinished attempts; they fall due when their lease runs out");
-    }
+    live.changed_all(finished.iter().map(|item| item.claimed.account_id.as_str()));
 }

@@ -38,12 +38,19 @@ impl Signal {
     }
 }
 
+/// One subscription's window, and whether its endpoint's last answer was fast and clean.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    size: f64,
+    fast: bool,
+}
+
 /// The windows of the subscriptions the worker has seen lately.
 #[derive(Debug)]
 pub struct Windows {
     start: f64,
     ceiling: f64,
-    by_subscription: HashMap<String, f64>,
+    by_subscription: HashMap<String, Window>,
 }
 
 impl Windows {
@@ -55,7 +62,18 @@ impl Windows {
 
     /// How many attempts the subscription may have in flight.
     pub fn of(&self, subscription_id: &str) -> u32 {
-        self.by_subscription.get(subscription_id).copied().unwrap_or(self.start) as u32
+        self.by_subscription.get(subscription_id).map_or(self.start, |window| window.size) as u32
+    }
+
+    /// How many deliveries of the subscription the worker may claim ahead of its window, so a
+    /// finished attempt starts the next at once, without a round to the database: a window's
+    /// worth for an endpoint whose last answer was fast and clean, none for any other (what
+    /// waits behind a slow endpoint would only wait out its lease).
+    pub fn ahead(&self, subscription_id: &str) -> u32 {
+        match self.by_subscription.get(subscription_id) {
+            Some(window) if window.fast => window.size as u32,
+            _ => 0,
+        }
     }
 
     /// What the default window is (for subscriptions not seen yet).
@@ -66,14 +84,20 @@ impl Windows {
     /// Each fast success widens the window by 1/window (about one more per round of attempts);
     /// each sign of trouble halves it.
     pub fn update(&mut self, subscription_id: &str, signal: Signal) {
-        if signal == Signal::Keep {
-            return;
-        }
-        let window = self.by_subscription.entry(subscription_id.to_string()).or_insert(self.start);
-        *window = match signal {
-            Signal::Grow => (*window + 1.0 / *window).min(self.ceiling),
-            Signal::Shrink => (*window / 2.0).max(1.0),
-            Signal::Keep => *window,
+        let window = match self.by_subscription.get_mut(subscription_id) {
+            Some(window) => window,
+            // Nothing to remember about a subscription that has told nothing yet.
+            None if signal == Signal::Keep => return,
+            None => self
+                .by_subscription
+                .entry(subscription_id.to_string())
+                .or_insert(Window { size: self.start, fast: false }),
+        };
+        window.fast = signal == Signal::Grow;
+        window.size = match signal {
+            Signal::Grow => (window.size + 1.0 / window.size).min(self.ceiling),
+            Signal::Shrink => (window.size / 2.0).max(1.0),
+            Signal::Keep => window.size,
         };
     }
 
@@ -82,14 +106,18 @@ impl Windows {
     /// the subscription has the start's worth in flight.
     pub fn narrowed(&self) -> impl Iterator<Item = (&str, u32)> {
         let start = self.start as u32;
-        self.by_subscription.iter().map(|(id, window)| (id.as_str(), *window as u32)).filter(move |(_, w)| *w < start)
+        self.by_subscription
+            .iter()
+            .map(|(id, window)| (id.as_str(), window.size as u32))
+            .filter(move |(_, size)| *size < start)
     }
 
-    /// Keeps the map small: windows back at their start carry nothing; past [`REMEMBERED`]
-    /// windows, only those of subscriptions the worker holds something of (`held`) stay.
+    /// Keeps the map small: windows back at their start and not fast carry nothing; past
+    /// [`REMEMBERED`] windows, only those of subscriptions the worker holds something of
+    /// (`held`) stay.
     pub fn forget_idle(&mut self, held: impl Fn(&str) -> bool) {
         let start = self.start;
-        self.by_subscription.retain(|id, window| held(id) || *window != start);
+        self.by_subscription.retain(|id, window| held(id) || window.size != start || window.fast);
         if self.by_subscription.len() > REMEMBERED {
             self.by_subscription.retain(|id, _| held(id));
         }
@@ -133,5 +161,18 @@ mod tests {
             windows.update("sub_a", Signal::Grow);
         }
         assert_eq!(windows.of("sub_a"), 9);
+    }
+
+    #[test]
+    fn only_an_endpoint_that_answered_fast_is_claimed_ahead_of() {
+        let mut windows = Windows::new(8, 64);
+        assert_eq!(windows.ahead("sub_a"), 0, "nothing known yet");
+        windows.update("sub_a", Signal::Grow);
+        assert_eq!(windows.ahead("sub_a"), 8);
+        windows.update("sub_a", Signal::Keep);
+        assert_eq!(windows.ahead("sub_a"), 0, "a slow answer");
+        windows.update("sub_a", Signal::Grow);
+        windows.update("sub_a", Signal::Shrink);
+        assert_eq!((windows.ahead("sub_a"), windows.of("sub_a")), (0, 4));
     }
 }

@@ -9,8 +9,9 @@
 //!   loses nothing, and an attempt may be made twice (at least once, never lost).
 //! - A claim never gives one subscription or one account more than its limit in flight,
 //!   counting what the worker holds already, and accounts take turns.
-//! - Recording is one transaction per batch: the attempt, the delivery's next state, the
-//!   subscription's, and the alerts this attempt raised are written together or not at all.
+//! - A turn is one transaction: each attempt, its delivery's next state, its subscription's,
+//!   and the alerts it raised are written together with the turn's releases and claim, or none
+//!   of it is (the attempts' leases then run out and they are made again).
 //! - A redeliver asked for while an attempt runs is kept: that attempt's result is recorded, but
 //!   the delivery stays due for the new request.
 
@@ -57,8 +58,8 @@ pub struct AttemptContext {
 pub struct ClaimLimits<'a> {
     /// Most deliveries in this claim (the worker's free slots).
     pub limit: u32,
-    /// (subscription id, how many more it may have in flight now): its window less what the
-    /// worker holds of it. 0 leaves the subscription out.
+    /// (subscription id, how many more the worker may hold of it now): its room less what the
+    /// worker holds of it (running or claimed ahead). 0 leaves the subscription out.
     pub subscription_room: &'a [(String, u32)],
     /// How many any subscription not in `subscription_room` may take.
     pub per_subscription: u32,
@@ -116,42 +117,68 @@ pub struct Finished {
     pub alerts: Vec<Alert>,
 }
 
+/// One turn of the worker's cycle: what it hands back and what it asks for, written in one
+/// transaction. Recording and claiming together is what lets the worker keep up with a fast
+/// receiver: one commit moves many attempts on and brings the next ones.
+#[derive(Debug, Clone, Copy)]
+pub struct Turn<'a> {
+    pub now: i64,
+    /// Attempts finished since the last turn.
+    pub finished: &'a [Finished],
+    /// Deliveries to end without an attempt (their subscription is disabled or gone, or their
+    /// event is).
+    pub ended: &'a [Claimed],
+    /// Claimed deliveries the worker gives back unattempted (it stops, or one claimed ahead
+    /// waited too long to start within its lease): due again at once.
+    pub released: &'a [String],
+    /// What to claim next, under a lease of `lease_ms`; `None` claims nothing.
+    pub claim: Option<ClaimLimits<'a>>,
+    pub lease_ms: i64,
+}
+
+impl<'a> Turn<'a> {
+    /// A turn that only records and releases (the worker is stopping).
+    pub fn closing(now: i64, finished: &'a [Finished], ended: &'a [Claimed], released: &'a [String]) -> Self {
+        Turn { now, finished, ended, released, claim: None, lease_ms: 0 }
+    }
+}
+
+/// A claimed delivery with what its attempt needs.
+#[derive(Debug, Clone)]
+pub struct Work {
+    pub claimed: Claimed,
+    /// `None` if its event or subscription is gone.
+    pub context: Option<AttemptContext>,
+}
+
+/// What a turn brought.
+#[derive(Debug, Default)]
+pub struct Turned {
+    /// In no particular order (the limits are what keeps claims fair).
+    pub claimed: Vec<Work>,
+    /// When a claim took fewer than its limit: when the next delivery falls due (a retry, a
+    /// lease running out; at or before `now` if due work waits for room), if any.
+    pub next_due_at: Option<i64>,
+}
+
 type Answer<T> = Result<T, sqlx::Error>;
 
 /// The durable queue the worker runs on.
 pub trait Queue {
-    /// Claims due deliveries, holding each until `now + lease_ms`, within `limits`: no
-    /// subscription and no account ends up with more in flight than its limit, counting what
-    /// the worker already holds. Accounts take turns (each one's earliest due delivery first,
-    /// then each one's second, ...), so one account with a deep queue cannot fill every slot.
-    fn claim_due(
+    /// Runs one turn, all of it or none:
+    /// - stores the finished attempts and moves their deliveries (and maybe subscriptions) on,
+    ///   with the alerts they raised; `new_delivery_id` names those alerts' deliveries;
+    /// - ends the `ended` deliveries without an attempt and makes the `released` ones due;
+    /// - claims due deliveries, holding each until `now + lease_ms`, within the limits: no
+    ///   subscription and no account ends up holding more than its limit, counting what the
+    ///   worker holds already. Accounts take turns (each one's earliest due delivery first,
+    ///   then each one's second, ...), so one account with a deep queue cannot take every slot.
+    fn turn<F: FnMut() -> String + Send>(
         &self,
-        now: i64,
-        lease_ms: i64,
-        limits: &ClaimLimits<'_>,
-    ) -> impl Future<Output = Answer<Vec<Claimed>>> + Send;
-
-    /// The event and subscription of a claimed delivery; `None` if either is gone.
-    fn attempt_context(&self, claimed: &Claimed) -> impl Future<Output = Answer<Option<AttemptContext>>> + Send;
-
-    /// Stores finished attempts and moves their deliveries (and maybe subscriptions) on, all in
-    /// one transaction: one commit for many attempts is what lets the worker keep up with a
-    /// fast receiver. `new_delivery_id` names the deliveries of the alerts they raise.
-    fn record_attempts<F: FnMut() -> String + Send>(
-        &self,
-        finished: &[Finished],
+        turn: &Turn<'_>,
         new_delivery_id: F,
-    ) -> impl Future<Output = Answer<()>> + Send;
-
-    /// Ends a delivery without an attempt (its subscription is disabled or gone).
-    fn fail_without_attempt(&self, claimed: &Claimed, now: i64) -> impl Future<Output = Answer<()>> + Send;
-
-    /// Makes claimed deliveries due again at once (the worker stops with attempts unfinished).
-    fn release(&self, ids: &[String], now: i64) -> impl Future<Output = Answer<()>> + Send;
+    ) -> impl Future<Output = Answer<Turned>> + Send;
 
     /// At start-up: every lease held by a process that is gone is released; how many.
     fn release_abandoned_leases(&self, now: i64) -> impl Future<Output = Answer<u64>> + Send;
-
-    /// When the next delivery falls due (a retry, or a lease running out), if any.
-    fn next_due_at(&self) -> impl Future<Output = Answer<Option<i64>>> + Send;
 }

@@ -1,8 +1,8 @@
-//! The delivery queue: the store's side of `domain::queue::Queue` (claim, record, release), the
+//! The delivery queue: the store's side of `domain::queue::Queue` (one turn: record, release, claim), the
 //! queue's state across the instance, and the requests that make a delivery due again
 //! (redeliver, replay).
 
-use crate::domain::queue::{AttemptContext, ClaimLimits, Claimed, Finished, Queue};
+use crate::domain::queue::{Queue, Turn, Turned};
 
 use super::{Backend, Store};
 
@@ -47,49 +47,19 @@ operations! {
 }
 
 impl Queue for Store {
-    async fn claim_due(&self, now: i64, lease_ms: i64, limits: &ClaimLimits<'_>) -> Result<Vec<Claimed>, sqlx::Error> {
-        match &self.backend {
-            Backend::Sqlite(db) => db.claim_due(now, lease_ms, limits).await,
-        }
-    }
-
-    async fn attempt_context(&self, claimed: &Claimed) -> Result<Option<AttemptContext>, sqlx::Error> {
-        match &self.backend {
-            Backend::Sqlite(db) => db.attempt_context(claimed).await,
-        }
-    }
-
-    async fn record_attempts<F: FnMut() -> String + Send>(
+    async fn turn<F: FnMut() -> String + Send>(
         &self,
-        finished: &[Finished],
+        turn: &Turn<'_>,
         new_delivery_id: F,
-    ) -> Result<(), sqlx::Error> {
+    ) -> Result<Turned, sqlx::Error> {
         match &self.backend {
-            Backend::Sqlite(db) => db.record_attempts(finished, new_delivery_id).await,
-        }
-    }
-
-    async fn fail_without_attempt(&self, claimed: &Claimed, now: i64) -> Result<(), sqlx::Error> {
-        match &self.backend {
-            Backend::Sqlite(db) => db.fail_without_attempt(claimed, now).await,
-        }
-    }
-
-    async fn release(&self, ids: &[String], now: i64) -> Result<(), sqlx::Error> {
-        match &self.backend {
-            Backend::Sqlite(db) => db.release(ids, now).await,
+            Backend::Sqlite(db) => db.turn(turn, new_delivery_id).await,
         }
     }
 
     async fn release_abandoned_leases(&self, now: i64) -> Result<u64, sqlx::Error> {
         match &self.backend {
             Backend::Sqlite(db) => db.release_abandoned_leases(now).await,
-        }
-    }
-
-    async fn next_due_at(&self) -> Result<Option<i64>, sqlx::Error> {
-        match &self.backend {
-            Backend::Sqlite(db) => db.next_due_at().await,
         }
     }
 }

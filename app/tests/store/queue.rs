@@ -2,10 +2,11 @@
 //! recording that moves a delivery on.
 
 use app::domain::ids::new_id;
-use app::domain::queue::{DeliveryOutcome, Queue};
+use app::domain::queue::{ClaimLimits, DeliveryOutcome, Queue};
 use app::model::DeliveryStatus;
 
 use crate::world::{finished, open, LEASE_MS, NOW};
+use app::domain::queue::Turn;
 
 #[tokio::test]
 async fn a_claim_takes_due_deliveries_once_and_leases_them() {
@@ -33,9 +34,13 @@ async fn a_lease_that_runs_out_makes_its_delivery_due_again() {
     let first = world.claim(NOW, 10, 10).await;
     assert_eq!(first.len(), 1);
 
-    // The worker that held it died: nothing is claimable until the lease runs out...
-    assert!(world.claim(NOW + LEASE_MS - 1, 10, 10).await.is_empty());
-    assert_eq!(world.store.next_due_at().await.expect("a read"), Some(NOW + LEASE_MS));
+    // The worker that held it died: nothing is claimable until the lease runs out, which is
+    // when the claim says the next delivery falls due...
+    let limits =
+        ClaimLimits { limit: 10, subscription_room: &[], per_subscription: 10, per_account: 10, busy_accounts: &[] };
+    let turned = world.claim_within(NOW + LEASE_MS - 1, limits).await;
+    assert!(turned.claimed.is_empty());
+    assert_eq!(turned.next_due_at, Some(NOW + LEASE_MS));
     let state = world.store.queue_state(NOW + LEASE_MS).await.expect("the queue's state");
     assert_eq!((state.due, state.in_flight, state.oldest_due_at), (1, 0, Some(NOW + LEASE_MS)));
     // ...and then it is, as it was.
@@ -52,7 +57,7 @@ async fn released_and_abandoned_leases_are_due_at_once() {
     let claimed = world.claim(NOW, 10, 10).await;
     let ids: Vec<String> = claimed.iter().map(|c| c.id.clone()).collect();
 
-    world.store.release(&ids[..1], NOW + 5).await.expect("a release");
+    world.release(&ids[..1], NOW + 5).await;
     assert_eq!(world.claim(NOW + 5, 10, 10).await.len(), 1, "the released one is due again");
     assert_eq!(world.store.release_abandoned_leases(NOW + 6).await.expect("a release"), 2);
     assert_eq!(world.claim(NOW + 6, 10, 10).await.len(), 2, "a restart takes back every lease");
@@ -73,16 +78,16 @@ async fn a_claim_gives_one_subscription_no_more_than_its_limit() {
     // The room the worker gives each subscription is what counts: none for one, three for the
     // other (whose window has grown), whatever the default.
     let room = [(busy.clone(), 0), (other.clone(), 3)];
-    let limits = app::domain::queue::ClaimLimits {
+    let limits = ClaimLimits {
         limit: 10,
         subscription_room: &room,
         per_subscription: 2,
         per_account: 1_000,
         busy_accounts: &[],
     };
-    let claimed = world.store.claim_due(NOW + 2, LEASE_MS, &limits).await.expect("a claim");
+    let claimed = world.claim_within(NOW + 2, limits).await.claimed;
     assert_eq!(claimed.len(), 3);
-    assert!(claimed.iter().all(|c| c.subscription_id == other));
+    assert!(claimed.iter().all(|work| work.claimed.subscription_id == other));
 }
 
 #[tokio::test]
@@ -101,7 +106,7 @@ async fn recording_an_attempt_moves_its_delivery_on_and_keeps_the_attempt() {
         last_status_code: Some(500),
     };
     let done = [finished(first, 200, succeeded, NOW + 10), finished(second, 500, retrying, NOW + 10)];
-    world.store.record_attempts(&done, || new_id("dlv")).await.expect("attempts are recorded");
+    world.record(&done).await;
 
     let ok = world.delivery(&due[0]).await;
     assert_eq!(
@@ -135,7 +140,7 @@ async fn a_redeliver_asked_for_during_an_attempt_is_kept() {
         .expect("a request"));
 
     let failed = DeliveryOutcome { status: DeliveryStatus::Failed, next_attempt_at: None, last_status_code: Some(500) };
-    world.store.record_attempts(&[finished(claimed, 500, failed, NOW + 2)], || new_id("dlv")).await.expect("recorded");
+    world.record(&[finished(claimed, 500, failed, NOW + 2)]).await;
     let delivery = world.delivery(&due[0]).await;
     assert_eq!((delivery.attempts_made, delivery.next_attempt_at), (1, Some(NOW + 1)), "the new request still stands");
     let next = world.claim(NOW + 2, 10, 10).await;
@@ -150,4 +155,104 @@ async fn deliveries_of_another_account_are_not_found() {
     let stranger = new_id("acc");
     assert!(world.store.find_delivery(&stranger, &due[0]).await.expect("a read").is_none());
     assert!(!world.store.request_attempt(&stranger, &due[0], "manual", None, NOW).await.expect("a request"));
+}
+
+#[tokio::test]
+async fn two_attempts_of_one_delivery_in_one_turn_are_recorded_in_order() {
+    let world = open().await;
+    world.subscription().await;
+    let due = world.publish(1, NOW).await;
+    let first = world.claim(NOW, 10, 10).await.remove(0);
+    // Redeliver is pressed while the first attempt runs, and the worker claims it again.
+    assert!(world.store.request_attempt(&world.account_id, &due[0], "manual", None, NOW + 1).await.expect("a request"));
+    let second = world.claim(NOW + 1, 10, 10).await.remove(0);
+    assert_eq!(second.next_trigger, "manual");
+
+    let retrying = DeliveryOutcome {
+        status: DeliveryStatus::Retrying,
+        next_attempt_at: Some(NOW + 60_000),
+        last_status_code: Some(500),
+    };
+    let succeeded =
+        DeliveryOutcome { status: DeliveryStatus::Succeeded, next_attempt_at: None, last_status_code: Some(200) };
+    world.record(&[finished(first, 500, retrying, NOW + 2), finished(second, 200, succeeded, NOW + 3)]).await;
+
+    let delivery = world.delivery(&due[0]).await;
+    assert_eq!(
+        (delivery.status, delivery.attempts_made, delivery.next_attempt_at, delivery.lease_until),
+        (DeliveryStatus::Succeeded, 2, None, None),
+        "the first attempt did not undo the request; the second moved the delivery on"
+    );
+    let mut attempts = world.store.attempts_of(&world.account_id, &due[0], None, 10).await.expect("a read");
+    attempts.sort_by_key(|attempt| attempt.number);
+    let numbered: Vec<(i64, Option<i64>)> = attempts.iter().map(|a| (a.number, a.response_status)).collect();
+    assert_eq!(numbered, vec![(1, Some(500)), (2, Some(200))]);
+}
+
+#[tokio::test]
+async fn a_turn_leaves_each_subscriptions_run_of_failures_as_one_at_a_time_would() {
+    let world = open().await;
+    let subscription = world.subscription().await;
+    world.publish(6, NOW).await;
+    let mut claimed = world.claim(NOW, 10, 10).await;
+    let failed = |at| DeliveryOutcome {
+        status: DeliveryStatus::Retrying,
+        next_attempt_at: Some(at + 60_000),
+        last_status_code: Some(500),
+    };
+    let succeeded =
+        DeliveryOutcome { status: DeliveryStatus::Succeeded, next_attempt_at: None, last_status_code: Some(200) };
+    let failing_since = || async {
+        world
+            .store
+            .find_subscription(&world.account_id, &subscription)
+            .await
+            .expect("a read")
+            .expect("it exists")
+            .failing_since
+    };
+
+    // Two failures: the run starts at the first.
+    world
+        .record(&[
+            finished(claimed.remove(0), 500, failed(NOW + 1), NOW + 1),
+            finished(claimed.remove(0), 500, failed(NOW + 2), NOW + 2),
+        ])
+        .await;
+    assert_eq!(failing_since().await, Some(NOW + 1));
+    // A failure, a success, a failure: the run that is left starts at the last.
+    world
+        .record(&[
+            finished(claimed.remove(0), 500, failed(NOW + 3), NOW + 3),
+            finished(claimed.remove(0), 200, succeeded.clone(), NOW + 4),
+            finished(claimed.remove(0), 500, failed(NOW + 5), NOW + 5),
+        ])
+        .await;
+    assert_eq!(failing_since().await, Some(NOW + 5));
+    // A success ends it.
+    world.record(&[finished(claimed.remove(0), 200, succeeded, NOW + 6)]).await;
+    assert_eq!(failing_since().await, None);
+}
+
+#[tokio::test]
+async fn one_turn_records_and_claims_the_next_with_what_its_attempt_needs() {
+    let world = open().await;
+    world.subscription().await;
+    let due = world.publish(2, NOW).await;
+    let first = world.claim(NOW, 1, 10).await.remove(0);
+    let succeeded =
+        DeliveryOutcome { status: DeliveryStatus::Succeeded, next_attempt_at: None, last_status_code: Some(200) };
+    let done = [finished(first.clone(), 200, succeeded, NOW + 1)];
+    let limits =
+        ClaimLimits { limit: 10, subscription_room: &[], per_subscription: 10, per_account: 10, busy_accounts: &[] };
+    let turn = Turn { claim: Some(limits), lease_ms: LEASE_MS, ..Turn::closing(NOW + 1, &done, &[], &[]) };
+    let turned = world.store.turn(&turn, || new_id("dlv")).await.expect("a turn");
+
+    assert_eq!(world.delivery(&first.id).await.status, DeliveryStatus::Succeeded);
+    assert_eq!(turned.claimed.len(), 1);
+    let next = &turned.claimed[0];
+    assert!(due.contains(&next.claimed.id) && next.claimed.id != first.id);
+    let context = next.context.as_ref().expect("its event and subscription exist");
+    assert_eq!((context.payload.as_deref(), context.subscription_active), (Some(r#"{"order":1}"#), true));
+    assert_eq!(turned.next_due_at, Some(NOW + 1 + LEASE_MS), "nothing else is due before the leases run out");
 }

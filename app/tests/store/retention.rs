@@ -1,7 +1,6 @@
 //! Retention empties old payloads, but never one still to be delivered.
 
-use app::domain::ids::new_id;
-use app::domain::queue::{DeliveryOutcome, Queue};
+use app::domain::queue::DeliveryOutcome;
 use app::model::DeliveryStatus;
 
 use crate::world::{finished, open, NOW};
@@ -14,7 +13,7 @@ async fn retention_purges_delivered_payloads_and_keeps_those_still_due() {
     let claimed = world.claim(NOW, 10, 10).await.remove(0);
     let succeeded =
         DeliveryOutcome { status: DeliveryStatus::Succeeded, next_attempt_at: None, last_status_code: Some(200) };
-    world.store.record_attempts(&[finished(claimed, 200, succeeded, NOW)], || new_id("dlv")).await.expect("recorded");
+    world.record(&[finished(claimed, 200, succeeded, NOW)]).await;
     let waiting = world.publish(1, NOW).await;
 
     let purged = world.store.purge_before(NOW + 1).await.expect("a purge");

@@ -1,7 +1,7 @@
 //! A fresh store with one account and its subscriptions, and the few steps tests build on.
 
 use app::domain::ids::new_id;
-use app::domain::queue::{ClaimLimits, Claimed, DeliveryOutcome, Finished, Queue, SubscriptionEffect};
+use app::domain::queue::{ClaimLimits, Claimed, DeliveryOutcome, Finished, Queue, SubscriptionEffect, Turn, Turned};
 use app::model::DeliveryStatus;
 use app::store::{
     AccountRecord, AttemptRecord, DeliveryRecord, EventRecord, FanOut, Inserted, NewEvent, Store, SubscriptionRecord,
@@ -85,7 +85,27 @@ impl World {
     pub async fn claim(&self, now: i64, limit: u32, per_subscription: u32) -> Vec<Claimed> {
         let limits =
             ClaimLimits { limit, subscription_room: &[], per_subscription, per_account: 1_000, busy_accounts: &[] };
-        self.store.claim_due(now, LEASE_MS, &limits).await.expect("a claim")
+        self.claim_within(now, limits).await.claimed.into_iter().map(|work| work.claimed).collect()
+    }
+
+    /// A turn that only claims.
+    pub async fn claim_within(&self, now: i64, limits: ClaimLimits<'_>) -> Turned {
+        let turn = Turn { claim: Some(limits), lease_ms: LEASE_MS, ..Turn::closing(now, &[], &[], &[]) };
+        self.store.turn(&turn, || new_id("dlv")).await.expect("a claim")
+    }
+
+    /// A turn that only records.
+    pub async fn record(&self, finished: &[Finished]) {
+        let now = finished.iter().map(|item| item.now).max().unwrap_or(0);
+        self.store
+            .turn(&Turn::closing(now, finished, &[], &[]), || new_id("dlv"))
+            .await
+            .expect("attempts are recorded");
+    }
+
+    /// A turn that only gives claimed deliveries back.
+    pub async fn release(&self, ids: &[String], now: i64) {
+        self.store.turn(&Turn::closing(now, &[], &[], ids), || new_id("dlv")).await.expect("a release");
     }
 }
 

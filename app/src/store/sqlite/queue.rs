@@ -1,108 +1,59 @@
-//! The delivery queue on SQLite: claims under a lease, recording, releasing, and the requests
-//! that make a delivery due again (redeliver, replay). SQLite has one writer at a time, so a
-//! claim is a single UPDATE … RETURNING and needs no row locks.
+//! The delivery queue on SQLite: the worker's turn (record, release, claim in one
+//! transaction), and the requests that make a delivery due again (redeliver, replay). SQLite has
+//! one writer at a time, so a claim is a single UPDATE … RETURNING and needs no row locks.
+//!
+//! A turn's cost is a handful of statements however many attempts it records or claims: each
+//! statement is a round trip to the connection's thread, so rows go in many at a time.
 
-use sqlx::QueryBuilder;
+use std::collections::{HashMap, HashSet};
+
+use sqlx::{QueryBuilder, Sqlite as Db, Transaction};
 
 use super::events::insert_one;
 use super::Sqlite;
-use crate::domain::queue::{AlertCondition, AttemptContext, ClaimLimits, Claimed, Finished, SubscriptionEffect};
+use crate::domain::queue::{
+    AlertCondition, AttemptContext, ClaimLimits, Claimed, Finished, SubscriptionEffect, Turn, Turned, Work,
+};
 use crate::store::QueueState;
 
+type Tx = Transaction<'static, Db>;
+
+/// Most rows one statement writes (SQLite takes up to 32,766 bound values; an attempt has 17).
+const ROWS_PER_STATEMENT: usize = 256;
+
 impl Sqlite {
-    pub async fn claim_due(
+    pub async fn turn<F: FnMut() -> String + Send>(
         &self,
-        now: i64,
-        lease_ms: i64,
-        limits: &ClaimLimits<'_>,
-    ) -> Result<Vec<Claimed>, sqlx::Error> {
-        // Only the first few due rows (by the due-time index) are looked at, so a claim costs
-        // the same with ten due deliveries or a million. Subscriptions and accounts at their
-        // limit are left out before that cut, so they cannot crowd the others out of it.
-        let scan = i64::from(limits.limit) * 4;
-        let mut query = QueryBuilder::new("UPDATE deliveries SET lease_until = ");
-        query.push_bind(now + lease_ms).push(", next_attempt_at = ").push_bind(now + lease_ms);
-        query.push(
-            " WHERE id IN (
-                SELECT id FROM (
-                    SELECT id, subscription_id, account_id, due,
-                           ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY due, id) AS nth,
-                           ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY due, id) AS nth_of_account
-                    FROM (SELECT id, subscription_id, account_id, next_attempt_at AS due FROM deliveries
-                          WHERE next_attempt_at <= ",
-        );
-        query.push_bind(now);
-        let full: Vec<&String> =
-            limits.subscription_room.iter().filter(|(_, room)| *room == 0).map(|(id, _)| id).collect();
-        push_not_in(&mut query, "subscription_id", &full);
-        let full: Vec<&String> =
-            limits.busy_accounts.iter().filter(|(_, n)| *n >= limits.per_account).map(|(id, _)| id).collect();
-        push_not_in(&mut query, "account_id", &full);
-        query.push(" ORDER BY next_attempt_at LIMIT ").push_bind(scan);
-        query.push(")) AS ranked WHERE nth <= ");
-        push_per_key(&mut query, "subscription_id", limits.subscription_room, limits.per_subscription);
-        query.push(" AND nth_of_account + ");
-        push_per_key(&mut query, "account_id", limits.busy_accounts, 0);
-        query.push(" <= ").push_bind(limits.per_account);
-        query.push(" ORDER BY nth_of_account, due, id LIMIT ").push_bind(limits.limit);
-        query.push(
-            ") RETURNING id, account_id, event_id, subscription_id, status, attempts_made, next_trigger, triggered_by, version",
-        );
-        query.build_query_as().fetch_all(&self.writer).await
-    }
-
-    pub async fn attempt_context(&self, claimed: &Claimed) -> Result<Option<AttemptContext>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT e.event_type, e.created_at AS event_created_at, e.payload,
-                    s.url, s.headers, s.webhook_id, s.secret, s.previous_secret, s.previous_secret_expires_at,
-                    (s.enabled = 1 AND s.deleted_at IS NULL) AS subscription_active, s.failing_since
-             FROM events e, subscriptions s
-             WHERE e.id = ? AND s.id = ?",
-        )
-        .bind(&claimed.event_id)
-        .bind(&claimed.subscription_id)
-        .fetch_optional(&self.pool)
-        .await
-    }
-
-    pub async fn record_attempts<F: FnMut() -> String + Send>(
-        &self,
-        finished: &[Finished],
+        turn: &Turn<'_>,
         mut new_delivery_id: F,
-    ) -> Result<(), sqlx::Error> {
+    ) -> Result<Turned, sqlx::Error> {
         let mut tx = self.write_transaction().await?;
-        for item in finished {
-            record_one(&mut tx, item, &mut new_delivery_id).await?;
+        record(&mut tx, turn.finished, &mut new_delivery_id).await?;
+        for claimed in turn.ended {
+            end_without_attempt(&mut tx, claimed, turn.now).await?;
         }
-        tx.commit().await
-    }
-
-    pub async fn fail_without_attempt(&self, claimed: &Claimed, now: i64) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, next_trigger = 'scheduled',
-                 triggered_by = NULL, lease_until = NULL, updated_at = ?
-             WHERE id = ? AND version = ?",
-        )
-        .bind(now)
-        .bind(&claimed.id)
-        .bind(claimed.version)
-        .execute(&self.writer)
-        .await
-        .map(|_| ())
-    }
-
-    pub async fn release(&self, ids: &[String], now: i64) -> Result<(), sqlx::Error> {
-        for id in ids {
+        for id in turn.released {
             sqlx::query("UPDATE deliveries SET lease_until = NULL, next_attempt_at = ? WHERE id = ? AND lease_until IS NOT NULL")
-                .bind(now)
+                .bind(turn.now)
                 .bind(id)
-                .execute(&self.writer)
+                .execute(&mut *tx)
                 .await?;
         }
-        Ok(())
+        let mut turned = Turned::default();
+        if let Some(limits) = &turn.claim {
+            let claimed = claim(&mut tx, turn.now, turn.lease_ms, limits).await?;
+            if claimed.len() < limits.limit as usize {
+                turned.next_due_at =
+                    sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM deliveries WHERE next_attempt_at IS NOT NULL")
+                        .fetch_one(&mut *tx)
+                        .await?;
+            }
+            turned.claimed = with_contexts(&mut tx, claimed).await?;
+        }
+        tx.commit().await?;
+        Ok(turned)
     }
 
-    /// One SQLite file has one server, so every lease found at start-up is a dead process's.
     pub async fn release_abandoned_leases(&self, now: i64) -> Result<u64, sqlx::Error> {
         let done =
             sqlx::query("UPDATE deliveries SET lease_until = NULL, next_attempt_at = ? WHERE lease_until IS NOT NULL")
@@ -110,12 +61,6 @@ impl Sqlite {
                 .execute(&self.writer)
                 .await?;
         Ok(done.rows_affected())
-    }
-
-    pub async fn next_due_at(&self) -> Result<Option<i64>, sqlx::Error> {
-        sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM deliveries WHERE next_attempt_at IS NOT NULL")
-            .fetch_one(&self.pool)
-            .await
     }
 
     pub async fn queue_state(&self, now: i64) -> Result<QueueState, sqlx::Error> {
@@ -220,93 +165,297 @@ fn push_per_key(query: &mut QueryBuilder<'_, sqlx::Sqlite>, column: &str, values
     query.push_bind(otherwise).push(")");
 }
 
-async fn record_one(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
-    item: &Finished,
+async fn claim(tx: &mut Tx, now: i64, lease_ms: i64, limits: &ClaimLimits<'_>) -> Result<Vec<Claimed>, sqlx::Error> {
+    // Only the first few due rows (by the due-time index) are looked at, so a claim costs the
+    // same with ten due deliveries or a million. Subscriptions and accounts at their limit are
+    // left out before that cut, so they cannot crowd the others out of it.
+    let scan = i64::from(limits.limit) * 4;
+    let mut query = QueryBuilder::new("UPDATE deliveries SET lease_until = ");
+    query.push_bind(now + lease_ms).push(", next_attempt_at = ").push_bind(now + lease_ms);
+    query.push(
+        " WHERE id IN (
+            SELECT id FROM (
+                SELECT id, subscription_id, account_id, due,
+                       ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY due, id) AS nth,
+                       ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY due, id) AS nth_of_account
+                FROM (SELECT id, subscription_id, account_id, next_attempt_at AS due FROM deliveries
+                      WHERE next_attempt_at <= ",
+    );
+    query.push_bind(now);
+    let full: Vec<&String> = limits.subscription_room.iter().filter(|(_, room)| *room == 0).map(|(id, _)| id).collect();
+    push_not_in(&mut query, "subscription_id", &full);
+    let full: Vec<&String> =
+        limits.busy_accounts.iter().filter(|(_, n)| *n >= limits.per_account).map(|(id, _)| id).collect();
+    push_not_in(&mut query, "account_id", &full);
+    query.push(" ORDER BY next_attempt_at LIMIT ").push_bind(scan);
+    query.push(")) AS ranked WHERE nth <= ");
+    push_per_key(&mut query, "subscription_id", limits.subscription_room, limits.per_subscription);
+    query.push(" AND nth_of_account + ");
+    push_per_key(&mut query, "account_id", limits.busy_accounts, 0);
+    query.push(" <= ").push_bind(limits.per_account);
+    query.push(" ORDER BY nth_of_account, due, id LIMIT ").push_bind(limits.limit);
+    query.push(
+        ") RETURNING id, account_id, event_id, subscription_id, status, attempts_made, next_trigger, triggered_by, version",
+    );
+    query.build_query_as().fetch_all(&mut **tx).await
+}
+
+/// A claimed delivery's attempt context, read for many at once.
+#[derive(sqlx::FromRow)]
+struct ContextRow {
+    delivery_id: String,
+    #[sqlx(flatten)]
+    context: AttemptContext,
+}
+
+/// Each claimed delivery with its event and subscription, in one read.
+async fn with_contexts(tx: &mut Tx, claimed: Vec<Claimed>) -> Result<Vec<Work>, sqlx::Error> {
+    if claimed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = QueryBuilder::new(
+        "SELECT d.id AS delivery_id, e.event_type, e.created_at AS event_created_at, e.payload,
+                s.url, s.headers, s.webhook_id, s.secret, s.previous_secret, s.previous_secret_expires_at,
+                (s.enabled = 1 AND s.deleted_at IS NULL) AS subscription_active, s.failing_since
+         FROM deliveries d JOIN events e ON e.id = d.event_id JOIN subscriptions s ON s.id = d.subscription_id
+         WHERE d.id IN (",
+    );
+    let mut ids = query.separated(", ");
+    for item in &claimed {
+        ids.push_bind(item.id.clone());
+    }
+    query.push(")");
+    let rows: Vec<ContextRow> = query.build_query_as().fetch_all(&mut **tx).await?;
+    let mut contexts: HashMap<String, AttemptContext> =
+        rows.into_iter().map(|row| (row.delivery_id, row.context)).collect();
+    Ok(claimed
+        .into_iter()
+        .map(|claimed| {
+            let context = contexts.remove(&claimed.id);
+            Work { claimed, context }
+        })
+        .collect())
+}
+
+async fn end_without_attempt(tx: &mut Tx, claimed: &Claimed, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, next_trigger = 'scheduled',
+             triggered_by = NULL, lease_until = NULL, updated_at = ?
+         WHERE id = ? AND version = ?",
+    )
+    .bind(now)
+    .bind(&claimed.id)
+    .bind(claimed.version)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+/// Records finished attempts, in order, as if one at a time, in a few statements: the attempts
+/// in one INSERT, their deliveries moved on in one UPDATE, one write per subscription whose run
+/// of failures began or ended, then what is rare (a second attempt of one delivery in the same
+/// turn, a disabled subscription, an alert) one by one.
+async fn record(
+    tx: &mut Tx,
+    finished: &[Finished],
     new_delivery_id: &mut impl FnMut() -> String,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-            "INSERT INTO attempts (id, account_id, delivery_id, number, trigger, triggered_by, started_at, duration_ms,
-                request_url, request_headers, request_body, response_status, response_headers, response_body,
-                response_truncated, error_kind, error_message)
-             VALUES (?, ?, ?, (SELECT attempts_made + 1 FROM deliveries WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&item.attempt.id)
-        .bind(&item.attempt.account_id)
-        .bind(&item.attempt.delivery_id)
-        .bind(&item.attempt.delivery_id)
-        .bind(&item.attempt.trigger)
-        .bind(&item.attempt.triggered_by)
-        .bind(item.attempt.started_at)
-        .bind(item.attempt.duration_ms)
-        .bind(&item.attempt.request_url)
-        .bind(&item.attempt.request_headers)
-        .bind(&item.attempt.request_body)
-        .bind(item.attempt.response_status)
-        .bind(&item.attempt.response_headers)
-        .bind(&item.attempt.response_body)
-        .bind(item.attempt.response_truncated)
-        .bind(&item.attempt.error_kind)
-        .bind(&item.attempt.error_message)
-        .execute(&mut **tx)
-        .await?;
-
-    let moved_on = sqlx::query(
-            "UPDATE deliveries
-             SET status = ?, attempts_made = attempts_made + 1, next_attempt_at = ?, next_trigger = 'scheduled',
-                 triggered_by = NULL, lease_until = NULL, last_status_code = COALESCE(?, last_status_code), updated_at = ?
-             WHERE id = ? AND version = ?",
-        )
-        .bind(item.outcome.status)
-        .bind(item.outcome.next_attempt_at)
-        .bind(item.outcome.last_status_code)
-        .bind(item.now)
-        .bind(&item.claimed.id)
-        .bind(item.claimed.version)
-        .execute(&mut **tx)
-        .await?;
-    if moved_on.rows_affected() == 0 {
-        // Someone asked for another attempt while this one ran: record this one's result
-        // but leave the request (next_attempt_at, trigger, lease) as it is.
-        sqlx::query(
-                "UPDATE deliveries
-                 SET status = ?, attempts_made = attempts_made + 1, last_status_code = COALESCE(?, last_status_code), updated_at = ?
-                 WHERE id = ?",
-            )
-            .bind(item.outcome.status)
-            .bind(item.outcome.last_status_code)
-            .bind(item.now)
-            .bind(&item.claimed.id)
-            .execute(&mut **tx)
-            .await?;
+    if finished.is_empty() {
+        return Ok(());
+    }
+    // Which of this turn's attempts of its delivery each one is (a redeliver asked for during
+    // an attempt can be claimed and finish in the same turn): its number counts the earlier ones.
+    let mut seen: HashMap<&str, i64> = HashMap::new();
+    let nth: Vec<i64> = finished
+        .iter()
+        .map(|item| {
+            let count = seen.entry(item.claimed.id.as_str()).or_insert(0);
+            *count += 1;
+            *count
+        })
+        .collect();
+    let items: Vec<(&Finished, i64)> = finished.iter().zip(nth.iter().copied()).collect();
+    for chunk in items.chunks(ROWS_PER_STATEMENT) {
+        insert_attempts(tx, chunk).await?;
     }
 
-    let subscription_update = match item.effect {
-        SubscriptionEffect::Succeeded => {
-            "UPDATE subscriptions SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL"
+    // Each delivery moves on unless someone asked for another attempt while this one ran.
+    let mut moved = vec![false; finished.len()];
+    let firsts: Vec<usize> = (0..finished.len()).filter(|&i| nth[i] == 1).collect();
+    for chunk in firsts.chunks(ROWS_PER_STATEMENT) {
+        let done = move_on(tx, chunk.iter().map(|&i| &finished[i])).await?;
+        for &i in chunk {
+            moved[i] = done.contains(&finished[i].claimed.id);
         }
-        SubscriptionEffect::Failed => {
-            "UPDATE subscriptions SET failing_since = ? WHERE id = ? AND failing_since IS NULL"
+    }
+    for &i in &firsts {
+        if !moved[i] {
+            keep_request(tx, &finished[i]).await?;
         }
-        SubscriptionEffect::Disable(_) => {
-            "UPDATE subscriptions SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ? AND enabled = 1"
+    }
+    for i in (0..finished.len()).filter(|&i| nth[i] > 1) {
+        moved[i] = !move_on(tx, std::iter::once(&finished[i])).await?.is_empty();
+        if !moved[i] {
+            keep_request(tx, &finished[i]).await?;
         }
-    };
-    let query = sqlx::query(subscription_update);
-    let query = match item.effect {
-        SubscriptionEffect::Succeeded => query.bind(&item.claimed.subscription_id),
-        SubscriptionEffect::Failed => query.bind(item.now).bind(&item.claimed.subscription_id),
-        SubscriptionEffect::Disable(reason) => query.bind(reason).bind(item.now).bind(&item.claimed.subscription_id),
-    };
-    let changed = query.execute(&mut **tx).await?.rows_affected();
-    for alert in &item.alerts {
-        let came_true = match alert.when {
-            AlertCondition::MovedTheDeliveryOn => moved_on.rows_affected() == 1,
-            AlertCondition::ChangedTheSubscription => changed == 1,
-        };
-        if came_true {
-            insert_one(tx, &alert.event, new_delivery_id).await?;
+    }
+
+    for (subscription_id, change) in failure_runs(finished) {
+        change.write(tx, subscription_id).await?;
+    }
+    let mut changed = vec![false; finished.len()];
+    for (i, item) in finished.iter().enumerate() {
+        if let SubscriptionEffect::Disable(reason) = item.effect {
+            changed[i] = sqlx::query(
+                "UPDATE subscriptions SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ? AND enabled = 1",
+            )
+            .bind(reason)
+            .bind(item.now)
+            .bind(&item.claimed.subscription_id)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected()
+                == 1;
+        }
+    }
+
+    for (i, item) in finished.iter().enumerate() {
+        for alert in &item.alerts {
+            let came_true = match alert.when {
+                AlertCondition::MovedTheDeliveryOn => moved[i],
+                AlertCondition::ChangedTheSubscription => changed[i],
+            };
+            if came_true {
+                insert_one(tx, &alert.event, new_delivery_id).await?;
+            }
         }
     }
     Ok(())
+}
+
+async fn insert_attempts(tx: &mut Tx, items: &[(&Finished, i64)]) -> Result<(), sqlx::Error> {
+    let mut query = QueryBuilder::new(
+        "INSERT INTO attempts (id, account_id, delivery_id, number, trigger, triggered_by, started_at, duration_ms,
+            request_url, request_headers, request_body, response_status, response_headers, response_body,
+            response_truncated, error_kind, error_message) ",
+    );
+    query.push_values(items, |mut row, (item, nth)| {
+        let attempt = &item.attempt;
+        row.push_bind(attempt.id.clone())
+            .push_bind(attempt.account_id.clone())
+            .push_bind(attempt.delivery_id.clone())
+            .push("(SELECT attempts_made FROM deliveries WHERE id = ")
+            .push_bind_unseparated(attempt.delivery_id.clone())
+            .push_unseparated(") + ")
+            .push_bind_unseparated(*nth)
+            .push_bind(attempt.trigger.clone())
+            .push_bind(attempt.triggered_by.clone())
+            .push_bind(attempt.started_at)
+            .push_bind(attempt.duration_ms)
+            .push_bind(attempt.request_url.clone())
+            .push_bind(attempt.request_headers.clone())
+            .push_bind(attempt.request_body.clone())
+            .push_bind(attempt.response_status)
+            .push_bind(attempt.response_headers.clone())
+            .push_bind(attempt.response_body.clone())
+            .push_bind(attempt.response_truncated)
+            .push_bind(attempt.error_kind)
+            .push_bind(attempt.error_message.clone());
+    });
+    query.build().execute(&mut **tx).await.map(|_| ())
+}
+
+/// Moves each attempt's delivery to its next state if nobody asked for another attempt since
+/// it was claimed (its version is the claim's); the ids of those it moved.
+async fn move_on<'a>(tx: &mut Tx, items: impl Iterator<Item = &'a Finished>) -> Result<HashSet<String>, sqlx::Error> {
+    let mut query =
+        QueryBuilder::new("WITH done (delivery_id, claimed_version, status, next_attempt_at, status_code, at) AS (");
+    query.push_values(items, |mut row, item| {
+        row.push_bind(item.claimed.id.clone())
+            .push_bind(item.claimed.version)
+            .push_bind(item.outcome.status)
+            .push_bind(item.outcome.next_attempt_at)
+            .push_bind(item.outcome.last_status_code)
+            .push_bind(item.now);
+    });
+    query.push(
+        ") UPDATE deliveries
+         SET status = done.status, attempts_made = deliveries.attempts_made + 1,
+             next_attempt_at = done.next_attempt_at, next_trigger = 'scheduled', triggered_by = NULL,
+             lease_until = NULL, last_status_code = COALESCE(done.status_code, deliveries.last_status_code),
+             updated_at = done.at
+         FROM done WHERE deliveries.id = done.delivery_id AND deliveries.version = done.claimed_version
+         RETURNING deliveries.id",
+    );
+    let ids: Vec<String> = query.build_query_scalar().fetch_all(&mut **tx).await?;
+    Ok(ids.into_iter().collect())
+}
+
+/// Records the attempt on a delivery someone asked to attempt again meanwhile, leaving that
+/// request (its due time, trigger and lease) as it is.
+async fn keep_request(tx: &mut Tx, item: &Finished) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE deliveries
+         SET status = ?, attempts_made = attempts_made + 1, last_status_code = COALESCE(?, last_status_code), updated_at = ?
+         WHERE id = ?",
+    )
+    .bind(item.outcome.status)
+    .bind(item.outcome.last_status_code)
+    .bind(item.now)
+    .bind(&item.claimed.id)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+/// What a turn's attempts do to one subscription's run of failures (`failing_since`), as if
+/// written one at a time: a success ends the run, a failure starts one if none is running.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct FailureRun {
+    /// A success came after which the run is known to be over.
+    ended: bool,
+    /// The first failure after that (or in the turn), which starts a run if none is running.
+    started_at: Option<i64>,
+}
+
+impl FailureRun {
+    async fn write(self, tx: &mut Tx, subscription_id: &str) -> Result<(), sqlx::Error> {
+        let query = match (self.ended, self.started_at) {
+            (true, Some(at)) => sqlx::query("UPDATE subscriptions SET failing_since = ? WHERE id = ?").bind(at),
+            (false, Some(at)) => {
+                sqlx::query("UPDATE subscriptions SET failing_since = ? WHERE id = ? AND failing_since IS NULL")
+                    .bind(at)
+            }
+            (true, None) => {
+                sqlx::query("UPDATE subscriptions SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL")
+            }
+            (false, None) => return Ok(()),
+        };
+        query.bind(subscription_id).execute(&mut **tx).await.map(|_| ())
+    }
+}
+
+/// Each subscription's [`FailureRun`] over the turn, in the order they first appear. (Disabling
+/// leaves `failing_since` alone, so it is written apart.)
+fn failure_runs(finished: &[Finished]) -> Vec<(&str, FailureRun)> {
+    let mut runs: Vec<(&str, FailureRun)> = Vec::new();
+    for item in finished {
+        let id = item.claimed.subscription_id.as_str();
+        let position = match runs.iter().position(|(seen, _)| *seen == id) {
+            Some(position) => position,
+            None => {
+                runs.push((id, FailureRun::default()));
+                runs.len() - 1
+            }
+        };
+        let run = &mut runs[position].1;
+        match item.effect {
+            SubscriptionEffect::Succeeded => *run = FailureRun { ended: true, started_at: None },
+            SubscriptionEffect::Failed => {
+                run.started_at.get_or_insert(item.now);
+            }
+            SubscriptionEffect::Disable(_) => {}
+        }
+    }
+    runs
 }
