@@ -156,11 +156,12 @@ impl Held {
     }
 
     /// For the next claim: (subscription id, how many more the worker may hold of it) for
-    /// every subscription it holds or whose window is narrowed, and (account id, how many it
-    /// holds). A subscription may be held to its window plus what may be claimed ahead of it.
-    pub fn room(&self, windows: &Windows) -> (Counts, Counts) {
+    /// every subscription it holds or whose window is narrowed, and the same for every account
+    /// it holds. A subscription may be held to its window plus what may be claimed ahead of
+    /// it; an account to its limit plus what may be claimed ahead of its subscriptions.
+    pub fn room(&self, windows: &Windows, per_account: u32) -> (Counts, Counts) {
         let cap = |id: &str| windows.of(id) + windows.ahead(id);
-        let mut room: Vec<(String, u32)> =
+        let mut room: Counts =
             self.per_subscription.iter().map(|(id, n)| (id.clone(), cap(id).saturating_sub(n.held))).collect();
         room.extend(
             windows
@@ -168,7 +169,25 @@ impl Held {
                 .filter(|(id, _)| !self.per_subscription.contains_key(*id))
                 .map(|(id, window)| (id.to_string(), window)),
         );
-        let accounts = self.per_account.iter().map(|(id, n)| (id.clone(), n.held)).collect();
+        let mut account_of: HashMap<&str, &str> = HashMap::new();
+        for running in self.running.values() {
+            account_of.insert(&running.subscription_id, &running.account_id);
+        }
+        for ahead in &self.ahead {
+            account_of.insert(&ahead.claimed.subscription_id, &ahead.claimed.account_id);
+        }
+        let mut allowance: HashMap<&str, u32> = HashMap::new();
+        for (subscription_id, account_id) in account_of {
+            *allowance.entry(account_id).or_default() += windows.ahead(subscription_id);
+        }
+        let accounts = self
+            .per_account
+            .iter()
+            .map(|(id, n)| {
+                let cap = per_account + allowance.get(id.as_str()).copied().unwrap_or(0);
+                (id.clone(), cap.saturating_sub(n.held))
+            })
+            .collect();
         (room, accounts)
     }
 }

@@ -259,12 +259,12 @@ impl Cycle {
         let finished = std::mem::take(&mut self.due.finished);
         let ended = std::mem::take(&mut self.due.ended);
         let released = std::mem::take(&mut self.due.released);
-        let (room, busy_accounts) = self.held.room(&self.windows);
+        let (room, account_room) = self.held.room(&self.windows, self.limits.running_per_account);
         // Room for what runs plus as much again claimed ahead.
         let asked = (2 * self.limits.running as usize).saturating_sub(self.held.total());
         let claim = asked > 0;
         let per_subscription = self.windows.start();
-        let per_account = 2 * self.limits.running_per_account;
+        let per_account = self.limits.running_per_account;
         let lease_ms = self.lease_ms;
         let store = store.clone();
         tokio::spawn(async move {
@@ -273,8 +273,8 @@ impl Cycle {
                 limit: u32::try_from(asked).unwrap_or(u32::MAX),
                 subscription_room: &room,
                 per_subscription,
+                account_room: &account_room,
                 per_account,
-                busy_accounts: &busy_accounts,
             };
             let turn = Turn {
                 now,

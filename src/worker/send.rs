@@ -121,7 +121,7 @@ impl Sender {
             url::Host::Ipv6(ip) => std::net::IpAddr::V6(ip),
             url::Host::Domain(_) => return None,
         };
-        is_forbidden(ip).then(|| Blocked::Address(ip))
+        is_forbidden(ip).then_some(Blocked::Address(ip))
     }
 }
 

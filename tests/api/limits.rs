@@ -35,7 +35,7 @@ async fn sign_in_attempts_with_megabyte_names_leave_memory_where_it_was() {
             // Each one different, as an attacker would make them.
             let name = format!("{n}{}", "x".repeat(1 << 20));
             let email = format!("{name}@example.com");
-            let (endpoint, form) = if n % 2 == 0 {
+            let (endpoint, form) = if n.is_multiple_of(2) {
                 ("login", vec![("email", email.as_str()), ("password", "guess"), ("next", "")])
             } else {
                 ("accept_invitation", vec![("token", name.as_str()), ("password", "guess")])

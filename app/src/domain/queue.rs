@@ -56,16 +56,17 @@ pub struct AttemptContext {
 /// How much a claim may take.
 #[derive(Debug, Clone, Copy)]
 pub struct ClaimLimits<'a> {
-    /// Most deliveries in this claim (the worker's free slots).
+    /// Most deliveries in this claim.
     pub limit: u32,
     /// (subscription id, how many more the worker may hold of it now): its room less what the
     /// worker holds of it (running or claimed ahead). 0 leaves the subscription out.
     pub subscription_room: &'a [(String, u32)],
     /// How many any subscription not in `subscription_room` may take.
     pub per_subscription: u32,
+    /// (account id, how many more the worker may hold of it now), the same way.
+    pub account_room: &'a [(String, u32)],
+    /// How many any account not in `account_room` may take.
     pub per_account: u32,
-    /// (account id, how many the worker holds of it).
-    pub busy_accounts: &'a [(String, u32)],
 }
 
 /// Where a delivery goes after an attempt.

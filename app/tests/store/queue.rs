@@ -37,7 +37,7 @@ async fn a_lease_that_runs_out_makes_its_delivery_due_again() {
     // The worker that held it died: nothing is claimable until the lease runs out, which is
     // when the claim says the next delivery falls due...
     let limits =
-        ClaimLimits { limit: 10, subscription_room: &[], per_subscription: 10, per_account: 10, busy_accounts: &[] };
+        ClaimLimits { limit: 10, subscription_room: &[], per_subscription: 10, per_account: 10, account_room: &[] };
     let turned = world.claim_within(NOW + LEASE_MS - 1, limits).await;
     assert!(turned.claimed.is_empty());
     assert_eq!(turned.next_due_at, Some(NOW + LEASE_MS));
@@ -78,13 +78,8 @@ async fn a_claim_gives_one_subscription_no_more_than_its_limit() {
     // The room the worker gives each subscription is what counts: none for one, three for the
     // other (whose window has grown), whatever the default.
     let room = [(busy.clone(), 0), (other.clone(), 3)];
-    let limits = ClaimLimits {
-        limit: 10,
-        subscription_room: &room,
-        per_subscription: 2,
-        per_account: 1_000,
-        busy_accounts: &[],
-    };
+    let limits =
+        ClaimLimits { limit: 10, subscription_room: &room, per_subscription: 2, per_account: 1_000, account_room: &[] };
     let claimed = world.claim_within(NOW + 2, limits).await.claimed;
     assert_eq!(claimed.len(), 3);
     assert!(claimed.iter().all(|work| work.claimed.subscription_id == other));
@@ -244,7 +239,7 @@ async fn one_turn_records_and_claims_the_next_with_what_its_attempt_needs() {
         DeliveryOutcome { status: DeliveryStatus::Succeeded, next_attempt_at: None, last_status_code: Some(200) };
     let done = [finished(first.clone(), 200, succeeded, NOW + 1)];
     let limits =
-        ClaimLimits { limit: 10, subscription_room: &[], per_subscription: 10, per_account: 10, busy_accounts: &[] };
+        ClaimLimits { limit: 10, subscription_room: &[], per_subscription: 10, per_account: 10, account_room: &[] };
     let turn = Turn { claim: Some(limits), lease_ms: LEASE_MS, ..Turn::closing(NOW + 1, &done, &[], &[]) };
     let turned = world.store.turn(&turn, || new_id("dlv")).await.expect("a turn");
 
@@ -255,4 +250,23 @@ async fn one_turn_records_and_claims_the_next_with_what_its_attempt_needs() {
     let context = next.context.as_ref().expect("its event and subscription exist");
     assert_eq!((context.payload.as_deref(), context.subscription_active), (Some(r#"{"order":1}"#), true));
     assert_eq!(turned.next_due_at, Some(NOW + 1 + LEASE_MS), "nothing else is due before the leases run out");
+}
+
+#[tokio::test]
+async fn a_claim_gives_one_account_no_more_than_its_room() {
+    let world = open().await;
+    world.subscription().await;
+    world.subscription().await;
+    world.publish(4, NOW).await;
+
+    let full = [(world.account_id.clone(), 0)];
+    let limits =
+        ClaimLimits { limit: 10, subscription_room: &[], per_subscription: 10, account_room: &full, per_account: 10 };
+    assert!(world.claim_within(NOW, limits).await.claimed.is_empty(), "an account with no room gets nothing");
+
+    let three = [(world.account_id.clone(), 3)];
+    let limits = ClaimLimits { account_room: &three, ..limits };
+    assert_eq!(world.claim_within(NOW, limits).await.claimed.len(), 3, "whatever the default");
+    let limits = ClaimLimits { account_room: &[], per_account: 2, ..limits };
+    assert_eq!(world.claim_within(NOW, limits).await.claimed.len(), 2, "an account not named gets the default");
 }

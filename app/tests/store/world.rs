@@ -84,7 +84,7 @@ impl World {
     /// Claims with room for `limit`, at most `per_subscription` per subscription.
     pub async fn claim(&self, now: i64, limit: u32, per_subscription: u32) -> Vec<Claimed> {
         let limits =
-            ClaimLimits { limit, subscription_room: &[], per_subscription, per_account: 1_000, busy_accounts: &[] };
+            ClaimLimits { limit, subscription_room: &[], per_subscription, per_account: 1_000, account_room: &[] };
         self.claim_within(now, limits).await.claimed.into_iter().map(|work| work.claimed).collect()
     }
 

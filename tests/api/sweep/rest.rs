@@ -82,7 +82,7 @@ fn hostile_probes(world: &World, operation: &Operation) -> Vec<Probe> {
     };
     let valid_text = serde_json::to_string(&body).expect("JSON");
     for (label, bytes) in [
-        ("truncated", valid_text[..valid_text.len() / 2].as_bytes().to_vec()),
+        ("truncated", valid_text.as_bytes()[..valid_text.len() / 2].to_vec()),
         ("empty", Vec::new()),
         ("not JSON", b"name=x".to_vec()),
         ("invalid UTF-8", b"{\"name\": \"\xff\xfe\"}".to_vec()),

@@ -200,7 +200,7 @@ fn hostile_probes(rpc: &Rpc) -> Vec<Probe> {
         Args::Json(body) => {
             let text = body.to_string();
             for (label, bytes) in [
-                ("truncated", text[..text.len() / 2].as_bytes().to_vec()),
+                ("truncated", text.as_bytes()[..text.len() / 2].to_vec()),
                 ("not JSON", b"id=1".to_vec()),
                 ("an array", b"[]".to_vec()),
                 ("invalid UTF-8", b"{\"query\": \"\xff\"}".to_vec()),

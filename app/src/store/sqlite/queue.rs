@@ -134,7 +134,8 @@ impl Sqlite {
 }
 
 /// ` AND <column> NOT IN (…)`: keys with no room left.
-fn push_not_in(query: &mut QueryBuilder<'_, sqlx::Sqlite>, column: &str, full: &[&String]) {
+fn push_not_in(query: &mut QueryBuilder<'_, sqlx::Sqlite>, column: &str, room: &[(String, u32)]) {
+    let full: Vec<&String> = room.iter().filter(|(_, room)| *room == 0).map(|(id, _)| id).collect();
     if full.is_empty() {
         return;
     }
@@ -152,7 +153,7 @@ fn push_per_key(query: &mut QueryBuilder<'_, sqlx::Sqlite>, column: &str, values
         query.push_bind(otherwise);
         return;
     }
-    query.push("COALESCE((SELECT busy.column2 FROM (VALUES ");
+    query.push("COALESCE((SELECT given.column2 FROM (VALUES ");
     let mut rows = query.separated(", ");
     for (id, n) in values {
         rows.push("(")
@@ -161,7 +162,7 @@ fn push_per_key(query: &mut QueryBuilder<'_, sqlx::Sqlite>, column: &str, values
             .push_bind_unseparated(*n)
             .push_unseparated(")");
     }
-    query.push(format!(") AS busy WHERE busy.column1 = ranked.{column}), "));
+    query.push(format!(") AS given WHERE given.column1 = ranked.{column}), "));
     query.push_bind(otherwise).push(")");
 }
 
@@ -182,17 +183,13 @@ async fn claim(tx: &mut Tx, now: i64, lease_ms: i64, limits: &ClaimLimits<'_>) -
                       WHERE next_attempt_at <= ",
     );
     query.push_bind(now);
-    let full: Vec<&String> = limits.subscription_room.iter().filter(|(_, room)| *room == 0).map(|(id, _)| id).collect();
-    push_not_in(&mut query, "subscription_id", &full);
-    let full: Vec<&String> =
-        limits.busy_accounts.iter().filter(|(_, n)| *n >= limits.per_account).map(|(id, _)| id).collect();
-    push_not_in(&mut query, "account_id", &full);
+    push_not_in(&mut query, "subscription_id", limits.subscription_room);
+    push_not_in(&mut query, "account_id", limits.account_room);
     query.push(" ORDER BY next_attempt_at LIMIT ").push_bind(scan);
     query.push(")) AS ranked WHERE nth <= ");
     push_per_key(&mut query, "subscription_id", limits.subscription_room, limits.per_subscription);
-    query.push(" AND nth_of_account + ");
-    push_per_key(&mut query, "account_id", limits.busy_accounts, 0);
-    query.push(" <= ").push_bind(limits.per_account);
+    query.push(" AND nth_of_account <= ");
+    push_per_key(&mut query, "account_id", limits.account_room, limits.per_account);
     query.push(" ORDER BY nth_of_account, due, id LIMIT ").push_bind(limits.limit);
     query.push(
         ") RETURNING id, account_id, event_id, subscription_id, status, attempts_made, next_trigger, triggered_by, version",
