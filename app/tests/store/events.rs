@@ -35,3 +35,32 @@ async fn an_event_gets_one_delivery_per_enabled_subscription() {
     world.subscription().await;
     assert_eq!(world.publish(1, NOW).await.len(), 2);
 }
+
+#[tokio::test]
+async fn a_batch_answers_each_event_in_its_place_whichever_way_it_was_written() {
+    let world = open().await;
+    let first = world.subscription().await;
+    let second = world.subscription().await;
+    // Events without a key are written together, those with one one at a time: each answer
+    // must still be its own event's.
+    let batch = [world.event(None, NOW), world.event(Some("order-1"), NOW), world.event(None, NOW)];
+    let inserted = world.store.insert_events(&batch, || new_id("dlv")).await.expect("stored");
+    assert_eq!(inserted.len(), 3);
+    let mut delivery_ids = Vec::new();
+    for (event, result) in batch.iter().zip(&inserted) {
+        let Inserted::Created { deliveries } = result else { panic!("every event is new") };
+        let mut subscriptions: Vec<&str> = deliveries.iter().map(|(_, subscription)| subscription.as_str()).collect();
+        subscriptions.sort();
+        let mut expected = vec![first.as_str(), second.as_str()];
+        expected.sort();
+        assert_eq!(subscriptions, expected);
+        for (delivery_id, _) in deliveries {
+            let delivery = world.delivery(delivery_id).await;
+            assert_eq!(delivery.event_id, event.record.id, "the delivery is of the event it was answered for");
+            delivery_ids.push(delivery_id.clone());
+        }
+    }
+    delivery_ids.sort();
+    delivery_ids.dedup();
+    assert_eq!(delivery_ids.len(), 6);
+}

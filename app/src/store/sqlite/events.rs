@@ -1,5 +1,7 @@
 //! Events, and the fan-out that creates their deliveries in the same transaction, on SQLite.
 
+use std::collections::hash_map::{Entry, HashMap};
+
 use sqlx::QueryBuilder;
 
 use super::Sqlite;
@@ -15,12 +17,27 @@ impl Sqlite {
         mut new_delivery_id: impl FnMut() -> String,
     ) -> Result<Vec<Inserted>, sqlx::Error> {
         let mut tx = self.write_transaction().await?;
-        let mut results = Vec::with_capacity(events.len());
+        // An event with an idempotency key must see the ones before it, and Hookrelay's own
+        // and test events fan out their own way: those go one at a time. The rest (nearly all)
+        // go in a few statements for the whole batch.
+        let mut results: Vec<Option<Inserted>> = Vec::with_capacity(events.len());
+        let mut plain = Vec::new();
         for event in events {
-            results.push(insert_one(&mut tx, event, &mut new_delivery_id).await?);
+            if event.record.idempotency_key.is_none() && matches!(event.fan_out, FanOut::Matching) {
+                plain.push(event);
+                results.push(None);
+            } else {
+                results.push(Some(insert_one(&mut tx, event, &mut new_delivery_id).await?));
+            }
         }
+        let mut created = insert_many(&mut tx, &plain, &mut new_delivery_id).await?.into_iter();
         tx.commit().await?;
-        Ok(results)
+        Ok(results
+            .into_iter()
+            .map(|result| {
+                result.unwrap_or_else(|| Inserted::Created { deliveries: created.next().unwrap_or_default() })
+            })
+            .collect())
     }
 
     pub async fn find_event(&self, account_id: &str, id: &str) -> Result<Option<EventRecord>, sqlx::Error> {
@@ -145,55 +162,142 @@ pub(super) async fn insert_one(
         FanOut::Matching | FanOut::Named => {
             // Subscriptions without a filter take every type, but not Hookrelay's own (Named).
             let unfiltered_too = matches!(event.fan_out, FanOut::Matching);
-            let targets = sqlx::query_scalar(
-                "SELECT s.id FROM subscriptions s
-                     WHERE s.account_id = ? AND s.enabled = 1 AND s.deleted_at IS NULL
-                       AND (EXISTS (SELECT 1 FROM subscription_event_types f
-                                    WHERE f.subscription_id = s.id AND f.event_type = ?)
-                            OR (? AND NOT EXISTS (SELECT 1 FROM subscription_event_types f
-                                                  WHERE f.subscription_id = s.id)))
-                     ORDER BY s.id",
-            )
-            .bind(&event.record.account_id)
-            .bind(&event.record.event_type)
-            .bind(unfiltered_too)
-            .fetch_all(&mut **tx)
-            .await?;
-            (targets, "scheduled")
+            (subscribers(tx, &event.record.account_id, &event.record.event_type, unfiltered_too).await?, "scheduled")
         }
         FanOut::Only { subscription_id, trigger } => (vec![subscription_id.clone()], *trigger),
     };
     if targets.is_empty() && matches!(event.fan_out, FanOut::Named) {
         return Ok(Inserted::Created { deliveries: Vec::new() });
     }
-    sqlx::query(&format!("INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"))
-        .bind(&event.record.id)
-        .bind(&event.record.account_id)
-        .bind(&event.record.event_type)
-        .bind(&event.record.payload)
-        .bind(&event.record.idempotency_key)
-        .bind(event.record.created_at)
-        .execute(&mut **tx)
-        .await?;
     let mut deliveries = Vec::with_capacity(targets.len());
+    let mut rows = Vec::with_capacity(targets.len());
     for subscription_id in targets {
         let id = new_delivery_id();
-        sqlx::query(
-                "INSERT INTO deliveries
-                   (id, account_id, event_id, subscription_id, status, next_attempt_at, next_trigger, created_at, updated_at)
-                 VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
-            )
-            .bind(&id)
-            .bind(&event.record.account_id)
-            .bind(&event.record.id)
-            .bind(&subscription_id)
-            .bind(event.record.created_at)
-            .bind(trigger)
-            .bind(event.record.created_at)
-            .bind(event.record.created_at)
-            .execute(&mut **tx)
-            .await?;
+        rows.push(NewDelivery { id: id.clone(), event, subscription_id: subscription_id.clone(), trigger });
         deliveries.push((id, subscription_id));
     }
+    write_events(tx, &[event]).await?;
+    write_deliveries(tx, &rows).await?;
     Ok(Inserted::Created { deliveries })
+}
+
+/// Most rows one INSERT writes (SQLite takes up to 32,766 bound values; a delivery has 7).
+const ROWS_PER_INSERT: usize = 256;
+
+/// The subscriptions an event of `event_type` goes to: those that name it, and
+/// (`unfiltered_too`) those that take every type.
+async fn subscribers(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    account_id: &str,
+    event_type: &str,
+    unfiltered_too: bool,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT s.id FROM subscriptions s
+             WHERE s.account_id = ? AND s.enabled = 1 AND s.deleted_at IS NULL
+               AND (EXISTS (SELECT 1 FROM subscription_event_types f
+                            WHERE f.subscription_id = s.id AND f.event_type = ?)
+                    OR (? AND NOT EXISTS (SELECT 1 FROM subscription_event_types f
+                                          WHERE f.subscription_id = s.id)))
+             ORDER BY s.id",
+    )
+    .bind(account_id)
+    .bind(event_type)
+    .bind(unfiltered_too)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Events without an idempotency key, fanned out to every subscription that takes their type:
+/// one read per account and type, one INSERT for the events, one for their deliveries. Each
+/// event's (delivery id, subscription id) pairs, in order.
+async fn insert_many(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    events: &[&NewEvent],
+    new_delivery_id: &mut impl FnMut() -> String,
+) -> Result<Vec<Vec<(String, String)>>, sqlx::Error> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut targets: HashMap<(&str, &str), Vec<String>> = HashMap::new();
+    for event in events {
+        let key = (event.record.account_id.as_str(), event.record.event_type.as_str());
+        if let Entry::Vacant(slot) = targets.entry(key) {
+            slot.insert(subscribers(tx, key.0, key.1, true).await?);
+        }
+    }
+    let mut created = Vec::with_capacity(events.len());
+    let mut rows = Vec::new();
+    for event in events {
+        let key = (event.record.account_id.as_str(), event.record.event_type.as_str());
+        let mut deliveries = Vec::new();
+        for subscription_id in targets.get(&key).into_iter().flatten() {
+            let id = new_delivery_id();
+            rows.push(NewDelivery {
+                id: id.clone(),
+                event,
+                subscription_id: subscription_id.clone(),
+                trigger: "scheduled",
+            });
+            deliveries.push((id, subscription_id.clone()));
+        }
+        created.push(deliveries);
+    }
+    for chunk in events.chunks(ROWS_PER_INSERT) {
+        write_events(tx, chunk).await?;
+    }
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        write_deliveries(tx, chunk).await?;
+    }
+    Ok(created)
+}
+
+/// A delivery to write: its event goes to one subscription.
+struct NewDelivery<'a> {
+    id: String,
+    event: &'a NewEvent,
+    subscription_id: String,
+    trigger: &'static str,
+}
+
+async fn write_events(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    events: &[&NewEvent],
+) -> Result<(), sqlx::Error> {
+    let mut query = QueryBuilder::new(format!("INSERT INTO events ({COLUMNS}) "));
+    query.push_values(events, |mut row, event| {
+        row.push_bind(&event.record.id)
+            .push_bind(&event.record.account_id)
+            .push_bind(&event.record.event_type)
+            .push_bind(&event.record.payload)
+            .push_bind(&event.record.idempotency_key)
+            .push_bind(event.record.created_at);
+    });
+    query.build().execute(&mut **tx).await.map(|_| ())
+}
+
+async fn write_deliveries(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    rows: &[NewDelivery<'_>],
+) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut query = QueryBuilder::new(
+        "INSERT INTO deliveries
+           (id, account_id, event_id, subscription_id, status, next_attempt_at, next_trigger, created_at, updated_at) ",
+    );
+    query.push_values(rows, |mut row, delivery| {
+        let event = &delivery.event.record;
+        row.push_bind(&delivery.id)
+            .push_bind(&event.account_id)
+            .push_bind(&event.id)
+            .push_bind(&delivery.subscription_id)
+            .push("'pending'")
+            .push_bind(event.created_at)
+            .push_bind(delivery.trigger)
+            .push_bind(event.created_at)
+            .push_bind(event.created_at);
+    });
+    query.build().execute(&mut **tx).await.map(|_| ())
 }

@@ -338,26 +338,26 @@ async fn insert_attempts(tx: &mut Tx, items: &[(&Finished, i64)]) -> Result<(), 
     );
     query.push_values(items, |mut row, (item, nth)| {
         let attempt = &item.attempt;
-        row.push_bind(attempt.id.clone())
-            .push_bind(attempt.account_id.clone())
-            .push_bind(attempt.delivery_id.clone())
+        row.push_bind(&attempt.id)
+            .push_bind(&attempt.account_id)
+            .push_bind(&attempt.delivery_id)
             .push("(SELECT attempts_made FROM deliveries WHERE id = ")
-            .push_bind_unseparated(attempt.delivery_id.clone())
+            .push_bind_unseparated(&attempt.delivery_id)
             .push_unseparated(") + ")
             .push_bind_unseparated(*nth)
-            .push_bind(attempt.trigger.clone())
-            .push_bind(attempt.triggered_by.clone())
+            .push_bind(&attempt.trigger)
+            .push_bind(&attempt.triggered_by)
             .push_bind(attempt.started_at)
             .push_bind(attempt.duration_ms)
-            .push_bind(attempt.request_url.clone())
-            .push_bind(attempt.request_headers.clone())
-            .push_bind(attempt.request_body.clone())
+            .push_bind(&attempt.request_url)
+            .push_bind(&attempt.request_headers)
+            .push_bind(&attempt.request_body)
             .push_bind(attempt.response_status)
-            .push_bind(attempt.response_headers.clone())
-            .push_bind(attempt.response_body.clone())
+            .push_bind(&attempt.response_headers)
+            .push_bind(&attempt.response_body)
             .push_bind(attempt.response_truncated)
             .push_bind(attempt.error_kind)
-            .push_bind(attempt.error_message.clone());
+            .push_bind(&attempt.error_message);
     });
     query.build().execute(&mut **tx).await.map(|_| ())
 }
@@ -368,7 +368,7 @@ async fn move_on<'a>(tx: &mut Tx, items: impl Iterator<Item = &'a Finished>) -> 
     let mut query =
         QueryBuilder::new("WITH done (delivery_id, claimed_version, status, next_attempt_at, status_code, at) AS (");
     query.push_values(items, |mut row, item| {
-        row.push_bind(item.claimed.id.clone())
+        row.push_bind(&item.claimed.id)
             .push_bind(item.claimed.version)
             .push_bind(item.outcome.status)
             .push_bind(item.outcome.next_attempt_at)
