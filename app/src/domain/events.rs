@@ -41,16 +41,6 @@ pub async fn publish(
     if input.event_type.starts_with(RESERVED_TYPE_PREFIX) {
         return Err(AppError::validation("type", "Types starting with hookrelay. are Hookrelay's own events."));
     }
-    let active = store.active_event_type_names(account_id, std::slice::from_ref(&input.event_type)).await?;
-    if active.is_empty() {
-        return Err(AppError::validation(
-            "type",
-            format!(
-                "There is no active event type named {}. Declare it first (or restore it if archived).",
-                input.event_type
-            ),
-        ));
-    }
     if let Some(key) = &input.idempotency_key {
         if key.is_empty() || key.chars().count() > MAX_IDEMPOTENCY_KEY_CHARS || key.chars().any(char::is_control) {
             return Err(AppError::validation(
@@ -82,6 +72,14 @@ pub async fn publish(
         Inserted::Existing { event_id } => {
             Ok(Published { event: get(store, account_id, &event_id).await?, created: false })
         }
+        // Checked where the event is written, so that archiving cannot slip in between.
+        Inserted::InactiveType => Err(AppError::validation(
+            "type",
+            format!(
+                "There is no active event type named {}. Declare it first (or restore it if archived).",
+                record.event_type
+            ),
+        )),
     }
 }
 
@@ -138,7 +136,7 @@ pub async fn send_test(
             let (delivery_id, _) = deliveries.into_iter().next().ok_or(AppError::Internal)?;
             Ok(TestSent { event_id, delivery_id })
         }
-        Inserted::Existing { .. } => Err(AppError::Internal),
+        Inserted::Existing { .. } | Inserted::InactiveType => Err(AppError::Internal),
     }
 }
 

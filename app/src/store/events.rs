@@ -31,7 +31,8 @@ pub struct EventQuery<'a> {
 /// Where an event's deliveries go.
 #[derive(Debug, Clone)]
 pub enum FanOut {
-    /// Every enabled subscription of the account whose filter takes the event's type.
+    /// Every enabled subscription of the account whose filter takes the event's type (a
+    /// published event: its type must be an active one of the account or the catalog).
     Matching,
     /// Only the enabled subscriptions whose filter names the type (Hookrelay's own events,
     /// which a subscription to "every type" does not ask for). With none, nothing is stored.
@@ -53,6 +54,9 @@ pub enum Inserted {
     Created { deliveries: Vec<(String, String)> },
     /// The idempotency key was used within the window: the first event's id.
     Existing { event_id: String },
+    /// Nothing stored: the event's type is not active (checked in the same transaction as the
+    /// write, so an archive cannot slip in between).
+    InactiveType,
 }
 
 operations! {

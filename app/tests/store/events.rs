@@ -64,3 +64,22 @@ async fn a_batch_answers_each_event_in_its_place_whichever_way_it_was_written() 
     delivery_ids.dedup();
     assert_eq!(delivery_ids.len(), 6);
 }
+
+#[tokio::test]
+async fn an_event_of_a_type_not_active_is_not_stored() {
+    let world = open().await;
+    world.subscription().await;
+    world.event_type("order.archived", true).await;
+    let mut archived = world.event(None, NOW);
+    archived.record.event_type = "order.archived".into();
+    let mut unknown = world.event(Some("key-1"), NOW);
+    unknown.record.event_type = "order.unknown".into();
+    let batch = [archived, world.event(None, NOW), unknown];
+    let inserted = world.store.insert_events(&batch, || new_id("dlv")).await.expect("written");
+    assert!(matches!(inserted[0], Inserted::InactiveType), "an archived type");
+    assert!(matches!(&inserted[1], Inserted::Created { deliveries } if deliveries.len() == 1), "an active one");
+    assert!(matches!(inserted[2], Inserted::InactiveType), "an undeclared type, with a key or not");
+    for event in [&batch[0], &batch[2]] {
+        assert!(world.store.find_event(&world.account_id, &event.record.id).await.expect("a read").is_none());
+    }
+}

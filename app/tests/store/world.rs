@@ -4,7 +4,8 @@ use app::domain::ids::new_id;
 use app::domain::queue::{ClaimLimits, Claimed, DeliveryOutcome, Finished, Queue, SubscriptionEffect, Turn, Turned};
 use app::model::DeliveryStatus;
 use app::store::{
-    AccountRecord, AttemptRecord, DeliveryRecord, EventRecord, FanOut, Inserted, NewEvent, Store, SubscriptionRecord,
+    AccountRecord, AttemptRecord, DeliveryRecord, EventRecord, EventTypeRecord, FanOut, Inserted, NewEvent, Store,
+    SubscriptionRecord,
 };
 
 pub const NOW: i64 = 1_800_000_000_000;
@@ -25,10 +26,30 @@ pub async fn open() -> World {
     let account_id = new_id("acc");
     let account = AccountRecord { id: account_id.clone(), name: "Tests".into(), external_id: None, created_at: NOW };
     store.insert_account(&account).await.expect("an account");
-    World { store, account_id, _dir: dir }
+    let world = World { store, account_id, _dir: dir };
+    world.event_type(EVENT_TYPE, false).await;
+    world
 }
 
+/// The type `World::event` publishes.
+pub const EVENT_TYPE: &str = "order.created";
+
 impl World {
+    /// Declares an event type in the account.
+    pub async fn event_type(&self, name: &str, archived: bool) {
+        let record = EventTypeRecord {
+            id: new_id("etp"),
+            account_id: self.account_id.clone(),
+            name: name.into(),
+            description: String::new(),
+            example: None,
+            archived,
+            created_at: NOW,
+            updated_at: NOW,
+        };
+        self.store.insert_event_type(&record).await.expect("an event type");
+    }
+
     /// An enabled subscription to every event type.
     pub async fn subscription(&self) -> String {
         let id = new_id("sub");
@@ -57,7 +78,7 @@ impl World {
             .into_iter()
             .flat_map(|inserted| match inserted {
                 Inserted::Created { deliveries } => deliveries.into_iter().map(|(id, _)| id).collect(),
-                Inserted::Existing { .. } => Vec::new(),
+                Inserted::Existing { .. } | Inserted::InactiveType => Vec::new(),
             })
             .collect()
     }
@@ -67,7 +88,7 @@ impl World {
             record: EventRecord {
                 id: new_id("evt"),
                 account_id: self.account_id.clone(),
-                event_type: "order.created".into(),
+                event_type: EVENT_TYPE.into(),
                 payload: Some(r#"{"order":1}"#.into()),
                 idempotency_key: idempotency_key.map(str::to_string),
                 created_at: at,

@@ -6,7 +6,7 @@ use sqlx::QueryBuilder;
 
 use super::Sqlite;
 use crate::model::DeliveryStatus;
-use crate::store::{EventQuery, EventRecord, FanOut, Inserted, NewEvent};
+use crate::store::{EventQuery, EventRecord, FanOut, Inserted, NewEvent, CATALOG_ACCOUNT};
 
 const COLUMNS: &str = "id, account_id, event_type, payload, idempotency_key, created_at";
 
@@ -34,9 +34,7 @@ impl Sqlite {
         tx.commit().await?;
         Ok(results
             .into_iter()
-            .map(|result| {
-                result.unwrap_or_else(|| Inserted::Created { deliveries: created.next().unwrap_or_default() })
-            })
+            .map(|result| result.or_else(|| created.next()).unwrap_or(Inserted::InactiveType))
             .collect())
     }
 
@@ -134,6 +132,11 @@ pub(super) async fn insert_one(
     event: &NewEvent,
     new_delivery_id: &mut impl FnMut() -> String,
 ) -> Result<Inserted, sqlx::Error> {
+    if matches!(event.fan_out, FanOut::Matching)
+        && !is_active(tx, &event.record.account_id, &event.record.event_type).await?
+    {
+        return Ok(Inserted::InactiveType);
+    }
     if let Some(key) = &event.record.idempotency_key {
         let existing: Option<(String, i64)> =
             sqlx::query_as("SELECT id, created_at FROM events WHERE account_id = ? AND idempotency_key = ?")
@@ -208,30 +211,37 @@ async fn subscribers(
     .await
 }
 
-/// Events without an idempotency key, fanned out to every subscription that takes their type:
-/// one read per account and type, one INSERT for the events, one for their deliveries. Each
-/// event's (delivery id, subscription id) pairs, in order.
+/// Published events without an idempotency key, fanned out to every subscription that takes
+/// their type: two reads per account and type, one INSERT for the events, one for their
+/// deliveries. What became of each, in order.
 async fn insert_many(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     events: &[&NewEvent],
     new_delivery_id: &mut impl FnMut() -> String,
-) -> Result<Vec<Vec<(String, String)>>, sqlx::Error> {
+) -> Result<Vec<Inserted>, sqlx::Error> {
     if events.is_empty() {
         return Ok(Vec::new());
     }
-    let mut targets: HashMap<(&str, &str), Vec<String>> = HashMap::new();
+    // For each account and type: None if the type is not active, else its subscribers.
+    let mut targets: HashMap<(&str, &str), Option<Vec<String>>> = HashMap::new();
     for event in events {
         let key = (event.record.account_id.as_str(), event.record.event_type.as_str());
         if let Entry::Vacant(slot) = targets.entry(key) {
-            slot.insert(subscribers(tx, key.0, key.1, true).await?);
+            let active = is_active(tx, key.0, key.1).await?;
+            slot.insert(if active { Some(subscribers(tx, key.0, key.1, true).await?) } else { None });
         }
     }
-    let mut created = Vec::with_capacity(events.len());
+    let mut results = Vec::with_capacity(events.len());
+    let mut stored = Vec::with_capacity(events.len());
     let mut rows = Vec::new();
     for event in events {
         let key = (event.record.account_id.as_str(), event.record.event_type.as_str());
-        let mut deliveries = Vec::new();
-        for subscription_id in targets.get(&key).into_iter().flatten() {
+        let Some(Some(subscribers)) = targets.get(&key) else {
+            results.push(Inserted::InactiveType);
+            continue;
+        };
+        let mut deliveries = Vec::with_capacity(subscribers.len());
+        for subscription_id in subscribers {
             let id = new_delivery_id();
             rows.push(NewDelivery {
                 id: id.clone(),
@@ -241,15 +251,32 @@ async fn insert_many(
             });
             deliveries.push((id, subscription_id.clone()));
         }
-        created.push(deliveries);
+        stored.push(*event);
+        results.push(Inserted::Created { deliveries });
     }
-    for chunk in events.chunks(ROWS_PER_INSERT) {
+    for chunk in stored.chunks(ROWS_PER_INSERT) {
         write_events(tx, chunk).await?;
     }
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         write_deliveries(tx, chunk).await?;
     }
-    Ok(created)
+    Ok(results)
+}
+
+/// Whether `event_type` is an active type of the account or of the catalog.
+async fn is_active(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    account_id: &str,
+    event_type: &str,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM event_types WHERE account_id IN (?, ?) AND archived = 0 AND name = ?)",
+    )
+    .bind(account_id)
+    .bind(CATALOG_ACCOUNT)
+    .bind(event_type)
+    .fetch_one(&mut **tx)
+    .await
 }
 
 /// A delivery to write: its event goes to one subscription.
