@@ -220,3 +220,117 @@ fn let_go(counts: &mut HashMap<String, Count>, key: &str, running: bool) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::worker::window::Signal;
+    use app::model::DeliveryStatus;
+
+    const LIMITS: Limits = Limits { running: 64, running_per_account: 32, attempt_ms: 35_000 };
+    const LEASE_UNTIL: i64 = 100_000;
+
+    fn work(id: &str, subscription_id: &str, account_id: &str) -> (Claimed, AttemptContext) {
+        let claimed = Claimed {
+            id: id.into(),
+            account_id: account_id.into(),
+            event_id: format!("evt_{id}"),
+            subscription_id: subscription_id.into(),
+            status: DeliveryStatus::Pending,
+            attempts_made: 0,
+            next_trigger: "scheduled".into(),
+            triggered_by: None,
+            version: 0,
+        };
+        let context = AttemptContext {
+            event_type: "order.created".into(),
+            event_created_at: 0,
+            payload: Some("{}".into()),
+            url: "https://example.com/".into(),
+            headers: "{}".into(),
+            webhook_id: None,
+            secret: "whsec_test".into(),
+            previous_secret: None,
+            previous_secret_expires_at: None,
+            subscription_active: true,
+            failing_since: None,
+        };
+        (claimed, context)
+    }
+
+    fn take(held: &mut Held, ids: &[&str], subscription_id: &str, account_id: &str) {
+        for id in ids {
+            let (claimed, context) = work(id, subscription_id, account_id);
+            held.take(claimed, context, LEASE_UNTIL);
+        }
+    }
+
+    /// Starts what is ready, as the worker does; the ids started.
+    async fn start(held: &mut Held, windows: &Windows, now: i64) -> (Vec<String>, Vec<Id>, Vec<String>) {
+        let (ready, expired) = held.ready(windows, &LIMITS, now);
+        let mut tasks = Vec::new();
+        for (claimed, _) in &ready {
+            let task = tokio::spawn(async {}).id();
+            held.started(task, claimed);
+            tasks.push(task);
+        }
+        let started = ready.into_iter().map(|(claimed, _)| claimed.id).collect();
+        (started, tasks, expired.into_iter().map(|claimed| claimed.id).collect())
+    }
+
+    #[tokio::test]
+    async fn what_is_claimed_ahead_starts_as_the_window_frees() {
+        let windows = Windows::new(2, 32);
+        let mut held = Held::default();
+        take(&mut held, &["d1", "d2", "d3"], "sub_a", "acc_a");
+        let (started, tasks, expired) = start(&mut held, &windows, 0).await;
+        assert_eq!((started, expired.len()), (vec!["d1".to_string(), "d2".to_string()], 0), "a window of two");
+        assert_eq!((held.running(), held.total()), (2, 3));
+        assert!(start(&mut held, &windows, 0).await.0.is_empty(), "nothing more until one finishes");
+
+        assert_eq!(held.finished(tasks[0]).as_deref(), Some("sub_a"));
+        assert_eq!(start(&mut held, &windows, 0).await.0, vec!["d3".to_string()]);
+    }
+
+    #[tokio::test]
+    async fn one_whose_lease_would_run_out_during_its_attempt_is_given_back() {
+        let windows = Windows::new(1, 32);
+        let mut held = Held::default();
+        take(&mut held, &["d1", "d2"], "sub_a", "acc_a");
+        let (_, tasks, _) = start(&mut held, &windows, 0).await;
+        held.finished(tasks[0]);
+        // d2 waited so long that less than an attempt's time is left of its lease.
+        let (started, _, expired) = start(&mut held, &windows, LEASE_UNTIL - LIMITS.attempt_ms + 1).await;
+        assert!(started.is_empty());
+        assert_eq!(expired, vec!["d2".to_string()]);
+        assert_eq!(held.total(), 0);
+    }
+
+    #[tokio::test]
+    async fn an_account_runs_no_more_than_its_limit_whatever_its_windows() {
+        let windows = Windows::new(32, 32);
+        let limits = Limits { running_per_account: 3, ..LIMITS };
+        let mut held = Held::default();
+        take(&mut held, &["d1", "d2"], "sub_a", "acc_a");
+        take(&mut held, &["d3", "d4"], "sub_b", "acc_a");
+        take(&mut held, &["d5"], "sub_c", "acc_b");
+        let (ready, _) = held.ready(&windows, &limits, 0);
+        let ids: Vec<&str> = ready.iter().map(|(claimed, _)| claimed.id.as_str()).collect();
+        assert_eq!(ids, vec!["d1", "d2", "d3", "d5"], "acc_a's fourth waits; acc_b's goes by");
+    }
+
+    #[test]
+    fn room_counts_what_is_held_and_what_may_be_claimed_ahead_of_a_fast_endpoint() {
+        let mut windows = Windows::new(4, 32);
+        windows.update("sub_fast", Signal::Grow);
+        let mut held = Held::default();
+        take(&mut held, &["d1", "d2"], "sub_fast", "acc_a");
+        take(&mut held, &["d3"], "sub_slow", "acc_a");
+        let (room, accounts) = held.room(&windows, 10);
+        let of = |counts: &Counts, id: &str| counts.iter().find(|(key, _)| key == id).map(|(_, n)| *n);
+        // The fast one: a window of 4 (4.25) and 4 ahead, less 2 held. The slow one: its window less 1.
+        assert_eq!((of(&room, "sub_fast"), of(&room, "sub_slow")), (Some(6), Some(3)));
+        // The account: its limit of 10 and 4 ahead of its fast subscription, less 3 held.
+        assert_eq!(of(&accounts, "acc_a"), Some(11));
+    }
+}
