@@ -5,9 +5,16 @@
 //! narrows for one that struggles), so that one slow or dead endpoint (or one account with many)
 //! never holds up the others, and a fast one is not held to a trickle.
 //!
-//! It sleeps until it is woken (a new event, a redeliver) or until the next delivery falls
-//! due; it does not poll. Every claim carries a lease: if the process dies at any instant, the
-//! claimed deliveries fall due again when their lease runs out (or at the next start-up).
+//! It works in turns (`Queue::turn`): one transaction records the attempts finished since the
+//! last turn and claims the next deliveries. Only one turn runs at a time; attempts that finish
+//! meanwhile wait for the next, so the busier the worker, the more each turn carries. For a fast
+//! endpoint a window's worth is claimed ahead (`held`), so a finished attempt starts the next
+//! without waiting for a turn.
+//!
+//! It sleeps until it is woken (a new event, a redeliver), an attempt finishes, or the next
+//! delivery falls due; it does not poll. Every claim carries a lease: if the process dies at any
+//! instant, the claimed deliveries fall due again when their lease runs out (or at the next
+//! start-up).
 
 mod attempt;
 mod held;
