@@ -11,7 +11,7 @@ use super::{Backend, Store};
 pub struct QueueState {
     /// Deliveries whose time has come (a lease that ran out makes its delivery due again).
     pub due: i64,
-    /// Deliveries the worker holds right now.
+    /// Deliveries the worker holds under a lease right now (being attempted, or claimed to go next).
     pub in_flight: i64,
     /// Deliveries waiting for a later time.
     pub scheduled: i64,
