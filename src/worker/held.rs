@@ -16,15 +16,15 @@ pub struct Limits {
     pub running: u32,
     /// Attempts running at once for one account.
     pub running_per_account: u32,
-    /// What request timeout an attempt may take: one claimed ahead starts only with at least
-    /// this much (plus a margin) of its lease left.
+    /// How long an attempt may take (the request timeout, and a margin): one claimed ahead
+    /// starts only with at least this much of its lease left.
     pub attempt_ms: i64,
 }
 
 /// (subscription or account id, a count), as a claim's limits take them.
 pub type Counts = Vec<(String, u32)>;
 
-/// A delivery claimed ahead of its window.
+/// A claimed delivery not started yet (claimed ahead, or just claimed).
 struct Ahead {
     claimed: Claimed,
     context: AttemptContext,
@@ -63,7 +63,7 @@ impl Held {
 
     /// Takes out, in claim order, every delivery that may start now (its subscription's window,
     /// its account's and the worker's limits allow), and every one whose lease is too short
-    /// to start it, to give back. The caller starts the first and calls [`Held::started`].
+    /// to start it, to give back. The caller starts each ready one and names its task with [`Held::started`].
     pub fn ready(
         &mut self,
         windows: &Windows,

@@ -182,7 +182,8 @@ struct Due {
     finished: Vec<Finished>,
     ended: Vec<Claimed>,
     released: Vec<String>,
-    /// From the last turn whose claim took less than it asked for.
+    /// When the next delivery falls due, as the last turn saw it (`None` if its claim took all
+    /// it asked for: more may be due now, and the next turn comes at once).
     next_due_at: Option<i64>,
 }
 
