@@ -15,12 +15,13 @@ setup:
 setup-e2e:
 	./scripts/setup.sh --e2e
 
-# One release build serves both the binary and the tests, so nothing is compiled twice.
+# The shipped binary (release profile: LTO, one codegen unit); the tests build with the `tests`
+# profile (the same optimisations without the whole-program pass).
 build: setup
 	cargo leptos build --release
 
 test-rust:
-	cargo test --release --workspace --features app/ssr
+	cargo test --profile tests --workspace --features app/ssr
 
 test-e2e:
 	cd end2end && npx playwright test
