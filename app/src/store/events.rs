@@ -62,7 +62,8 @@ pub enum Inserted {
 operations! {
     /// Stores events, each with one pending delivery per target subscription, in one
     /// transaction: once this returns, all of them are durable and their deliveries due now.
-    /// Many publishes share one commit, which is what makes ingest fast on SQLite.
+    /// Many publishes share one commit, which is what makes ingest fast on SQLite. What became
+    /// of each event, in order (a published event whose type is not active is not stored).
     /// `new_delivery_id` names the deliveries.
     pub async fn insert_events(
         &self,

@@ -1,6 +1,6 @@
-//! The delivery queue: the store's side of `domain::queue::Queue` (one turn: record, release, claim), the
-//! queue's state across the instance, and the requests that make a delivery due again
-//! (redeliver, replay).
+//! The delivery queue: the store's side of `domain::queue::Queue` (the worker's turn: record,
+//! release, claim), the queue's state across the instance, and the requests that make a
+//! delivery due again (redeliver, replay).
 
 use crate::domain::queue::{Queue, Turn, Turned};
 
