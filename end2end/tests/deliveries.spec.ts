@@ -287,15 +287,19 @@ test("the overview charts the last day and names what is failing", async ({ page
     .poll(async () => (await api(page.request, "GET", `/deliveries/${failing.deliveries[0].id}`)).status)
     .toBe("failed");
   await open(page, `${server.url}/`);
-  await expect(page.getByRole("heading", { name: "Attempts per hour" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Deliveries per hour" })).toBeVisible();
   await expect(page.locator(".chart .chart-bar")).toHaveCount(24);
   await expect(page.locator("[data-stat=failed]")).not.toHaveText("0");
   await expect(page.locator("[data-stat=success-rate]")).toContainText("%");
-  const troubled = page.locator("section", { has: page.getByRole("heading", { name: "Subscriptions needing attention" }) });
-  await expect(troubled).toContainText(receiver.url);
-  await expect(troubled).toContainText("unless a delivery succeeds first");
-  const failures = page.locator("section", { has: page.getByRole("heading", { name: "Recent failures" }) });
-  await failures.getByRole("link").first().click();
+  // The subscription's row: its URL (it has no description), "Failing", its last failure.
+  const row = page.locator(`tr[data-subscription="${subscriptionId}"]`);
+  await expect(row).toContainText(receiver.url);
+  await expect(row.locator(".chip").first()).toHaveText("Failing");
+  await expect(row).toContainText("unless a delivery succeeds");
+  await expect(row).toContainText("HTTP 500");
+  const failures = page.locator("section", { has: page.getByRole("heading", { name: "What is failing" }) });
+  await expect(failures.locator(".failure-group")).toHaveCount(1);
+  await failures.getByRole("link", { name: "Latest attempt" }).click();
   await expect(page).toHaveURL(new RegExp(`/events/${failing.id}\\?delivery=`));
   await expect(page.locator(".attempt-detail")).toContainText("HTTP 500");
   await open(page, `${server.url}/`);

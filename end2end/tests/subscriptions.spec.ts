@@ -105,11 +105,16 @@ test("create a subscription for one event type with a custom header", async ({ p
 
   await expect(page).toHaveURL(new RegExp(`${server.url}/subscriptions/sub_[A-Za-z0-9]+$`));
   detailUrl = page.url();
-  await expect(page.getByRole("heading", { level: 1, name: "https://example.com/hooks" })).toBeVisible();
+  // Named by its description, its URL under it.
+  await expect(page.getByRole("heading", { level: 1, name: "Billing service, production" })).toBeVisible();
+  await expect(page.locator(".title-sub")).toHaveText("https://example.com/hooks");
   await expect(headerStatus(page)).toHaveText("Enabled");
   const details = page.getByRole("region", { name: "Details" });
   await expect(details).toContainText("invoice.paid");
   await expect(details).toContainText("billing-prod");
+  // Settings, secret and headers are tabs under the deliveries; the details show first.
+  await page.getByRole("tab", { name: "Custom headers" }).click();
+  await expect(details).toBeHidden();
   const headers = page.getByRole("region", { name: "Custom headers" });
   await expect(headers).toContainText("X-Api-Token");
   await expect(headers).toContainText("tok_123");
@@ -134,12 +139,15 @@ test("edit the subscription", async ({ page }) => {
   await expect(page.getByText("Billing service, all invoices").first()).toBeVisible();
   const details = page.getByRole("region", { name: "Details" });
   await expect(details).toContainText("invoice.voided");
+  await page.getByRole("tab", { name: "Custom headers" }).click();
   await expect(page.getByRole("region", { name: "Custom headers" })).toContainText("X-Api-Token");
 });
 
 test("reveal, copy and rotate the signing secret", async ({ page, context }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await open(page, detailUrl);
+  await page.getByRole("tab", { name: "Signing secret" }).click();
+  await expect(page.getByRole("tab", { name: "Signing secret" })).toHaveAttribute("aria-selected", "true");
   const section = page.getByRole("region", { name: "Signing secret" });
   await expect(section.getByRole("textbox")).toHaveCount(0);
   await section.getByRole("button", { name: "Reveal" }).click();

@@ -98,35 +98,80 @@ async fn events_are_filtered_by_delivery_status_subscription_and_time_with_their
     let page: Value = response.json().await.unwrap();
     assert_eq!(ids(&page), [paid_id]);
     assert!(page["data"][0]["data"].is_null(), "the list carries no payloads: {page}");
+    // What it carries instead: a glimpse of the payload, who did not get it, and the total.
+    assert_eq!(page["data"][0]["hint"], "n: 1");
+    assert_eq!(page["data"][0]["troubled"][0]["subscription_id"], failing.as_str());
+    assert_eq!(page["data"][0]["troubled"][0]["status"], "failed");
+    assert_eq!((page["matching"].clone(), page["more"].clone()), (json!(1), json!(false)));
+    let recent = rpc_json(&s, "events/list", json!({"query": {"range": "24h"}}), &s.alice.cookie).await;
+    let recent: Value = recent.json().await.unwrap();
+    assert_eq!(ids(&recent), [created_id, paid_id]);
+    assert_eq!(recent["matching"], 2);
+    let unknown = rpc_json(&s, "events/list", json!({"query": {"range": "3 weeks"}}), &s.alice.cookie).await;
+    assert_eq!(unknown.status(), 422);
     s.app.stop().await;
 }
 
 #[tokio::test]
-async fn the_overview_counts_attempts_and_names_failing_subscriptions_and_failures() {
+async fn the_overview_counts_deliveries_per_subscription_and_groups_failures() {
     let s = setup(&[]).await;
     let empty: Value = s.app.rpc("overview/get", &[], Some(&s.alice.cookie)).await.json().await.unwrap();
     assert_eq!(empty["has_events"], false);
     assert_eq!(empty["hours"].as_array().unwrap().len(), 24);
+    assert_eq!(empty["totals"], json!({"succeeded": 0, "failed": 0, "in_progress": 0}));
 
-    let (_, failing, paid, _, _good, _bad) = one_good_one_failing(&s).await;
+    let (healthy, failing, paid, _, _good, bad) = one_good_one_failing(&s).await;
+    let again = publish(&s, "invoice.paid", json!({"n": 3})).await;
+    for delivery in again["deliveries"].as_array().unwrap() {
+        let target = if delivery["subscription_id"] == failing.as_str() { "failed" } else { "succeeded" };
+        delivery_when(&s, delivery["id"].as_str().unwrap(), target).await;
+    }
     let response = s.app.rpc("overview/get", &[], Some(&s.alice.cookie)).await;
     assert_eq!(response.status(), 200);
     let overview: Value = response.json().await.unwrap();
     assert_eq!(overview["has_events"], true);
-    // Two successes (one per event to the healthy endpoint); the failing one: 1 + 3 retries.
-    assert_eq!(overview["succeeded"], 2, "{overview}");
-    assert_eq!(overview["failed"], 4, "{overview}");
-    let this_hour = &overview["hours"][23];
-    assert_eq!(this_hour["succeeded"].as_i64().unwrap() + this_hour["failed"].as_i64().unwrap(), 6, "{overview}");
-    let troubled = overview["troubled"].as_array().unwrap();
-    assert_eq!(troubled.len(), 1, "{overview}");
-    assert_eq!(troubled[0]["id"], failing.as_str());
-    assert!(troubled[0]["failing_since"].is_string() && troubled[0]["disables_at"].is_string(), "{overview}");
-    let failures = overview["recent_failures"].as_array().unwrap();
-    assert_eq!(failures.len(), 4);
-    assert_eq!(failures[0]["event_id"], paid["id"]);
-    assert_eq!(failures[0]["status_code"], 500);
-    assert_eq!(failures[0]["error_kind"], "status");
+    // Deliveries, not attempts: three to the healthy endpoint, two to the failing one (each
+    // failed after 1 + 3 attempts).
+    assert_eq!(overview["totals"], json!({"succeeded": 3, "failed": 2, "in_progress": 0}), "{overview}");
+    let charted: i64 = overview["hours"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["succeeded"].as_i64().unwrap() + h["failed"].as_i64().unwrap() + h["in_progress"].as_i64().unwrap())
+        .sum();
+    assert_eq!(charted, 5, "{overview}");
+
+    // Every subscription, the one needing attention first, with its own figures.
+    let subscriptions = overview["subscriptions"].as_array().unwrap();
+    assert_eq!(subscriptions.len(), 2, "{overview}");
+    assert_eq!(subscriptions[0]["id"], failing.as_str());
+    assert_eq!(subscriptions[0]["totals"], json!({"succeeded": 0, "failed": 2, "in_progress": 0}));
+    assert!(subscriptions[0]["failing_since"].is_string() && subscriptions[0]["disables_at"].is_string());
+    assert_eq!(subscriptions[0]["last_failure"]["status_code"], 500);
+    assert_eq!(subscriptions[0]["last_failure"]["error_kind"], "status");
+    assert_eq!(subscriptions[0]["trend"].as_array().unwrap().len(), 24);
+    assert_eq!(subscriptions[1]["id"], healthy.as_str());
+    assert_eq!(subscriptions[1]["totals"], json!({"succeeded": 3, "failed": 0, "in_progress": 0}));
+    assert!(subscriptions[1]["last_failure"].is_null());
+
+    // One problem, one line: both deliveries' eight attempts met the same 500.
+    let failures = overview["failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 1, "{overview}");
+    assert_eq!(failures[0]["subscription_id"], failing.as_str());
+    assert_eq!(failures[0]["subscription_url"], bad.url.as_str());
+    assert_eq!(failures[0]["deliveries"], 2);
+    assert_eq!(failures[0]["attempts"], 8);
+    assert_eq!(failures[0]["latest"]["status_code"], 500);
+    assert_eq!(failures[0]["event_id"], again["id"], "the most recent attempt is linked");
+    assert_ne!(failures[0]["event_id"], paid["id"]);
+    assert!(failures[0]["since"].as_str().unwrap() < failures[0]["latest"]["at"].as_str().unwrap());
+
+    // Another account sees none of it.
+    let bob = s.app.caller(&unique_email("overview-bob")).await;
+    let theirs: Value = s.app.rpc("overview/get", &[], Some(&bob.cookie)).await.json().await.unwrap();
+    assert_eq!(theirs["subscriptions"], json!([]));
+    assert_eq!(theirs["failures"], json!([]));
+    assert_eq!(theirs["totals"], json!({"succeeded": 0, "failed": 0, "in_progress": 0}));
 
     let hints: Value = s.app.rpc("overview/setup_hints", &[], Some(&s.alice.cookie)).await.json().await.unwrap();
     assert_eq!(hints["public_url"], s.app.url(""));

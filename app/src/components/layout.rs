@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
 
-use super::live::provide_live;
+use super::live::{provide_live, LiveIndicator};
 use super::logo::Logo;
 use crate::rpc::auth::{current_user, Logout, SwitchAccount};
 
@@ -51,6 +51,8 @@ pub fn DashboardLayout() -> impl IntoView {
                     </Transition>
                 </nav>
                 <div class="topbar-user">
+                    // One place on every page: whether what is shown follows the deliveries.
+                    <LiveIndicator />
                     <Transition fallback=|| view! { <span class="skeleton skeleton-text" aria-hidden="true"></span> }>
                         {move || Suspend::new(async move {
                             match user.await {

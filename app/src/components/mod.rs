@@ -11,5 +11,6 @@ pub mod layout;
 pub mod live;
 pub mod logo;
 pub mod states;
+pub mod subscription;
 pub mod table;
 pub mod time;

@@ -38,6 +38,51 @@ pub fn relative(at: &str, now: OffsetDateTime) -> String {
     }
 }
 
+/// `at` (RFC 3339) as a clock time in UTC: "20:15 UTC" on the day of `now`, "6 Dec 20:15 UTC"
+/// before; the text unchanged if it does not parse.
+pub fn clock(at: &str, now: OffsetDateTime) -> String {
+    let Ok(then) = OffsetDateTime::parse(at, &Rfc3339) else {
+        return at.to_string();
+    };
+    let then = then.to_offset(time::UtcOffset::UTC);
+    let time = format!("{:02}:{:02} UTC", then.hour(), then.minute());
+    if then.date() == now.to_offset(time::UtcOffset::UTC).date() {
+        time
+    } else {
+        format!("{} {} {time}", then.day(), short_month(then.month()))
+    }
+}
+
+/// `at` (RFC 3339) as a list shows it, in UTC: "20:15:03" on the day of `now`, "6 Dec 20:15"
+/// before; the text unchanged if it does not parse.
+pub fn list_time(at: &str, now: OffsetDateTime) -> String {
+    let Ok(then) = OffsetDateTime::parse(at, &Rfc3339) else {
+        return at.to_string();
+    };
+    let then = then.to_offset(time::UtcOffset::UTC);
+    if then.date() == now.to_offset(time::UtcOffset::UTC).date() {
+        format!("{:02}:{:02}:{:02}", then.hour(), then.minute(), then.second())
+    } else {
+        format!("{} {} {:02}:{:02}", then.day(), short_month(then.month()), then.hour(), then.minute())
+    }
+}
+
+/// A list row's time ("20:15:03"), how long ago on hover.
+#[component]
+pub fn ListTime(#[prop(into)] at: String) -> impl IntoView {
+    let now = OffsetDateTime::now_utc();
+    let text = list_time(&at, now);
+    let title = format!("{} ({})", at, relative(&at, now));
+    view! { <time datetime=at title=title>{text}</time> }
+}
+
+/// A moment as a clock time ("since 20:15 UTC"), the full time on hover.
+#[component]
+pub fn ClockTime(#[prop(into)] at: String) -> impl IntoView {
+    let text = clock(&at, OffsetDateTime::now_utc());
+    view! { <time datetime=at.clone() title=at>{text}</time> }
+}
+
 fn short_month(month: time::Month) -> &'static str {
     use time::Month::*;
     match month {
@@ -62,6 +107,17 @@ mod tests {
 
     fn at(text: &str) -> OffsetDateTime {
         OffsetDateTime::parse(text, &Rfc3339).unwrap()
+    }
+
+    #[test]
+    fn clock_times_name_the_day_when_it_is_not_today() {
+        let now = at("2025-06-10T12:00:00Z");
+        assert_eq!(clock("2025-06-10T08:05:09.123Z", now), "08:05 UTC");
+        assert_eq!(clock("2025-06-09T23:59:00Z", now), "9 Jun 23:59 UTC");
+        assert_eq!(clock("2025-06-10T10:00:00+02:00", now), "08:00 UTC");
+        assert_eq!(clock("not a time", now), "not a time");
+        assert_eq!(list_time("2025-06-10T08:05:09.123Z", now), "08:05:09");
+        assert_eq!(list_time("2025-06-01T08:05:09Z", now), "1 Jun 08:05");
     }
 
     #[test]

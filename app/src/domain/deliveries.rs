@@ -35,6 +35,7 @@ pub(crate) fn to_delivery(record: DeliveryRecord) -> Delivery {
         last_status_code: record.last_status_code,
         event_type: record.event_type,
         subscription_url: record.subscription_url,
+        subscription_description: record.subscription_description.filter(|description| !description.is_empty()),
         attempts: None,
         attempts_next_cursor: None,
     }

@@ -4,9 +4,11 @@
 use serde_json::Value;
 
 use super::paging::{PageRequest, Window};
-use super::{format_time, ids::new_id, now_ms};
+use super::ids::{first_id_at, new_id};
+use super::{format_time, now_ms};
 use crate::error::AppError;
-use crate::model::{EventType, EventTypeCreate, EventTypePatch, Page};
+use crate::alert_types::ALERT_TYPES;
+use crate::model::{EventType, EventTypeActivity, EventTypeCreate, EventTypePatch, Page};
 use crate::store::{is_unique_violation, EventTypeRecord, Store, CATALOG_ACCOUNT};
 use crate::validation::{check_description, check_event_type_name, RESERVED_TYPE_PREFIX};
 
@@ -113,6 +115,29 @@ pub async fn list(store: &Store, account_id: &str, request: &PageRequest) -> Res
     let rows = store.list_event_types(account_id, window.before.as_deref(), window.fetch()).await?;
     Ok(window.page(rows, |row| row.id.clone(), to_model))
 }
+
+/// How much each of the account's event types (its own, the catalog's and Hookrelay's alerts) is used:
+/// events in the last 24 hours, the latest one, and how many subscriptions receive it.
+pub async fn activity(store: &Store, account_id: &str) -> Result<Vec<EventTypeActivity>, AppError> {
+    const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+    let mut names: Vec<String> =
+        store.list_event_types(account_id, None, ACTIVITY_TYPES).await?.into_iter().map(|row| row.name).collect();
+    names.extend(ALERT_TYPES.iter().map(|(name, _)| name.to_string()));
+    let since_id = first_id_at("evt", now_ms() - DAY_MS);
+    let rows = store.event_type_activity(account_id, &names, &since_id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| EventTypeActivity {
+            name: row.name,
+            events_24h: row.recent,
+            last_seen: row.last_seen.map(format_time),
+            subscribers: row.subscribers,
+        })
+        .collect())
+}
+
+/// As many types as the page lists.
+const ACTIVITY_TYPES: u32 = 250;
 
 pub async fn update(store: &Store, account_id: &str, name: &str, patch: EventTypePatch) -> Result<EventType, AppError> {
     let mut record = store.find_event_type(account_id, name).await?.ok_or(AppError::NotFound)?;

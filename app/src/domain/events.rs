@@ -7,7 +7,10 @@ use super::paging::{given, is_id};
 use super::pipeline::Pipeline;
 use super::{format_time, now_ms, parse_time};
 use crate::error::AppError;
-use crate::model::{DeliveryCounts, DeliveryStatus, Event, EventInput, Page, Published, TestSent};
+use crate::model::{
+    DeliveryCounts, DeliveryStatus, Event, EventInput, EventRow, EventsQuery, Page, Published, TestSent,
+    TroubledDelivery,
+};
 use crate::store::{DeliveryRecord, EventQuery, EventRecord, FanOut, Inserted, NewEvent, Store};
 use crate::validation::{check_event_type_name, RESERVED_TYPE_PREFIX};
 
@@ -101,6 +104,7 @@ fn just_created(record: EventRecord, deliveries: Vec<(String, String)>) -> Event
             updated_at: created_at,
             event_type: Some(record.event_type.clone()),
             subscription_url: None,
+            subscription_description: None,
         })
         .collect::<Vec<_>>();
     let mut event = to_event(record);
@@ -160,6 +164,27 @@ pub struct EventFilter {
     pub until: Option<String>,
 }
 
+impl EventFilter {
+    /// The events page's query as a filter: its quick range (`range=24h`) is a `since` that
+    /// many hours before now, unless the query names its own `since`.
+    pub fn of_dashboard(query: &EventsQuery) -> Result<EventFilter, AppError> {
+        const HOUR_MS: i64 = 3_600_000;
+        let since = match (&query.since, query.range_hours()) {
+            (Some(since), _) => Some(since.clone()),
+            (None, Some(Ok(hours))) => Some(format_time(now_ms() - hours * HOUR_MS)),
+            (None, Some(Err(message))) => return Err(AppError::validation("range", message)),
+            (None, None) => None,
+        };
+        Ok(EventFilter {
+            event_type: query.event_type.clone(),
+            status: query.status.clone(),
+            subscription_id: query.subscription.clone(),
+            since,
+            until: query.until.clone(),
+        })
+    }
+}
+
 /// How far an event id's time may lie from the event's stored time (both are taken a moment
 /// apart when it is published).
 const ID_TIME_SLACK_MS: i64 = 1_000;
@@ -172,6 +197,35 @@ pub async fn list(
     request: &PageRequest,
 ) -> Result<Page<Event>, AppError> {
     let window = request.window("evt")?;
+    let query = store_query(filter, window.before.clone(), window.fetch())?;
+    let rows = store.list_events(account_id, &query).await?;
+    let mut page = window.page(rows, |row| row.id.clone(), to_event);
+    let ids: Vec<String> = page.data.iter().map(|event| event.id.clone()).collect();
+    for event in &mut page.data {
+        event.delivery_counts = Some(DeliveryCounts::default());
+    }
+    for (event_id, status, count) in store.delivery_counts(account_id, &ids).await? {
+        let counts = page.data.iter_mut().find(|event| event.id == event_id).and_then(|e| e.delivery_counts.as_mut());
+        if let Some(counts) = counts {
+            counts.add(status, count);
+        }
+    }
+    Ok(page)
+}
+
+/// How far the events page counts the events a filter matches; past it, it says "more than".
+pub const MAX_COUNTED: i64 = 1_000;
+
+/// How many events match a filter (whatever page is shown), counting up to `MAX_COUNTED + 1`.
+pub async fn count(store: &Store, account_id: &str, filter: &EventFilter) -> Result<i64, AppError> {
+    let limit = u32::try_from(MAX_COUNTED + 1).unwrap_or(u32::MAX);
+    let query = store_query(filter, None, limit)?;
+    Ok(store.count_events(account_id, &query).await?)
+}
+
+/// A filter as the store's query: checked, with the id bounds its times and the page's cursor
+/// (`before`) give.
+fn store_query(filter: &EventFilter, before: Option<String>, limit: u32) -> Result<EventQuery<'_>, AppError> {
     let since = filter.since.as_deref().map(|text| parse_time("since", text)).transpose()?;
     let until = filter.until.as_deref().map(|text| parse_time("until", text)).transpose()?;
     if let (Some(since), Some(until)) = (since, until) {
@@ -190,11 +244,11 @@ pub async fn list(
         }
     }
     let until_bound = until.map(|until| first_id_at("evt", until.saturating_add(ID_TIME_SLACK_MS)));
-    let id_below = match (window.before.clone(), until_bound) {
+    let id_below = match (before, until_bound) {
         (Some(cursor), Some(bound)) => Some(cursor.min(bound)),
         (cursor, bound) => cursor.or(bound),
     };
-    let query = EventQuery {
+    Ok(EventQuery {
         event_type: given(&filter.event_type),
         status,
         subscription_id: given(&filter.subscription_id),
@@ -202,19 +256,78 @@ pub async fn list(
         until,
         id_at_least: since.map(|since| first_id_at("evt", since.saturating_sub(ID_TIME_SLACK_MS))),
         id_below,
-        limit: window.fetch(),
-    };
-    let rows = store.list_events(account_id, &query).await?;
-    let mut page = window.page(rows, |row| row.id.clone(), to_event);
+        limit,
+    })
+}
+
+/// The dashboard's rows of a page of events: each payload replaced by a glimpse of it, and the
+/// subscriptions whose deliveries failed or wait for a retry named.
+pub async fn dashboard_rows(store: &Store, account_id: &str, page: Page<Event>) -> Result<Page<EventRow>, AppError> {
     let ids: Vec<String> = page.data.iter().map(|event| event.id.clone()).collect();
-    for event in &mut page.data {
-        event.delivery_counts = Some(DeliveryCounts::default());
-    }
-    for (event_id, status, count) in store.delivery_counts(account_id, &ids).await? {
-        let counts = page.data.iter_mut().find(|event| event.id == event_id).and_then(|e| e.delivery_counts.as_mut());
-        if let Some(counts) = counts {
-            counts.add(status, count);
+    let troubled = store.troubled_deliveries(account_id, &ids).await?;
+    let data = page
+        .data
+        .into_iter()
+        .map(|mut event| {
+            let hint = event.data.take().map(|data| payload_hint(&data)).unwrap_or_default();
+            let troubled = troubled
+                .iter()
+                .filter(|row| row.event_id == event.id)
+                .map(|row| TroubledDelivery {
+                    subscription_id: row.subscription_id.clone(),
+                    description: row.description.clone(),
+                    url: row.url.clone(),
+                    status: row.status,
+                })
+                .collect();
+            EventRow { event, hint, troubled }
+        })
+        .collect();
+    Ok(Page { data, next_cursor: page.next_cursor })
+}
+
+/// How many of a payload's fields a hint shows, and how much of each value.
+const HINT_FIELDS: usize = 3;
+const HINT_VALUE_CHARS: usize = 32;
+
+/// A payload's first scalar fields as "id: in_1 · amount: 4200" (a scalar payload as itself),
+/// so that a list row says which order or invoice it was about.
+pub fn payload_hint(data: &serde_json::Value) -> String {
+    use serde_json::Value;
+    let scalar = |value: &Value| match value {
+        Value::String(text) if text.chars().count() > HINT_VALUE_CHARS => {
+            Some(format!("{}…", text.chars().take(HINT_VALUE_CHARS).collect::<String>()))
         }
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        Value::Bool(flag) => Some(flag.to_string()),
+        Value::Null | Value::Array(_) | Value::Object(_) => None,
+    };
+    match data {
+        Value::Object(fields) => fields
+            .iter()
+            .filter_map(|(key, value)| scalar(value).map(|text| format!("{key}: {text}")))
+            .take(HINT_FIELDS)
+            .collect::<Vec<_>>()
+            .join(" · "),
+        other => scalar(other).unwrap_or_default(),
     }
-    Ok(page)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::payload_hint;
+
+    #[test]
+    fn a_hint_is_the_first_scalar_fields_in_the_order_published() {
+        let data = json!({"invoice": "in_1", "lines": [1, 2], "amount": 4200, "customer": {"id": "cus_1"}, "paid": true, "currency": "eur"});
+        assert_eq!(payload_hint(&data), "invoice: in_1 · amount: 4200 · paid: true");
+        assert_eq!(payload_hint(&json!("just text")), "just text");
+        assert_eq!(payload_hint(&json!([1, 2, 3])), "");
+        assert_eq!(payload_hint(&json!({"nested": {"only": 1}})), "");
+        let long = "x".repeat(100);
+        assert_eq!(payload_hint(&json!({ "note": long })), format!("note: {}…", "x".repeat(32)));
+    }
 }

@@ -80,6 +80,9 @@ pub struct Delivery {
     /// Where the subscription delivers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_url: Option<String>,
+    /// The subscription's description, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_description: Option<String>,
     /// Present on a single delivery, absent in lists: its latest 50 attempts, oldest first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<Vec<Attempt>>,

@@ -46,3 +46,15 @@ pub struct EventTypePatch {
     #[serde(default)]
     pub archived: Option<bool>,
 }
+
+/// How much an event type is used, for the dashboard's event-types page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventTypeActivity {
+    pub name: String,
+    /// Events of this type published in the last 24 hours.
+    pub events_24h: i64,
+    /// When the latest event of this type was published, if ever.
+    pub last_seen: Option<String>,
+    /// Subscriptions that receive it (those for every type included).
+    pub subscribers: i64,
+}

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::deliveries::{Delivery, DeliveryCounts};
+use super::deliveries::{Delivery, DeliveryCounts, DeliveryStatus};
+use super::paging::Page;
 
 /// An event to publish: `{type, data, idempotency_key?}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,6 +40,38 @@ pub struct Event {
     pub delivery_counts: Option<DeliveryCounts>,
 }
 
+/// A row of the dashboard's events list: the event without its payload, a glimpse of the
+/// payload, and the subscriptions whose delivery of it failed or waits for a retry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventRow {
+    #[serde(flatten)]
+    pub event: Event,
+    /// The payload's first few scalar fields ("id: in_1 · amount: 4200"); empty for none.
+    pub hint: String,
+    pub troubled: Vec<TroubledDelivery>,
+}
+
+/// The dashboard's page of events: its rows, and how many events match the filters in all.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventList {
+    #[serde(flatten)]
+    pub page: Page<EventRow>,
+    /// Events matching the filters, on every page; counted so far only (see `more`).
+    pub matching: i64,
+    /// More events match than `matching`: the count stopped there.
+    pub more: bool,
+}
+
+/// A delivery that failed or waits for a retry, named by its subscription.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TroubledDelivery {
+    pub subscription_id: String,
+    pub description: String,
+    /// Empty for a subscription deleted since.
+    pub url: String,
+    pub status: DeliveryStatus,
+}
+
 /// What publishing gives back: the event and the deliveries it fanned out to.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -72,9 +105,16 @@ pub struct EventsQuery {
     /// RFC 3339.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<String>,
+    /// A quick range up to now (`1h`, `24h`, `7d`), used when `since` is not given; kept as
+    /// such in the URL so that the link stays "the last 24 hours".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
 }
+
+/// The quick ranges the events page offers: `(range, label, hours)`.
+pub const QUICK_RANGES: [(&str, &str, i64); 3] = [("1h", "Last hour", 1), ("24h", "24 hours", 24), ("7d", "7 days", 24 * 7)];
 
 impl EventsQuery {
     /// Reads the query from a URL's parameters; empty values count as absent.
@@ -86,6 +126,7 @@ impl EventsQuery {
             subscription: field("subscription"),
             since: field("since"),
             until: field("until"),
+            range: field("range"),
             cursor: field("cursor"),
         }
     }
@@ -99,6 +140,7 @@ impl EventsQuery {
             ("subscription", &self.subscription),
             ("since", &self.since),
             ("until", &self.until),
+            ("range", &self.range),
             ("cursor", &self.cursor),
         ];
         for (name, value) in fields {
@@ -120,6 +162,18 @@ impl EventsQuery {
             || self.subscription.is_some()
             || self.since.is_some()
             || self.until.is_some()
+            || self.range.is_some()
+    }
+
+    /// How many hours the quick range covers; `None` without one, `Some(Err)` for an unknown one.
+    pub fn range_hours(&self) -> Option<Result<i64, String>> {
+        self.range.as_deref().map(|range| {
+            QUICK_RANGES
+                .iter()
+                .find(|(name, ..)| *name == range)
+                .map(|(_, _, hours)| *hours)
+                .ok_or_else(|| "range is one of 1h, 24h and 7d.".to_string())
+        })
     }
 }
 
@@ -127,8 +181,8 @@ impl EventsQuery {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FilterChoices {
     pub event_types: Vec<String>,
-    /// `(id, url)` of each subscription.
-    pub subscriptions: Vec<(String, String)>,
+    /// `(id, description, url)` of each subscription.
+    pub subscriptions: Vec<(String, String, String)>,
 }
 
 #[cfg(test)]

@@ -141,6 +141,7 @@ fn KeyTable(keys: Vec<ApiKey>, revoke: ServerAction<RevokeApiKey>) -> impl IntoV
                         aria_label=format!("Revoke {}", key.name)
                         message="Requests that use this key will be refused from now on. This cannot be undone."
                         confirm_label="Revoke key"
+                        class="btn btn-small btn-danger-outline"
                         pending=revoke.pending()
                         on_confirm=move |_| {
                             revoke.dispatch(RevokeApiKey { id: id.clone() });

@@ -10,8 +10,9 @@ use crate::components::field::{error_for, focus_element, form_error, TextAreaFie
 use crate::components::states::{ActionError, LoadError};
 use crate::components::table::{DataTable, LoadingTable, Pager, ACTIONS};
 use crate::components::time::RelativeTime;
-use crate::model::EventType;
-use crate::rpc::event_types::{list_event_types, SaveEventType, SetEventTypeArchived};
+use crate::alert_types::ALERT_TYPES;
+use crate::model::{EventType, EventTypeActivity, EventsQuery};
+use crate::rpc::event_types::{get_event_type_activity, list_event_types, SaveEventType, SetEventTypeArchived};
 
 const FIELDS: &[&str] = &["name", "description", "example"];
 
@@ -68,6 +69,7 @@ pub fn EventTypesPage() -> impl IntoView {
         move || (cursor.get(), save.version().get(), archive.version().get()),
         |(cursor, _, _)| list_event_types(cursor),
     );
+    let activity = Resource::new(move || save.version().get(), |_| get_event_type_activity());
     let draft = Draft::new();
     let archive_error = Signal::derive(move || match archive.value().get() {
         Some(Err(error)) => Some(error.to_string()),
@@ -102,9 +104,12 @@ pub fn EventTypesPage() -> impl IntoView {
                                     .into_any()
                             }
                             Ok(page) => {
+                                // Without its figures (they could not be read) the list still shows.
+                                let activity = activity.await.unwrap_or_default();
                                 view! {
-                                    <EventTypeTable types=page.data draft save archive />
+                                    <EventTypeTable types=page.data activity=activity.clone() draft save archive />
                                     <Pager cursor next=page.next_cursor />
+                                    <OwnEventTypes activity />
                                 }
                                     .into_any()
                             }
@@ -119,9 +124,65 @@ pub fn EventTypesPage() -> impl IntoView {
     .into_any()
 }
 
+/// "12 in 24 h · last 5 min ago" linking to the type's events, and how many subscriptions get it.
+#[component]
+fn ActivityCell(name: String, activity: Option<EventTypeActivity>) -> impl IntoView {
+    let Some(activity) = activity else {
+        return view! { <span class="muted">"—"</span> }.into_any();
+    };
+    let href = EventsQuery { event_type: Some(name), range: Some("24h".into()), ..Default::default() }.href();
+    let subscribers = match activity.subscribers {
+        0 => "No subscription receives it".to_string(),
+        1 => "1 subscription".to_string(),
+        n => format!("{n} subscriptions"),
+    };
+    view! {
+        <span class="activity">
+            <a href=href>{format!("{} in 24 h", activity.events_24h)}</a>
+            {match activity.last_seen {
+                Some(at) => view! { <span class="muted">" · last "<RelativeTime at /></span> }.into_any(),
+                None => view! { <span class="muted">" · never published"</span> }.into_any(),
+            }}
+            <span class="cell-sub" class:warn-text={activity.subscribers == 0}>{subscribers}</span>
+        </span>
+    }
+    .into_any()
+}
+
+/// The alerts Hookrelay publishes itself: read-only, received by ticking them in a subscription.
+#[component]
+fn OwnEventTypes(activity: Vec<EventTypeActivity>) -> impl IntoView {
+    let rows = ALERT_TYPES
+        .iter()
+        .map(|(name, description)| {
+            let figures = activity.iter().find(|a| a.name == *name).cloned();
+            view! {
+                <tr>
+                    <td data-label="Name"><span class="cell-title mono">{*name}</span></td>
+                    <td data-label="Description" class="cell-wrap">{*description}</td>
+                    <td data-label="Activity"><ActivityCell name=name.to_string() activity=figures /></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="own-types" aria-labelledby="own-types-title">
+            <h2 id="own-types-title">"Hookrelay's own events"</h2>
+            <p class="muted section-lede">
+                "Alerts Hookrelay publishes about your deliveries. A subscription receives them only when they
+                are ticked among its event types."
+            </p>
+            <DataTable label="Hookrelay's own events" columns=&["Name", "Description", "Activity"]>
+                {rows}
+            </DataTable>
+        </section>
+    }
+}
+
 #[component]
 fn EventTypeTable(
     types: Vec<EventType>,
+    activity: Vec<EventTypeActivity>,
     draft: Draft,
     save: ServerAction<SaveEventType>,
     archive: ServerAction<SetEventTypeArchived>,
@@ -140,7 +201,7 @@ fn EventTypeTable(
             } else {
                 view! { <span>{event_type.description.clone()}</span> }.into_any()
             };
-            let created_at = event_type.created_at.clone();
+            let figures = activity.iter().find(|a| a.name == name).cloned();
             let on_edit = move |_| {
                 save.value().set(None);
                 draft.load(&event_type);
@@ -155,7 +216,7 @@ fn EventTypeTable(
             view! {
                 <tr class:row-archived=archived>
                     <td data-label="Name">
-                        <span class="cell-title mono">{name}</span>
+                        <span class="cell-title mono">{name.clone()}</span>
                         {archived.then(|| view! { <Chip tone=Tone::Neutral label="Archived" /> })}
                         {catalog.then(|| view! {
                             <span title="Declared for every account by the operator of this instance; read-only here.">
@@ -164,7 +225,7 @@ fn EventTypeTable(
                         })}
                     </td>
                     <td data-label="Description" class="cell-wrap">{description}</td>
-                    <td data-label="Created" class="cell-nowrap"><RelativeTime at=created_at /></td>
+                    <td data-label="Activity"><ActivityCell name=name.clone() activity=figures /></td>
                     <td class="cell-actions">
                         {(!catalog).then(move || view! {
                             <div class="row-actions">
@@ -188,7 +249,7 @@ fn EventTypeTable(
         })
         .collect_view();
     view! {
-        <DataTable label="Event types" columns=&["Name", "Description", "Created", ACTIONS]>
+        <DataTable label="Event types" columns=&["Name", "Description", "Activity", ACTIONS]>
             {rows}
         </DataTable>
     }

@@ -57,11 +57,16 @@ fn Instance(overview: InstanceOverview) -> impl IntoView {
                         <span class="cell-title">{account.name}</span>
                         <span class="cell-sub mono">{account.id}</span>
                     </td>
-                    <td data-label="External id" class="mono">{account.external_id.unwrap_or_default()}</td>
-                    <td data-label="Events">{account.events.to_string()}</td>
-                    <td data-label="Failed deliveries">
+                    <td data-label="External id">
+                        {match account.external_id {
+                            Some(external_id) => view! { <span class="mono">{external_id}</span> }.into_any(),
+                            None => view! { <span class="muted">"—"</span> }.into_any(),
+                        }}
+                    </td>
+                    <td data-label="Events" class="cell-number">{account.events.to_string()}</td>
+                    <td data-label="Failed deliveries" class="cell-number">
                         {if failed > 0 {
-                            view! { <Chip tone=Tone::Danger label=failed.to_string() /> }.into_any()
+                            view! { <span class="danger-text">{failed.to_string()}</span> }.into_any()
                         } else {
                             view! { <span class="muted">"0"</span> }.into_any()
                         }}

@@ -39,6 +39,7 @@ pub const RULES: &[(&str, Caller)] = &[
     ("/rpc/change_password", Member),
     ("/rpc/overview/get", Visitor),
     ("/rpc/overview/setup_hints", Visitor),
+    ("/rpc/overview/subscription", Visitor),
     ("/rpc/events/list", Visitor),
     ("/rpc/events/get", Visitor),
     ("/rpc/events/filter_choices", Visitor),
@@ -57,6 +58,7 @@ pub const RULES: &[(&str, Caller)] = &[
     ("/rpc/subscriptions/delete", Visitor),
     // The subscription form's type picker reads the catalog; changing it is a member's.
     ("/rpc/event_types/list", Visitor),
+    ("/rpc/event_types/activity", Visitor),
     ("/rpc/event_types/save", Member),
     ("/rpc/event_types/set_archived", Member),
     ("/rpc/sources/list", Member),

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{EventType, Page};
+use crate::model::{EventType, EventTypeActivity, Page};
 
 #[server(prefix = "/rpc", endpoint = "event_types/list")]
 pub async fn list_event_types(cursor: Option<String>) -> Result<Page<EventType>, AppError> {
@@ -10,6 +10,15 @@ pub async fn list_event_types(cursor: Option<String>) -> Result<Page<EventType>,
     let (state, user) = authorize::<ListEventTypes>().await?;
     let request = PageRequest { limit: Some(250), cursor };
     event_types::list(&state.store, &user.account_id, &request).await
+}
+
+/// How much each event type is used, for the event-types page.
+#[server(prefix = "/rpc", endpoint = "event_types/activity")]
+pub async fn get_event_type_activity() -> Result<Vec<EventTypeActivity>, AppError> {
+    use crate::domain::event_types;
+    use crate::server::authorize;
+    let (state, user) = authorize::<GetEventTypeActivity>().await?;
+    event_types::activity(&state.store, &user.account_id).await
 }
 
 /// Creates or edits an event type from the dashboard form. `example` is the JSON text typed in

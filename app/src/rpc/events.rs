@@ -2,28 +2,24 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::model::{Attempt, Delivery, Event, EventsQuery, FilterChoices, Page};
+use crate::model::{Attempt, Delivery, Event, EventList, EventsQuery, FilterChoices, Page};
 
 /// A page of events for the events page; payloads are left out (the detail page shows them).
 #[server(prefix = "/rpc", endpoint = "events/list", input = Json)]
-pub async fn list_events(query: EventsQuery) -> Result<Page<Event>, AppError> {
+pub async fn list_events(query: EventsQuery) -> Result<EventList, AppError> {
     use crate::domain::events::{self, EventFilter};
     use crate::domain::paging::PageRequest;
     use crate::server::authorize;
     let (state, user) = authorize::<ListEvents>().await?;
-    let filter = EventFilter {
-        event_type: query.event_type,
-        status: query.status,
-        subscription_id: query.subscription,
-        since: query.since,
-        until: query.until,
-    };
+    let filter = EventFilter::of_dashboard(&query)?;
     let request = PageRequest { limit: Some(50), cursor: query.cursor };
-    let mut page = events::list(&state.store, &user.account_id, &filter, &request).await?;
-    for event in &mut page.data {
-        event.data = None;
-    }
-    Ok(page)
+    let page = events::list(&state.store, &user.account_id, &filter, &request).await?;
+    let counted = events::count(&state.store, &user.account_id, &filter).await?;
+    Ok(EventList {
+        page: events::dashboard_rows(&state.store, &user.account_id, page).await?,
+        matching: counted.min(events::MAX_COUNTED),
+        more: counted > events::MAX_COUNTED,
+    })
 }
 
 /// One event with its payload and deliveries.
@@ -46,7 +42,8 @@ pub async fn get_filter_choices() -> Result<FilterChoices, AppError> {
     let subscriptions = subscriptions::list(&state.store, &user.account_id, &all).await?;
     let mut event_types: Vec<String> = types.data.into_iter().map(|t| t.name).collect();
     event_types.sort();
-    Ok(FilterChoices { event_types, subscriptions: subscriptions.data.into_iter().map(|s| (s.id, s.url)).collect() })
+    let subscriptions = subscriptions.data.into_iter().map(|s| (s.id, s.description, s.url)).collect();
+    Ok(FilterChoices { event_types, subscriptions })
 }
 
 /// One delivery with its latest attempts.
@@ -82,6 +79,8 @@ pub async fn redeliver(id: String) -> Result<Delivery, AppError> {
 #[server(prefix = "/rpc", endpoint = "deliveries/of_subscription")]
 pub async fn subscription_deliveries(
     subscription_id: String,
+    /// Only deliveries in this status (`failed`, `succeeded`, …); absent or empty: all.
+    status: Option<String>,
     cursor: Option<String>,
 ) -> Result<Page<Delivery>, AppError> {
     use crate::domain::deliveries::{self, ListFilter};
@@ -91,7 +90,7 @@ pub async fn subscription_deliveries(
     let (state, user) = authorize::<SubscriptionDeliveries>().await?;
     // An unknown (or another account's) subscription is "not found", not an empty list.
     subscriptions::get(&state.store, &user.account_id, &subscription_id).await?;
-    let filter = ListFilter { subscription_id: Some(subscription_id), ..Default::default() };
+    let filter = ListFilter { subscription_id: Some(subscription_id), status, ..Default::default() };
     let request = PageRequest { limit: Some(20), cursor };
     deliveries::list(&state.store, &user.account_id, &filter, &request).await
 }

@@ -17,6 +17,7 @@ pub struct DeliveryRecord {
     /// From the event and the subscription, for showing a delivery without more look-ups.
     pub event_type: Option<String>,
     pub subscription_url: Option<String>,
+    pub subscription_description: Option<String>,
 }
 
 /// Filters of a delivery list.

@@ -14,7 +14,25 @@ pub struct EventTypeRecord {
     pub updated_at: i64,
 }
 
+/// How much one event type is used (see `EventTypeActivity`), times in Unix milliseconds.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EventTypeActivityRecord {
+    pub name: String,
+    pub recent: i64,
+    pub last_seen: Option<i64>,
+    pub subscribers: i64,
+}
+
 operations! {
+    /// For each of these type names: the account's events of it with an id at or above
+    /// `since_id` (ids sort by time), when its latest event was made, and how many of the
+    /// account's subscriptions receive it.
+    pub async fn event_type_activity(
+        &self,
+        account_id: &str,
+        names: &[String],
+        since_id: &str,
+    ) -> Result<Vec<EventTypeActivityRecord>, sqlx::Error>;
     pub async fn insert_event_type(&self, record: &EventTypeRecord) -> Result<(), sqlx::Error>;
     /// The account's type of this name, or else the catalog's.
     pub async fn find_event_type(&self, account_id: &str, name: &str) -> Result<Option<EventTypeRecord>, sqlx::Error>;

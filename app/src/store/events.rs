@@ -59,6 +59,16 @@ pub enum Inserted {
     InactiveType,
 }
 
+/// A delivery that failed or waits for a retry, for the events list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TroubledDeliveryRecord {
+    pub event_id: String,
+    pub subscription_id: String,
+    pub status: DeliveryStatus,
+    pub description: String,
+    pub url: String,
+}
+
 operations! {
     /// Stores events, each with one pending delivery per target subscription, in one
     /// transaction: once this returns, all of them are durable and their deliveries due now.
@@ -75,6 +85,9 @@ operations! {
     /// subscription walks the deliveries' indexes in event-id order instead of the events, so
     /// that a rare status is found without reading every event.
     pub async fn list_events(&self, account_id: &str, query: &EventQuery<'_>) -> Result<Vec<EventRecord>, sqlx::Error>;
+    /// How many events `list_events` would list with no limit, counting no further than
+    /// `query.limit` (a count of a million rows would cost a page view too much).
+    pub async fn count_events(&self, account_id: &str, query: &EventQuery<'_>) -> Result<i64, sqlx::Error>;
     pub async fn has_events(&self, account_id: &str) -> Result<bool, sqlx::Error>;
     /// How many deliveries of each of these events are in each status: `(event id, status, count)`.
     pub async fn delivery_counts(
@@ -82,4 +95,11 @@ operations! {
         account_id: &str,
         event_ids: &[String],
     ) -> Result<Vec<(String, DeliveryStatus, i64)>, sqlx::Error>;
+    /// The deliveries of these events that failed or wait for a retry, with their
+    /// subscription's description and URL (empty for one deleted since).
+    pub async fn troubled_deliveries(
+        &self,
+        account_id: &str,
+        event_ids: &[String],
+    ) -> Result<Vec<TroubledDeliveryRecord>, sqlx::Error>;
 }

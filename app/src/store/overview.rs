@@ -1,31 +1,52 @@
-//! The figures of the dashboard's overview, read from the attempts.
+//! The figures of the dashboard's overview: deliveries by the hour they were made and where they
+//! stand now, and failed attempts grouped by what they met.
 
-use crate::model::AttemptErrorKind;
+use crate::model::{AttemptErrorKind, DeliveryStatus};
 
-/// A failed attempt with what is needed to show and link it.
+/// How many deliveries to one subscription, made in one hour, stand at one status.
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct FailureRecord {
-    pub attempt_id: String,
-    pub delivery_id: String,
-    pub event_id: String,
-    pub event_type: Option<String>,
+pub struct DeliveryHourRecord {
     pub subscription_id: String,
-    pub subscription_url: Option<String>,
-    pub started_at: i64,
+    /// The hour's start, Unix milliseconds.
+    pub hour: i64,
+    pub status: DeliveryStatus,
+    pub count: i64,
+}
+
+/// Failed attempts to one subscription with the same status code and error kind, and the most
+/// recent of them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FailureGroupRecord {
+    pub subscription_id: String,
     pub response_status: Option<i64>,
     pub error_kind: AttemptErrorKind,
-    pub error_message: Option<String>,
+    pub deliveries: i64,
+    pub attempts: i64,
+    pub first_at: i64,
+    pub latest_attempt_id: String,
+    pub latest_delivery_id: String,
+    pub latest_event_id: String,
+    pub latest_at: i64,
+    pub latest_message: Option<String>,
 }
 
 operations! {
-    /// Attempts started at or after `since`, per hour: `(hour start, succeeded, failed)`.
-    /// An attempt failed when it has an error kind (a non-2xx answer is kind `status`).
-    pub async fn attempts_per_hour(&self, account_id: &str, since: i64) -> Result<Vec<(i64, i64, i64)>, sqlx::Error>;
-    /// The newest failed attempts started at or after `since`.
-    pub async fn recent_failures(
+    /// Deliveries (of one subscription, or of all) whose id was made at or after `since_id`
+    /// (ids sort by time), counted per subscription, per hour of `created_at` and per status.
+    pub async fn deliveries_per_hour(
         &self,
         account_id: &str,
+        subscription_id: Option<&str>,
+        since_id: &str,
+    ) -> Result<Vec<DeliveryHourRecord>, sqlx::Error>;
+    /// Failed attempts (to one subscription, or to any) started at or after `since`, grouped by
+    /// subscription, status code and error kind; the groups with the most recent attempt first,
+    /// at most `limit`.
+    pub async fn failure_groups(
+        &self,
+        account_id: &str,
+        subscription_id: Option<&str>,
         since: i64,
         limit: u32,
-    ) -> Result<Vec<FailureRecord>, sqlx::Error>;
+    ) -> Result<Vec<FailureGroupRecord>, sqlx::Error>;
 }

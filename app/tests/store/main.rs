@@ -2,6 +2,7 @@
 //! Each test opens a fresh database (`world::open`), so that another backend runs the same
 //! tests by opening its own kind there.
 
+mod dashboard;
 mod events;
 mod queue;
 mod retention;

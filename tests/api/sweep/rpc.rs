@@ -40,6 +40,7 @@ fn table(world: &World) -> Vec<Rpc> {
     let list = |name| Rpc { optional: &["cursor"], ..rpc(name, form(&[("cursor", "")]), false) };
     vec![
         list("event_types/list"),
+        rpc("event_types/activity", form(&[]), false),
         list("subscriptions/list"),
         list("sources/list"),
         rpc("api_keys/list", form(&[]), false),
@@ -58,6 +59,7 @@ fn table(world: &World) -> Vec<Rpc> {
         rpc("operator/overview", form(&[]), false),
         rpc("overview/get", form(&[]), false),
         rpc("overview/setup_hints", form(&[]), false),
+        rpc("overview/subscription", form(&[("id", &a.subscription)]), true),
         rpc("events/list", Args::Json(json!({"query": {}})), false),
         rpc("events/get", form(&[("id", &a.event)]), true),
         rpc("events/filter_choices", form(&[]), false),
@@ -65,8 +67,12 @@ fn table(world: &World) -> Vec<Rpc> {
         rpc("deliveries/attempts", form(&[("delivery_id", &a.delivery), ("cursor", &a.attempt)]), true),
         rpc("deliveries/redeliver", form(&[("id", &a.delivery)]), true),
         Rpc {
-            optional: &["cursor"],
-            ..rpc("deliveries/of_subscription", form(&[("subscription_id", &a.subscription), ("cursor", "")]), true)
+            optional: &["cursor", "status"],
+            ..rpc(
+                "deliveries/of_subscription",
+                form(&[("subscription_id", &a.subscription), ("status", ""), ("cursor", "")]),
+                true,
+            )
         },
         rpc(
             "event_types/save",

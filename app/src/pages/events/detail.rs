@@ -8,17 +8,19 @@ use super::attempt::AttemptTimeline;
 use crate::components::copy::CopyButton;
 use crate::components::delivery::{DeliveryStatusChip, RedeliverButton};
 use crate::components::json_view::JsonView;
-use crate::components::live::{use_live, LiveIndicator};
+use crate::components::live::use_live;
 use crate::components::states::{ActionError, LoadError};
+use crate::components::subscription::SubscriptionName;
 use crate::components::time::RelativeTime;
 use crate::error::AppError;
-use crate::model::{Delivery, Event};
+use crate::model::{Delivery, DeliveryStatus, Event};
 use crate::rpc::events::{get_delivery, get_event, Redeliver};
 
 /// Which delivery of the event shows its attempts.
 #[derive(Clone, Debug, PartialEq)]
 enum ShownDelivery {
-    /// Nobody chose: the only delivery of an event that has one, else none.
+    /// Nobody chose: the only delivery of an event that has one, else the first that failed
+    /// or is waiting for a retry (the reader came to see why), else none.
     Default,
     /// Named by a link (`?delivery=…`, as the overview's failures do) or opened by the reader.
     Open(String),
@@ -47,16 +49,23 @@ async fn load_event_page(id: String, shown: ShownDelivery) -> Result<EventPageDa
     let open_id = match shown {
         ShownDelivery::Open(delivery_id) => Some(delivery_id),
         ShownDelivery::Closed => None,
-        ShownDelivery::Default => match event.deliveries.as_deref() {
-            Some([only]) => Some(only.id.clone()),
-            _ => None,
-        },
+        ShownDelivery::Default => default_open(event.deliveries.as_deref().unwrap_or_default()),
     };
     let open = match open_id {
         Some(id) => Some(OpenDelivery { attempts: get_delivery(id.clone()).await, id }),
         None => None,
     };
     Ok(EventPageData { event, open })
+}
+
+fn default_open(deliveries: &[Delivery]) -> Option<String> {
+    if let [only] = deliveries {
+        return Some(only.id.clone());
+    }
+    [DeliveryStatus::Failed, DeliveryStatus::Retrying]
+        .iter()
+        .find_map(|status| deliveries.iter().find(|delivery| delivery.status == *status))
+        .map(|delivery| delivery.id.clone())
 }
 
 #[component]
@@ -164,17 +173,18 @@ fn EventView(
                     <span class="muted">"Published "<RelativeTime at=event.timestamp.clone() /></span>
                 </p>
             </div>
-            <LiveIndicator />
         </div>
+        // Deliveries first: on a phone they are what the reader came for; on a wide screen the
+        // grid puts the payload in the first column all the same.
         <div class="event-grid">
-            <section class="panel" aria-labelledby="payload-title">
+            <section class="panel event-deliveries" aria-labelledby="deliveries-title">
+                <h2 id="deliveries-title">"Deliveries"</h2>
+                {delivery_list}
+            </section>
+            <section class="panel event-payload" aria-labelledby="payload-title">
                 <h2 id="payload-title">"Payload"</h2>
                 <p class="muted section-lede">"The event's data. Receivers get it inside the envelope shown in each attempt's request."</p>
                 {payload}
-            </section>
-            <section class="panel" aria-labelledby="deliveries-title">
-                <h2 id="deliveries-title">"Deliveries"</h2>
-                {delivery_list}
             </section>
         </div>
     }
@@ -201,12 +211,12 @@ fn DeliveryRow(
             open_attempt.set(None);
         }
     };
-    let url = delivery.subscription_url.clone().unwrap_or_else(|| delivery.subscription_id.clone());
-    let subscription_href = format!("/subscriptions/{}", delivery.subscription_id);
-    let attempts_made = match delivery.attempts_made {
-        0 => "No attempts yet".to_string(),
-        1 => "1 attempt".to_string(),
-        n => format!("{n} attempts"),
+    let attempts_made = match (delivery.status, delivery.attempts_made) {
+        (_, 0) => "No attempts yet".to_string(),
+        (DeliveryStatus::Failed, 1) => "Gave up after 1 attempt".to_string(),
+        (DeliveryStatus::Failed, n) => format!("Gave up after {n} attempts"),
+        (_, 1) => "1 attempt".to_string(),
+        (_, n) => format!("{n} attempts"),
     };
     let next = delivery.next_attempt_at.clone().map(|at| {
         view! { <span class="muted">"Next attempt "<RelativeTime at /></span> }
@@ -219,7 +229,11 @@ fn DeliveryRow(
         <li class="delivery" data-delivery=delivery.id.clone() data-status=delivery.status.as_str()>
             <div class="delivery-head">
                 <div class="delivery-what">
-                    <a class="mono url" href=subscription_href>{url}</a>
+                    <SubscriptionName
+                        id=delivery.subscription_id.clone()
+                        description=delivery.subscription_description.clone().unwrap_or_default()
+                        url=delivery.subscription_url.clone().unwrap_or_default()
+                    />
                     <span class="delivery-facts">
                         <DeliveryStatusChip status=delivery.status />
                         <span class="muted">{attempts_made}</span>

@@ -4,12 +4,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::{token_place, type_rule, verification};
+use super::{curl_example, token_place, type_rule, verification};
 use crate::components::chip::{Chip, Tone};
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy::CopyButton;
 use crate::components::empty_state::EmptyState;
-use crate::components::live::{use_live, LiveIndicator};
+use crate::components::live::use_live;
 use crate::components::states::{ActionError, LoadError};
 use crate::components::table::DataTable;
 use crate::components::time::RelativeTime;
@@ -71,13 +71,21 @@ fn Detail(detail: SourceDetail) -> impl IntoView {
     });
     let id = source.id.clone();
     let url = source.url.clone();
+    let curl = curl_example(&source, "<token>");
+    let (published, refused) = requests.iter().fold((0, 0), |(published, refused), request| {
+        if (200..300).contains(&request.status_code) {
+            (published + request.count, refused)
+        } else {
+            (published, refused + request.count)
+        }
+    });
+    let tally = format!("Of these: {published} published, {refused} refused");
     view! {
         <div class="page-header page-header-row">
             <div class="page-header">
                 <a class="breadcrumb" href="/sources">"Sources"</a>
                 <h1>{source.name.clone()}</h1>
             </div>
-            <LiveIndicator />
         </div>
         <div class="form-actions">
             <ConfirmButton
@@ -85,6 +93,7 @@ fn Detail(detail: SourceDetail) -> impl IntoView {
                 aria_label=format!("Delete {}", source.name)
                 message="Requests to this address will be refused from now on. Events it already made stay."
                 confirm_label="Delete source"
+                class="btn btn-danger-outline"
                 pending=delete.pending()
                 on_confirm=move |_| {
                     delete.dispatch(DeleteSource { id: id.clone() });
@@ -102,12 +111,45 @@ fn Detail(detail: SourceDetail) -> impl IntoView {
                 <div><dt>"Method"</dt><dd>"POST, with a JSON body"</dd></div>
                 <div><dt>"Becomes events of type"</dt><dd class="mono">{type_rule(&source)}</dd></div>
                 <div><dt>"Token"</dt><dd>{token_place(&source)}" (shown once, when the source was created)"</dd></div>
-                <div><dt>"Sender's signature"</dt><dd>{verification(&source)}</dd></div>
+                <div>
+                    <dt>"Sender's signature"</dt>
+                    <dd>
+                        {match &source.verify {
+                            Some(_) => view! { <span>{verification(&source)}</span> }.into_any(),
+                            // Anyone who learns the token can post: say so where it is decided.
+                            None => view! {
+                                <span class="dd-stack">
+                                    <Chip tone=Tone::Warn label="Not checked" />
+                                    <span class="muted">
+                                        "Only the token protects this address. If the sender signs its requests
+                                        (Stripe, GitHub, Standard Webhooks), check that signature too: delete and
+                                        create the source again with its signing secret."
+                                    </span>
+                                </span>
+                            }
+                            .into_any(),
+                        }}
+                    </dd>
+                </div>
                 <div><dt>"Created"</dt><dd><RelativeTime at=source.created_at.clone() /></dd></div>
             </dl>
         </section>
+        <section class="panel" aria-labelledby="source-test-title">
+            <h2 id="source-test-title">"Send a test request"</h2>
+            <p class="muted section-lede">"Replace the token with the one shown when the source was created."</p>
+            <div class="code-frame">
+                <div class="code-toolbar">
+                    <span class="code-caption">"Shell"</span>
+                    <CopyButton value=Signal::stored(curl.clone()) what="curl command" />
+                </div>
+                <pre class="code-block">{curl}</pre>
+            </div>
+        </section>
         <section aria-labelledby="source-requests-title">
-            <div class="section-head"><h2 id="source-requests-title">"Recent requests"</h2></div>
+            <div class="section-head">
+                <h2 id="source-requests-title">"Recent requests"</h2>
+                {(!requests.is_empty()).then(|| view! { <span class="muted" data-stat="requests">{tally}</span> })}
+            </div>
             {if requests.is_empty() {
                 view! {
                     <EmptyState title="No requests yet">
@@ -142,7 +184,7 @@ fn RequestTable(requests: Vec<InboundRequest>) -> impl IntoView {
                 Some(event_id) => {
                     view! { <a class="mono" href=format!("/events/{event_id}")>{event_id.clone()}</a> }.into_any()
                 }
-                None => view! { <span class="faint">"None"</span> }.into_any(),
+                None => view! { <span class="muted">"—"</span> }.into_any(),
             };
             view! {
                 <tr>

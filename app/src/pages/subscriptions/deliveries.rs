@@ -1,5 +1,5 @@
-//! A subscription's deliveries: the recent ones with Redeliver, a test event, and the replay of
-//! failed deliveries since a chosen time.
+//! A subscription's deliveries: the recent ones (all, failed or succeeded) with Redeliver, a test
+//! event, and the replay of failed deliveries since a chosen time.
 
 use leptos::prelude::*;
 use time::format_description::well_known::Rfc3339;
@@ -11,7 +11,7 @@ use crate::components::states::{ActionError, LoadError};
 use crate::components::table::{DataTable, LoadingTable, Pager, ACTIONS};
 use crate::components::time::RelativeTime;
 use crate::error::AppError;
-use crate::model::{Delivery, Page};
+use crate::model::{Delivery, DeliveryStatus, Page};
 use crate::rpc::events::{subscription_deliveries, Redeliver};
 use crate::rpc::subscriptions::{ReplayFailed, SendTestEvent};
 
@@ -28,6 +28,8 @@ const REPLAY_WINDOWS: [(&str, &str, i64); 4] = [
 #[derive(Clone, Copy)]
 pub struct DeliveriesSection {
     deliveries: Resource<Result<Page<Delivery>, AppError>>,
+    /// The tab: all deliveries, or those in one status.
+    status: RwSignal<Option<DeliveryStatus>>,
     cursor: RwSignal<Option<String>>,
     redeliver: ServerAction<Redeliver>,
     send_test: ServerAction<SendTestEvent>,
@@ -38,6 +40,7 @@ impl DeliveriesSection {
     pub fn new(subscription_id: impl Fn() -> String + Send + Sync + 'static) -> Self {
         let live = use_live();
         let cursor = RwSignal::new(None::<String>);
+        let status = RwSignal::new(None::<DeliveryStatus>);
         let redeliver = ServerAction::<Redeliver>::new();
         let send_test = ServerAction::<SendTestEvent>::new();
         let replay = ServerAction::<ReplayFailed>::new();
@@ -45,6 +48,7 @@ impl DeliveriesSection {
             move || {
                 (
                     subscription_id(),
+                    status.get(),
                     cursor.get(),
                     live.changes.get(),
                     redeliver.version().get(),
@@ -52,16 +56,16 @@ impl DeliveriesSection {
                     replay.version().get(),
                 )
             },
-            |(id, cursor, ..)| subscription_deliveries(id, cursor),
+            |(id, status, cursor, ..)| subscription_deliveries(id, status.map(|s| s.as_str().to_string()), cursor),
         );
-        DeliveriesSection { deliveries, cursor, redeliver, send_test, replay }
+        DeliveriesSection { deliveries, status, cursor, redeliver, send_test, replay }
     }
 }
 
 #[component]
 pub fn SubscriptionDeliveries(subscription_id: String, section: DeliveriesSection) -> impl IntoView {
     let id = StoredValue::new(subscription_id);
-    let DeliveriesSection { deliveries, cursor, redeliver, send_test, replay } = section;
+    let DeliveriesSection { deliveries, status, cursor, redeliver, send_test, replay } = section;
     let window = RwSignal::new("24h".to_string());
     let on_replay = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -118,13 +122,19 @@ pub fn SubscriptionDeliveries(subscription_id: String, section: DeliveriesSectio
                 </span>
             </form>
             <ActionError error />
+            <StatusTabs status cursor />
             <Transition fallback=|| view! { <LoadingTable label="deliveries" /> }>
                 {move || Suspend::new(async move {
                     match deliveries.await {
-                        Ok(page) if page.data.is_empty() && cursor.with_untracked(Option::is_none) => view! {
-                            <p class="muted">"Nothing delivered to this endpoint yet. Send a test event to try it."</p>
+                        Ok(page) if page.data.is_empty() && cursor.with_untracked(Option::is_none) => {
+                            let text = match status.get_untracked() {
+                                None => "Nothing delivered to this endpoint yet. Send a test event to try it.",
+                                Some(DeliveryStatus::Failed) => "No failed deliveries.",
+                                Some(DeliveryStatus::Succeeded) => "No successful deliveries yet.",
+                                Some(_) => "None.",
+                            };
+                            view! { <p class="muted tab-empty">{text}</p> }.into_any()
                         }
-                        .into_any(),
                         Ok(page) => view! {
                             <DeliveryTable deliveries=page.data redeliver />
                             <Pager cursor next=page.next_cursor />
@@ -138,13 +148,44 @@ pub fn SubscriptionDeliveries(subscription_id: String, section: DeliveriesSectio
     }
 }
 
+/// All / Failed / Succeeded: which of the subscription's deliveries the table lists.
+#[component]
+fn StatusTabs(status: RwSignal<Option<DeliveryStatus>>, cursor: RwSignal<Option<String>>) -> impl IntoView {
+    const TABS: [(Option<DeliveryStatus>, &str); 3] =
+        [(None, "All"), (Some(DeliveryStatus::Failed), "Failed"), (Some(DeliveryStatus::Succeeded), "Succeeded")];
+    view! {
+        <div class="segmented" role="group" aria-label="Show deliveries">
+            {TABS
+                .into_iter()
+                .map(|(choice, label)| view! {
+                    <button
+                        type="button"
+                        class="segment"
+                        aria-pressed=move || (status.get() == choice).to_string()
+                        on:click=move |_| {
+                            cursor.set(None);
+                            status.set(choice);
+                        }
+                    >
+                        {label}
+                    </button>
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
 #[component]
 fn DeliveryTable(deliveries: Vec<Delivery>, redeliver: ServerAction<Redeliver>) -> impl IntoView {
     let rows = deliveries
         .into_iter()
         .map(|delivery| {
             let href = format!("/events/{}?delivery={}", delivery.event_id, delivery.id);
-            let last = delivery.last_status_code.map_or_else(|| "—".to_string(), |code| code.to_string());
+            let last = match delivery.last_status_code {
+                Some(code) if (200..300).contains(&code) => view! { <span class="mono">{code.to_string()}</span> }.into_any(),
+                Some(code) => view! { <span class="mono danger-text">{format!("HTTP {code}")}</span> }.into_any(),
+                None => view! { <span class="muted">"—"</span> }.into_any(),
+            };
             view! {
                 <tr data-delivery=delivery.id.clone() data-status=delivery.status.as_str()>
                     <td data-label="Event" class="cell-primary">
@@ -153,7 +194,7 @@ fn DeliveryTable(deliveries: Vec<Delivery>, redeliver: ServerAction<Redeliver>) 
                     </td>
                     <td data-label="Status"><DeliveryStatusChip status=delivery.status /></td>
                     <td data-label="Attempts">{delivery.attempts_made.to_string()}</td>
-                    <td data-label="Last status" class="mono">{last}</td>
+                    <td data-label="Last status">{last}</td>
                     <td data-label="Updated" class="cell-nowrap"><RelativeTime at=delivery.updated_at.clone() /></td>
                     <td class="cell-actions"><RedeliverButton delivery_id=delivery.id.clone() action=redeliver /></td>
                 </tr>

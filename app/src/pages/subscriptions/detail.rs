@@ -1,4 +1,5 @@
-//! One subscription: its settings, its signing secret, and what can be done to it.
+//! One subscription: how it is doing and its deliveries first, then its settings, signing
+//! secret and headers behind tabs, and what can be done to it.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -6,12 +7,17 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::deliveries::{DeliveriesSection, SubscriptionDeliveries};
 use super::{live_subscription, EventTypeTags, LiveSubscription, LiveSubscriptionStatus};
+use crate::components::chart::Sparkline;
+use crate::components::chip::{Chip, Tone};
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy::{select_on_focus, CopyButton};
+use crate::components::delivery::outcome_text;
+use crate::components::live::use_live;
 use crate::components::states::{ActionError, LoadError};
-use crate::components::time::RelativeTime;
+use crate::components::time::{ClockTime, RelativeTime};
 use crate::error::AppError;
-use crate::model::Subscription;
+use crate::model::{Subscription, SubscriptionHealth};
+use crate::rpc::overview::get_subscription_health;
 use crate::rpc::subscriptions::{
     get_subscription, DeleteSubscription, RevealSubscriptionSecret, RotateSubscriptionSecret, SetSubscriptionEnabled,
 };
@@ -24,13 +30,18 @@ pub fn SubscriptionDetailPage() -> impl IntoView {
     let subscription = Resource::new(move || (id(), toggle.version().get()), |(id, _)| get_subscription(id));
     let current = live_subscription(id, toggle);
     let deliveries = DeliveriesSection::new(id);
+    let live = use_live();
+    let health = Resource::new(
+        move || (id(), live.changes.get(), toggle.version().get()),
+        |(id, ..)| get_subscription_health(id),
+    );
 
     view! {
         <Title text="Subscription" />
         <Transition fallback=|| view! { <DetailLoading /> }>
             {move || Suspend::new(async move {
                 match subscription.await {
-                    Ok(subscription) => view! { <Detail subscription current deliveries toggle /> }.into_any(),
+                    Ok(subscription) => view! { <Detail subscription current health deliveries toggle /> }.into_any(),
                     Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),
                     Err(error) => view! {
                         <div class="page-header">
@@ -78,6 +89,7 @@ fn DetailLoading() -> impl IntoView {
 fn Detail(
     subscription: Subscription,
     current: LiveSubscription,
+    health: Resource<Result<SubscriptionHealth, AppError>>,
     deliveries: DeliveriesSection,
     toggle: ServerAction<SetSubscriptionEnabled>,
 ) -> impl IntoView {
@@ -109,18 +121,25 @@ fn Detail(
             delete.dispatch(DeleteSubscription { id: id.clone() });
         }
     };
-    let description = (!subscription.description.is_empty())
-        .then(|| view! { <p class="page-lede">{subscription.description.clone()}</p> });
+    // Named by its description, the URL under it; by its URL when it has none.
+    let title = if subscription.description.is_empty() {
+        view! { <h1 class="mono url title-url">{subscription.url.clone()}</h1> }.into_any()
+    } else {
+        view! { <h1>{subscription.description.clone()}</h1> }.into_any()
+    };
+    let url_line = (!subscription.description.is_empty())
+        .then(|| view! { <p class="title-sub mono">{subscription.url.clone()}</p> });
+    let tab = RwSignal::new(Tab::Details);
 
     view! {
         <div class="page-header page-header-row">
             <div class="page-header">
                 <a class="breadcrumb" href="/subscriptions">"Subscriptions"</a>
                 <div class="title-row">
-                    <h1 class="mono url title-url">{subscription.url.clone()}</h1>
+                    {title}
                     <LiveSubscriptionStatus subscription=subscription.clone() current />
                 </div>
-                {description}
+                {url_line}
             </div>
             <div class="header-actions">
                 <a class="btn" href=edit_href>"Edit"</a>
@@ -139,14 +158,128 @@ fn Detail(
             </div>
         </div>
         <ActionError error=action_error />
-        <div class="detail-grid">
-            <Settings subscription=subscription.clone() current />
-            <div class="detail-side">
-                <SigningSecret id=id.clone() />
-                <Headers subscription />
-            </div>
-        </div>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                health.await.ok().map(|health| view! { <HealthPanel health /> })
+            })}
+        </Transition>
         <SubscriptionDeliveries subscription_id=id.clone() section=deliveries />
+        <div class="tabs" role="tablist" aria-label="About this subscription">
+            {[Tab::Details, Tab::Secret, Tab::Headers].into_iter().map(|this| view! {
+                <button
+                    type="button"
+                    role="tab"
+                    class="tab"
+                    id=this.tab_id()
+                    aria-controls=this.panel_id()
+                    aria-selected=move || (tab.get() == this).to_string()
+                    on:click=move |_| tab.set(this)
+                >
+                    {this.label()}
+                </button>
+            }).collect_view()}
+        </div>
+        <div role="tabpanel" id={Tab::Details.panel_id()} aria-labelledby={Tab::Details.tab_id()} hidden={move || tab.get() != Tab::Details}>
+            <Settings subscription=subscription.clone() current />
+        </div>
+        <div role="tabpanel" id={Tab::Secret.panel_id()} aria-labelledby={Tab::Secret.tab_id()} hidden={move || tab.get() != Tab::Secret}>
+            <SigningSecret id=id.clone() />
+        </div>
+        <div role="tabpanel" id={Tab::Headers.panel_id()} aria-labelledby={Tab::Headers.tab_id()} hidden={move || tab.get() != Tab::Headers}>
+            <Headers subscription />
+        </div>
+    }
+}
+
+/// The page's secondary sections, one shown at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tab {
+    Details,
+    Secret,
+    Headers,
+}
+
+impl Tab {
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Details => "Details",
+            Tab::Secret => "Signing secret",
+            Tab::Headers => "Custom headers",
+        }
+    }
+
+    fn tab_id(self) -> &'static str {
+        match self {
+            Tab::Details => "tab-details",
+            Tab::Secret => "tab-secret",
+            Tab::Headers => "tab-headers",
+        }
+    }
+
+    fn panel_id(self) -> &'static str {
+        match self {
+            Tab::Details => "panel-details",
+            Tab::Secret => "panel-secret",
+            Tab::Headers => "panel-headers",
+        }
+    }
+}
+
+/// How the subscription did in the last 24 hours, and what happens next if it keeps failing.
+#[component]
+fn HealthPanel(health: SubscriptionHealth) -> impl IntoView {
+    let (class, sentence) = match (health.enabled, &health.failing_since, &health.disables_at) {
+        (true, Some(since), Some(at)) => (
+            "panel health-panel health-warn",
+            view! {
+                <p class="health-sentence">
+                    <strong>"Failing since "<ClockTime at=since.clone() />". "</strong>
+                    "It is disabled "<RelativeTime at=at.clone() />" ("<ClockTime at=at.clone() />
+                    ") unless a delivery succeeds first."
+                </p>
+            }
+            .into_any(),
+        ),
+        (false, ..) => (
+            "panel health-panel health-danger",
+            view! {
+                <p class="health-sentence">
+                    <strong>{health.disabled_reason.map_or("Disabled", |reason| reason.explain())}". "</strong>
+                    "Nothing is delivered to it until it is enabled again."
+                </p>
+            }
+            .into_any(),
+        ),
+        _ => (
+            "panel health-panel",
+            view! { <p class="health-sentence">"Hookrelay delivers matching events to this endpoint."</p> }.into_any(),
+        ),
+    };
+    let totals = health.totals;
+    let rate = totals.success_per_mille().map_or_else(|| "—".to_string(), |p| format!("{}.{} %", p / 10, p % 10));
+    let last_failure = match health.last_failure {
+        Some(failure) => view! {
+            <span class="failure-cell">
+                <Chip tone=Tone::Danger label=outcome_text(failure.status_code, Some(failure.error_kind)) />
+                <RelativeTime at=failure.at />
+            </span>
+        }
+        .into_any(),
+        None => view! { <span>"None"</span> }.into_any(),
+    };
+    view! {
+        <section class=class aria-labelledby="health-title">
+            <h2 id="health-title" class="visually-hidden">"Health"</h2>
+            {sentence}
+            <dl class="health-figures">
+                <div><dt>"Success, 24 h"</dt><dd data-stat="success-rate">{rate}</dd></div>
+                <div><dt>"Delivered"</dt><dd>{totals.succeeded.to_string()}</dd></div>
+                <div><dt>"Failed"</dt><dd class:danger-text={totals.failed > 0}>{totals.failed.to_string()}</dd></div>
+                <div><dt>"In progress"</dt><dd>{totals.in_progress.to_string()}</dd></div>
+                <div><dt>"Last failure"</dt><dd>{last_failure}</dd></div>
+                <div><dt>"Deliveries per hour"</dt><dd><Sparkline hours=health.trend /></dd></div>
+            </dl>
+        </section>
     }
 }
 
@@ -185,28 +318,15 @@ fn Settings(subscription: Subscription, current: LiveSubscription) -> impl IntoV
                     </dd>
                 </div>
                 <div>
-                    <dt>"Description"</dt>
-                    <dd>
-                        {if subscription.description.is_empty() {
-                            view! { <span class="faint">"None"</span> }.into_any()
-                        } else {
-                            view! { <span>{subscription.description.clone()}</span> }.into_any()
-                        }}
-                    </dd>
-                </div>
-                <div>
                     <dt>"Event types"</dt>
                     <dd><EventTypeTags types=subscription.event_types.clone() all_label="All event types" /></dd>
                 </div>
-                <div>
-                    <dt>"Webhook ID"</dt>
-                    <dd>
-                        {match subscription.webhook_id.clone() {
-                            Some(webhook_id) => view! { <span class="mono">{webhook_id}</span> }.into_any(),
-                            None => view! { <span class="faint">"None"</span> }.into_any(),
-                        }}
-                    </dd>
-                </div>
+                {subscription.webhook_id.clone().map(|webhook_id| view! {
+                    <div>
+                        <dt>"Webhook ID"</dt>
+                        <dd class="mono">{webhook_id}</dd>
+                    </div>
+                })}
                 <div>
                     <dt>"Created"</dt>
                     <dd><RelativeTime at=subscription.created_at.clone() /></dd>

@@ -203,7 +203,7 @@ fn SubscriptionForm(initial: Option<Subscription>, types: Vec<EventType>) -> imp
                 mono=true
                 placeholder="https://example.com/webhooks"
                 autocomplete="off"
-                hint="Where Hookrelay sends each event, as an HTTPS POST."
+                hint="Where Hookrelay POSTs each event: an HTTPS address (plain HTTP only where this instance allows it)."
                 error=error("url")
             />
             <TextField
@@ -377,6 +377,10 @@ fn EventTypePicker(
                     prop:value=move || search.get()
                     on:input=move |ev| search.set(event_target_value(&ev))
                 />
+                // Unticked boxes under a ticked "All event types" would read as "none of these".
+                <p class="picker-note" hidden=move || !all_types.get()>
+                    "Every type below is received (the alerts only when ticked). Tick types to receive only those."
+                </p>
                 {list}
             </div>
             <p class="field-hint" id="subscription-event-types-summary" aria-live="polite">{summary}</p>

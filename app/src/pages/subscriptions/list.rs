@@ -4,6 +4,7 @@ use leptos_meta::Title;
 use super::{EventTypeTags, SubscriptionStatus};
 use crate::components::empty_state::EmptyState;
 use crate::components::states::LoadError;
+use crate::components::subscription::SubscriptionName;
 use crate::components::table::{DataTable, LoadingTable, Pager};
 use crate::components::time::RelativeTime;
 use crate::model::Subscription;
@@ -29,7 +30,7 @@ pub fn SubscriptionsPage() -> impl IntoView {
                     Ok(page) if page.data.is_empty() && cursor.with_untracked(Option::is_none) => view! {
                         <EmptyState title="No subscriptions yet">
                             <p>
-                                "A subscription is an HTTPS endpoint, such as your own service or a customer's, that
+                                "A subscription is an endpoint (a URL), such as your own service or a customer's, that
                                 receives the events it asked for. Hookrelay signs every delivery and retries until the
                                 endpoint answers with a 2xx status."
                             </p>
@@ -57,17 +58,16 @@ fn SubscriptionTable(subscriptions: Vec<Subscription>) -> impl IntoView {
     let rows = subscriptions
         .into_iter()
         .map(|subscription| {
-            let href = format!("/subscriptions/{}", subscription.id);
-            let description = (!subscription.description.is_empty())
-                .then(|| view! { <span class="cell-sub">{subscription.description.clone()}</span> });
             let types = subscription.event_types.clone();
             let created_at = subscription.created_at.clone();
-            let url = subscription.url.clone();
             view! {
                 <tr>
-                    <td data-label="Endpoint" class="cell-primary">
-                        <a class="cell-title mono url" href=href>{url}</a>
-                        {description}
+                    <td data-label="Subscription" class="cell-primary">
+                        <SubscriptionName
+                            id=subscription.id.clone()
+                            description=subscription.description.clone()
+                            url=subscription.url.clone()
+                        />
                     </td>
                     <td data-label="Event types"><EventTypeTags types /></td>
                     <td data-label="Status"><SubscriptionStatus subscription /></td>
@@ -77,7 +77,7 @@ fn SubscriptionTable(subscriptions: Vec<Subscription>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <DataTable label="Subscriptions" columns=&["Endpoint", "Event types", "Status", "Created"]>
+        <DataTable label="Subscriptions" columns=&["Subscription", "Event types", "Status", "Created"]>
             {rows}
         </DataTable>
     }

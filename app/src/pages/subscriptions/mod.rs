@@ -11,24 +11,22 @@ pub use list::SubscriptionsPage;
 
 use leptos::prelude::*;
 
-use crate::components::chip::{Chip, Tone};
+use crate::components::subscription::SubscriptionStateChip;
 use crate::components::live::use_live;
 use crate::error::AppError;
-use crate::model::{DisabledReason, Subscription};
+use crate::model::Subscription;
 use crate::rpc::subscriptions::{get_subscription, SetSubscriptionEnabled};
 
 /// "Enabled", or why it is not, in words and colour.
 #[component]
 fn SubscriptionStatus(subscription: Subscription) -> impl IntoView {
-    let (tone, label) = match (subscription.enabled, subscription.disabled_reason) {
-        // Still enabled, but its deliveries have been failing since `failing_since`.
-        (true, _) if subscription.failing_since.is_some() => (Tone::Warn, "Enabled, failing"),
-        (true, _) => (Tone::Ok, "Enabled"),
-        (false, Some(DisabledReason::Manual)) => (Tone::Neutral, DisabledReason::Manual.explain()),
-        (false, Some(reason)) => (Tone::Danger, reason.explain()),
-        (false, None) => (Tone::Neutral, "Disabled"),
-    };
-    view! { <Chip tone label /> }
+    view! {
+        <SubscriptionStateChip
+            enabled=subscription.enabled
+            disabled_reason=subscription.disabled_reason
+            failing=subscription.failing_since.is_some()
+        />
+    }
 }
 
 /// The subscription as re-read after the account's deliveries changed (a failure or a success

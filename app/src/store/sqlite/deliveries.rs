@@ -5,9 +5,11 @@ use sqlx::QueryBuilder;
 use super::Sqlite;
 use crate::store::{AttemptRecord, DeliveryFilter, DeliveryRecord};
 
-/// Every read of deliveries: the delivery, its event's type and its subscription's URL.
+/// Every read of deliveries: the delivery, its event's type and its subscription's URL and
+/// description.
 const SELECT: &str = "SELECT d.id, d.event_id, d.subscription_id, d.status, d.attempts_made, d.next_attempt_at,
-        d.lease_until, d.last_status_code, d.created_at, d.updated_at, e.event_type, s.url AS subscription_url
+        d.lease_until, d.last_status_code, d.created_at, d.updated_at, e.event_type, s.url AS subscription_url,
+        s.description AS subscription_description
     FROM deliveries d
     LEFT JOIN events e ON e.id = d.event_id
     LEFT JOIN subscriptions s ON s.id = d.subscription_id";

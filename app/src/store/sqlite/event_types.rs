@@ -1,12 +1,52 @@
 //! Event types of an account, and of the instance-wide catalog that every account reads beside
 //! its own (the types of the reserved `CATALOG_ACCOUNT`).
 
+use sqlx::QueryBuilder;
+
 use super::Sqlite;
-use crate::store::{EventTypeRecord, CATALOG_ACCOUNT};
+use crate::store::{EventTypeActivityRecord, EventTypeRecord, CATALOG_ACCOUNT};
 
 const COLUMNS: &str = "id, account_id, name, description, example, archived, created_at, updated_at";
 
 impl Sqlite {
+    pub async fn event_type_activity(
+        &self,
+        account_id: &str,
+        names: &[String],
+        since_id: &str,
+    ) -> Result<Vec<EventTypeActivityRecord>, sqlx::Error> {
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Each figure is a seek in an index: `events_by_account_type` (account_id, event_type,
+        // id) for the count and the latest, `subscriptions_by_account` and the filter table's
+        // primary key for the subscribers.
+        let mut sql = QueryBuilder::<sqlx::Sqlite>::new("WITH names(name) AS (VALUES ");
+        let mut values = sql.separated(", ");
+        for name in names {
+            values.push("(").push_bind_unseparated(name).push_unseparated(")");
+        }
+        sql.push(") SELECT name, (SELECT COUNT(*) FROM events e WHERE e.account_id = ")
+            .push_bind(account_id)
+            .push(" AND e.event_type = names.name AND e.id >= ")
+            .push_bind(since_id)
+            .push(") AS recent, (SELECT e.created_at FROM events e WHERE e.account_id = ")
+            .push_bind(account_id)
+            .push(
+                " AND e.event_type = names.name ORDER BY e.id DESC LIMIT 1) AS last_seen,
+                 (SELECT COUNT(*) FROM subscriptions s WHERE s.account_id = ",
+            )
+            .push_bind(account_id)
+            .push(
+                " AND s.deleted_at IS NULL AND (
+                     NOT EXISTS (SELECT 1 FROM subscription_event_types x WHERE x.subscription_id = s.id)
+                     OR EXISTS (SELECT 1 FROM subscription_event_types x
+                                WHERE x.subscription_id = s.id AND x.event_type = names.name))) AS subscribers
+                 FROM names",
+            );
+        sql.build_query_as().fetch_all(&self.pool).await
+    }
+
     pub async fn insert_event_type(&self, record: &EventTypeRecord) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO event_types (id, account_id, name, description, example, archived, created_at, updated_at)

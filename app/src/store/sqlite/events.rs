@@ -6,7 +6,7 @@ use sqlx::QueryBuilder;
 
 use super::Sqlite;
 use crate::model::DeliveryStatus;
-use crate::store::{EventQuery, EventRecord, FanOut, Inserted, NewEvent, CATALOG_ACCOUNT};
+use crate::store::{EventQuery, EventRecord, FanOut, Inserted, NewEvent, TroubledDeliveryRecord, CATALOG_ACCOUNT};
 
 const COLUMNS: &str = "id, account_id, event_type, payload, idempotency_key, created_at";
 
@@ -47,47 +47,22 @@ impl Sqlite {
     }
 
     pub async fn list_events(&self, account_id: &str, query: &EventQuery<'_>) -> Result<Vec<EventRecord>, sqlx::Error> {
-        let by_delivery = query.status.is_some() || query.subscription_id.is_some();
         let mut sql = QueryBuilder::<sqlx::Sqlite>::new("");
-        if by_delivery {
-            sql.push(
-                "SELECT e.id, e.account_id, e.event_type, e.payload, e.idempotency_key, e.created_at
-                      FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.account_id = ",
-            )
-            .push_bind(account_id);
-            if let Some(subscription_id) = query.subscription_id {
-                sql.push(" AND d.subscription_id = ").push_bind(subscription_id);
-            }
-            if let Some(status) = query.status {
-                sql.push(" AND d.status = ").push_bind(status);
-            }
-            push_id_range(&mut sql, "d.event_id", query);
-        } else {
-            sql.push(
-                "SELECT e.id, e.account_id, e.event_type, e.payload, e.idempotency_key, e.created_at
-                      FROM events e WHERE e.account_id = ",
-            )
-            .push_bind(account_id);
-            push_id_range(&mut sql, "e.id", query);
-        }
-        if let Some(event_type) = query.event_type {
-            sql.push(" AND e.event_type = ").push_bind(event_type);
-        }
-        if let Some(since) = query.since {
-            sql.push(" AND e.created_at >= ").push_bind(since);
-        }
-        if let Some(until) = query.until {
-            sql.push(" AND e.created_at < ").push_bind(until);
-        }
-        if by_delivery {
-            // One row per event however many of its deliveries match; grouping on the index's
-            // order keeps this a walk, not a sort.
-            sql.push(" GROUP BY d.event_id ORDER BY d.event_id DESC");
-        } else {
-            sql.push(" ORDER BY e.id DESC");
-        }
+        push_filtered(
+            &mut sql,
+            "e.id, e.account_id, e.event_type, e.payload, e.idempotency_key, e.created_at",
+            account_id,
+            query,
+        );
         sql.push(" LIMIT ").push_bind(query.limit);
         sql.build_query_as().fetch_all(&self.pool).await
+    }
+
+    pub async fn count_events(&self, account_id: &str, query: &EventQuery<'_>) -> Result<i64, sqlx::Error> {
+        let mut sql = QueryBuilder::<sqlx::Sqlite>::new("SELECT COUNT(*) FROM (");
+        push_filtered(&mut sql, "e.id", account_id, query);
+        sql.push(" LIMIT ").push_bind(query.limit).push(")");
+        sql.build_query_scalar().fetch_one(&self.pool).await
     }
 
     pub async fn has_events(&self, account_id: &str) -> Result<bool, sqlx::Error> {
@@ -114,6 +89,66 @@ impl Sqlite {
         }
         sql.push(") GROUP BY event_id, status");
         sql.build_query_as().fetch_all(&self.pool).await
+    }
+
+    pub async fn troubled_deliveries(
+        &self,
+        account_id: &str,
+        event_ids: &[String],
+    ) -> Result<Vec<TroubledDeliveryRecord>, sqlx::Error> {
+        if event_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // `deliveries_by_event` (event_id, account_id, status) answers it.
+        let mut sql = QueryBuilder::<sqlx::Sqlite>::new(
+            "SELECT d.event_id, d.subscription_id, d.status,
+                    COALESCE(s.description, '') AS description, COALESCE(s.url, '') AS url
+             FROM deliveries d LEFT JOIN subscriptions s ON s.id = d.subscription_id AND s.deleted_at IS NULL
+             WHERE d.account_id = ",
+        );
+        sql.push_bind(account_id).push(" AND d.status IN ('failed', 'retrying') AND d.event_id IN (");
+        let mut ids = sql.separated(", ");
+        for id in event_ids {
+            ids.push_bind(id);
+        }
+        sql.push(") ORDER BY d.event_id, d.status, d.subscription_id");
+        sql.build_query_as().fetch_all(&self.pool).await
+    }
+}
+
+/// `SELECT <columns>` of the events a query matches, newest first, without a limit: from the
+/// deliveries when it filters on them (one row per event however many match), else from the
+/// events alone.
+fn push_filtered<'q>(sql: &mut QueryBuilder<'q, sqlx::Sqlite>, columns: &str, account_id: &'q str, query: &EventQuery<'q>) {
+    let by_delivery = query.status.is_some() || query.subscription_id.is_some();
+    if by_delivery {
+        sql.push(format_args!("SELECT {columns} FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.account_id = "))
+            .push_bind(account_id);
+        if let Some(subscription_id) = query.subscription_id {
+            sql.push(" AND d.subscription_id = ").push_bind(subscription_id);
+        }
+        if let Some(status) = query.status {
+            sql.push(" AND d.status = ").push_bind(status);
+        }
+        push_id_range(sql, "d.event_id", query);
+    } else {
+        sql.push(format_args!("SELECT {columns} FROM events e WHERE e.account_id = ")).push_bind(account_id);
+        push_id_range(sql, "e.id", query);
+    }
+    if let Some(event_type) = query.event_type {
+        sql.push(" AND e.event_type = ").push_bind(event_type);
+    }
+    if let Some(since) = query.since {
+        sql.push(" AND e.created_at >= ").push_bind(since);
+    }
+    if let Some(until) = query.until {
+        sql.push(" AND e.created_at < ").push_bind(until);
+    }
+    if by_delivery {
+        // Grouping on the index's order keeps this a walk, not a sort.
+        sql.push(" GROUP BY d.event_id ORDER BY d.event_id DESC");
+    } else {
+        sql.push(" ORDER BY e.id DESC");
     }
 }
 
