@@ -24,6 +24,23 @@ pub fn SubscriptionStateChip(enabled: bool, disabled_reason: Option<DisabledReas
     view! { <Chip tone label /> }
 }
 
+/// A URL that wraps after its slashes, dots and other separators rather than mid-word.
+#[component]
+pub fn WrappingUrl(url: String) -> impl IntoView {
+    let mut parts = Vec::new();
+    let mut part = String::new();
+    for c in url.chars() {
+        part.push(c);
+        if matches!(c, '/' | '.' | '?' | '&' | '=' | '-' | '_' | ':') {
+            parts.push(std::mem::take(&mut part));
+        }
+    }
+    if !part.is_empty() {
+        parts.push(part);
+    }
+    parts.into_iter().map(|part| view! { {part}<wbr /> }).collect_view()
+}
+
 /// The subscription's description as a link to its page, its URL under it; the URL alone when
 /// it has no description. `description` and `url` empty: a subscription deleted since.
 #[component]
@@ -33,12 +50,12 @@ pub fn SubscriptionName(id: String, description: String, url: String) -> impl In
     }
     let href = format!("/subscriptions/{id}");
     if description.is_empty() {
-        return view! { <a class="cell-title mono url" href=href>{url}</a> }.into_any();
+        return view! { <a class="cell-title mono url" href=href><WrappingUrl url /></a> }.into_any();
     }
     view! {
         <span class="subscription-name">
             <a class="cell-title" href=href>{description}</a>
-            <span class="cell-sub mono url">{url}</span>
+            <span class="cell-sub mono url"><WrappingUrl url /></span>
         </span>
     }
     .into_any()

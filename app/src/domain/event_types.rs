@@ -120,11 +120,13 @@ pub async fn list(store: &Store, account_id: &str, request: &PageRequest) -> Res
 /// events in the last 24 hours, the latest one, and how many subscriptions receive it.
 pub async fn activity(store: &Store, account_id: &str) -> Result<Vec<EventTypeActivity>, AppError> {
     const DAY_MS: i64 = 24 * 60 * 60 * 1000;
-    let mut names: Vec<String> =
+    let names: Vec<String> =
         store.list_event_types(account_id, None, ACTIVITY_TYPES).await?.into_iter().map(|row| row.name).collect();
-    names.extend(ALERT_TYPES.iter().map(|(name, _)| name.to_string()));
+    let alerts: Vec<String> = ALERT_TYPES.iter().map(|(name, _)| name.to_string()).collect();
     let since_id = first_id_at("evt", now_ms() - DAY_MS);
-    let rows = store.event_type_activity(account_id, &names, &since_id).await?;
+    let mut rows = store.event_type_activity(account_id, &names, &since_id, false).await?;
+    // An alert goes only to the subscriptions that tick it, not to those for every type.
+    rows.extend(store.event_type_activity(account_id, &alerts, &since_id, true).await?);
     Ok(rows
         .into_iter()
         .map(|row| EventTypeActivity {

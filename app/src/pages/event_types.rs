@@ -84,8 +84,9 @@ pub fn EventTypesPage() -> impl IntoView {
                 "The kinds of events your application publishes. Subscriptions choose which of them they receive."
             </p>
         </div>
-        <div class="split">
-            <div class="split-main">
+        // The short create forms (event types, sources, API keys) sit in a card above their list.
+        <EventTypeForm save draft />
+        <div class="list-below-form">
                 <ActionError error=archive_error />
                 <Transition fallback=|| view! { <LoadingTable label="event types" /> }>
                     {move || Suspend::new(async move {
@@ -98,7 +99,7 @@ pub fn EventTypesPage() -> impl IntoView {
                                             <code>"invoice.paid"</code>
                                             ". Declare each type you will publish, with a description and an example payload, so that the people who subscribe know what to expect."
                                         </p>
-                                        <p class="muted">"Create your first one with the form."</p>
+                                        <p class="muted">"Create your first one with the form above."</p>
                                     </EmptyState>
                                 }
                                     .into_any()
@@ -117,8 +118,6 @@ pub fn EventTypesPage() -> impl IntoView {
                         }
                     })}
                 </Transition>
-            </div>
-            <EventTypeForm save draft />
         </div>
     }
     .into_any()
@@ -139,10 +138,12 @@ fn ActivityCell(name: String, activity: Option<EventTypeActivity>) -> impl IntoV
     view! {
         <span class="activity">
             <a href=href>{format!("{} in 24 h", activity.events_24h)}</a>
-            {match activity.last_seen {
-                Some(at) => view! { <span class="muted">" · last "<RelativeTime at /></span> }.into_any(),
-                None => view! { <span class="muted">" · never published"</span> }.into_any(),
-            }}
+            <span class="cell-sub">
+                {match activity.last_seen {
+                    Some(at) => view! { "Latest "<RelativeTime at /> }.into_any(),
+                    None => view! { "Never published" }.into_any(),
+                }}
+            </span>
             <span class="cell-sub" class:warn-text={activity.subscribers == 0}>{subscribers}</span>
         </span>
     }
@@ -289,7 +290,7 @@ fn EventTypeForm(save: ServerAction<SaveEventType>, draft: Draft) -> impl IntoVi
     let editing = draft.editing;
 
     view! {
-        <section class="panel form-panel" aria-labelledby="event-type-form-title">
+        <section class="panel form-card" aria-labelledby="event-type-form-title">
             <h2 id="event-type-form-title">
                 {move || if editing.get() { "Edit event type" } else { "New event type" }}
             </h2>

@@ -26,12 +26,14 @@ pub struct EventTypeActivityRecord {
 operations! {
     /// For each of these type names: the account's events of it with an id at or above
     /// `since_id` (ids sort by time), when its latest event was made, and how many of the
-    /// account's subscriptions receive it.
+    /// account's subscriptions receive it: those that name it, and, unless `only_named` (for
+    /// Hookrelay's own types), those that take every type.
     pub async fn event_type_activity(
         &self,
         account_id: &str,
         names: &[String],
         since_id: &str,
+        only_named: bool,
     ) -> Result<Vec<EventTypeActivityRecord>, sqlx::Error>;
     pub async fn insert_event_type(&self, record: &EventTypeRecord) -> Result<(), sqlx::Error>;
     /// The account's type of this name, or else the catalog's.

@@ -154,17 +154,20 @@ async fn an_event_types_activity_counts_recent_events_its_latest_and_its_subscri
     world.publish(3, NOW).await;
     let names = vec![EVENT_TYPE.to_string(), "order.paid".to_string(), "never.declared".to_string()];
     let everything = first_id_at("evt", 0);
-    let mut rows = world.store.event_type_activity(&world.account_id, &names, &everything).await.expect("a read");
+    let mut rows = world.store.event_type_activity(&world.account_id, &names, &everything, false).await.expect("a read");
     rows.sort_by(|a, b| a.name.cmp(&b.name));
     let figures: Vec<(&str, i64, Option<i64>, i64)> =
         rows.iter().map(|r| (r.name.as_str(), r.recent, r.last_seen, r.subscribers)).collect();
     // The subscription takes every type, so it counts for each name.
     assert_eq!(figures, vec![("never.declared", 0, None, 1), ("order.created", 3, Some(NOW), 1), ("order.paid", 0, None, 1)]);
     let later = first_id_at("evt", app::domain::now_ms() + HOUR_MS);
-    let rows = world.store.event_type_activity(&world.account_id, &names[..1], &later).await.expect("a read");
+    let rows = world.store.event_type_activity(&world.account_id, &names[..1], &later, false).await.expect("a read");
     assert_eq!((rows[0].recent, rows[0].last_seen), (0, Some(NOW)), "the latest is older than the bound, still named");
-    let stranger = world.store.event_type_activity(&new_id("acc"), &names[..1], &everything).await.expect("a read");
+    let stranger = world.store.event_type_activity(&new_id("acc"), &names[..1], &everything, false).await.expect("a read");
     assert_eq!((stranger[0].recent, stranger[0].last_seen, stranger[0].subscribers), (0, None, 0));
+    // Hookrelay's own types reach only the subscriptions that name them.
+    let named = world.store.event_type_activity(&world.account_id, &names[..1], &everything, true).await.expect("a read");
+    assert_eq!(named[0].subscribers, 0, "a subscription to every type does not count");
 }
 
 #[tokio::test]

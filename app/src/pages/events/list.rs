@@ -108,8 +108,11 @@ fn EventTable(events: Vec<EventRow>, before: Option<HashSet<String>>) -> impl In
                         <span class="cell-sub mono cell-id">{event.id}</span>
                     </td>
                     <td data-label="Deliveries">
-                        <DeliverySummary counts=event.delivery_counts.unwrap_or_default() />
-                        {troubled}
+                        // One box: on a phone the cell is a label and a value side by side.
+                        <div>
+                            <DeliverySummary counts=event.delivery_counts.unwrap_or_default() />
+                            {troubled}
+                        </div>
                     </td>
                     <td data-label="Time (UTC)" class="cell-nowrap"><ListTime at=event.timestamp /></td>
                 </tr>

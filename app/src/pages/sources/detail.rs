@@ -86,8 +86,8 @@ fn Detail(detail: SourceDetail) -> impl IntoView {
                 <a class="breadcrumb" href="/sources">"Sources"</a>
                 <h1>{source.name.clone()}</h1>
             </div>
-        </div>
-        <div class="form-actions">
+            // Where a subscription's page has its actions too.
+            <div class="header-actions">
             <ConfirmButton
                 label="Delete"
                 aria_label=format!("Delete {}", source.name)
@@ -99,6 +99,7 @@ fn Detail(detail: SourceDetail) -> impl IntoView {
                     delete.dispatch(DeleteSource { id: id.clone() });
                 }
             />
+            </div>
         </div>
         <ActionError error=delete_error />
         <section class="panel" aria-labelledby="source-settings-title">

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::{curl_example, token_place, type_rule, verification};
+use crate::components::chip::{Chip, Tone};
 use crate::components::copy::{CopyButton, CopyableValue};
 use crate::components::empty_state::EmptyState;
 use crate::components::field::{error_for, focus_element, form_error, SelectField, TextField};
@@ -253,7 +254,13 @@ fn SourceTable(sources: Vec<Source>) -> impl IntoView {
                     <td data-label="Address"><span class="mono break">{source.url.clone()}</span></td>
                     <td data-label="Becomes"><span class="mono">{rule}</span></td>
                     <td data-label="Token">{token}</td>
-                    <td data-label="Signature">{verify}</td>
+                    <td data-label="Signature">
+                        {if source.verify.is_some() {
+                            view! { <span>{verify}</span> }.into_any()
+                        } else {
+                            view! { <Chip tone=Tone::Warn label="Not checked" /> }.into_any()
+                        }}
+                    </td>
                     <td data-label="Created" class="cell-nowrap"><RelativeTime at=source.created_at /></td>
                 </tr>
             }

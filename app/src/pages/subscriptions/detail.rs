@@ -14,6 +14,7 @@ use crate::components::copy::{select_on_focus, CopyButton};
 use crate::components::delivery::outcome_text;
 use crate::components::live::use_live;
 use crate::components::states::{ActionError, LoadError};
+use crate::components::subscription::WrappingUrl;
 use crate::components::time::{ClockTime, RelativeTime};
 use crate::error::AppError;
 use crate::model::{Subscription, SubscriptionHealth};
@@ -123,12 +124,12 @@ fn Detail(
     };
     // Named by its description, the URL under it; by its URL when it has none.
     let title = if subscription.description.is_empty() {
-        view! { <h1 class="mono url title-url">{subscription.url.clone()}</h1> }.into_any()
+        view! { <h1 class="mono url title-url"><WrappingUrl url=subscription.url.clone() /></h1> }.into_any()
     } else {
         view! { <h1>{subscription.description.clone()}</h1> }.into_any()
     };
     let url_line = (!subscription.description.is_empty())
-        .then(|| view! { <p class="title-sub mono">{subscription.url.clone()}</p> });
+        .then(|| view! { <p class="title-sub mono"><WrappingUrl url=subscription.url.clone() /></p> });
     let tab = RwSignal::new(Tab::Details);
 
     view! {

@@ -14,6 +14,7 @@ impl Sqlite {
         account_id: &str,
         names: &[String],
         since_id: &str,
+        only_named: bool,
     ) -> Result<Vec<EventTypeActivityRecord>, sqlx::Error> {
         if names.is_empty() {
             return Ok(Vec::new());
@@ -37,13 +38,15 @@ impl Sqlite {
                  (SELECT COUNT(*) FROM subscriptions s WHERE s.account_id = ",
             )
             .push_bind(account_id)
-            .push(
-                " AND s.deleted_at IS NULL AND (
-                     NOT EXISTS (SELECT 1 FROM subscription_event_types x WHERE x.subscription_id = s.id)
-                     OR EXISTS (SELECT 1 FROM subscription_event_types x
-                                WHERE x.subscription_id = s.id AND x.event_type = names.name))) AS subscribers
-                 FROM names",
-            );
+            .push(" AND s.deleted_at IS NULL AND (");
+        if !only_named {
+            sql.push("NOT EXISTS (SELECT 1 FROM subscription_event_types x WHERE x.subscription_id = s.id) OR ");
+        }
+        sql.push(
+            "EXISTS (SELECT 1 FROM subscription_event_types x
+                     WHERE x.subscription_id = s.id AND x.event_type = names.name))) AS subscribers
+             FROM names",
+        );
         sql.build_query_as().fetch_all(&self.pool).await
     }
 
