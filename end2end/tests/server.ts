@@ -7,8 +7,10 @@ import path from "node:path";
 import { Page } from "@playwright/test";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
-export const RELEASE_BINARY = path.join(REPO_ROOT, "target", "release", "hookrelay");
-export const SCREENSHOTS = path.join(REPO_ROOT, "end2end", "screenshots");
+// HOOKRELAY_BINARY and SCREENSHOTS_DIR point a run at another build (an earlier commit's, to
+// photograph the pages before a change) and keep its photographs apart.
+export const RELEASE_BINARY = process.env.HOOKRELAY_BINARY ?? path.join(REPO_ROOT, "target", "release", "hookrelay");
+export const SCREENSHOTS = process.env.SCREENSHOTS_DIR ?? path.join(REPO_ROOT, "end2end", "screenshots");
 
 export interface RunningServer {
   url: string;

@@ -1,4 +1,5 @@
-//! A button that puts a value on the clipboard and says whether that worked.
+//! A button that puts a value on the clipboard and says whether that worked, and a code sample
+//! with one.
 
 use std::time::Duration;
 
@@ -98,4 +99,19 @@ pub fn select_on_focus(ev: leptos::ev::FocusEvent) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = ev;
+}
+
+/// A code sample to paste elsewhere (a curl command, a snippet): its language as a caption and
+/// a Copy button above it.
+#[component]
+pub fn CodeSample(caption: &'static str, code: String, what: &'static str) -> impl IntoView {
+    view! {
+        <div class="code-frame">
+            <div class="code-toolbar">
+                <span class="code-caption">{caption}</span>
+                <CopyButton value=Signal::stored(code.clone()) what />
+            </div>
+            <pre class="code-block">{code}</pre>
+        </div>
+    }
 }

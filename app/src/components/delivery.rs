@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 
 use super::chip::{Chip, Tone};
-use crate::model::{AttemptErrorKind, DeliveryCounts, DeliveryStatus};
+use super::time::RelativeTime;
+use crate::model::{AttemptErrorKind, DeliveryCounts, DeliveryStatus, FailureSummary};
 use crate::rpc::events::Redeliver;
 
 pub fn status_tone(status: DeliveryStatus) -> Tone {
@@ -86,5 +87,20 @@ pub fn RedeliverButton(delivery_id: String, action: ServerAction<Redeliver>) -> 
         >
             {move || if this_pending() { "Redelivering…" } else { "Redeliver" }}
         </button>
+    }
+}
+
+/// A subscription's latest failed attempt: what it met, and when; "None" without one.
+#[component]
+pub fn LastFailure(failure: Option<FailureSummary>) -> impl IntoView {
+    match failure {
+        Some(failure) => view! {
+            <span class="failure-cell">
+                <Chip tone=Tone::Danger label=outcome_text(failure.status_code, Some(failure.error_kind)) />
+                <RelativeTime at=failure.at />
+            </span>
+        }
+        .into_any(),
+        None => view! { <span class="muted">"None"</span> }.into_any(),
     }
 }

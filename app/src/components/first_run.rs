@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::copy::CopyButton;
+use super::copy::CodeSample;
 use crate::error::AppError;
 use crate::model::SetupHints;
 use crate::rpc::overview::get_setup_hints;
@@ -62,26 +62,14 @@ fn Steps(hints: SetupHints) -> impl IntoView {
             {subscription_step}
             <li><a href="/api-keys"><strong>"Create an API key"</strong></a>" and publish with it:"</li>
         </ol>
-        <div class="code-frame">
-            <div class="code-toolbar">
-                <span class="code-caption">"Shell"</span>
-                <CopyButton value=Signal::stored(curl.clone()) what="curl command" />
-            </div>
-            <pre class="code-block">{curl}</pre>
-        </div>
+        <CodeSample caption="Shell" code=curl what="curl command" />
         <h3>"Verify the signature in your receiver"</h3>
         <p class="muted">
             "Every delivery carries "<code>"webhook-id"</code>", "<code>"webhook-timestamp"</code>" and "
             <code>"webhook-signature"</code>" headers (Standard Webhooks). Any Standard Webhooks or Svix library checks
             them with the subscription's signing secret, for example in Python with "<code>"pip install standardwebhooks"</code>":"
         </p>
-        <div class="code-frame">
-            <div class="code-toolbar">
-                <span class="code-caption">"Python"</span>
-                <CopyButton value=Signal::stored(verify.clone()) what="verification example" />
-            </div>
-            <pre class="code-block">{verify}</pre>
-        </div>
+        <CodeSample caption="Python" code=verify what="verification example" />
     }
 }
 

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 
 use crate::components::chart::{DeliveriesChart, Sparkline};
 use crate::components::chip::{Chip, Tone};
-use crate::components::delivery::outcome_text;
+use crate::components::delivery::{outcome_text, LastFailure};
 use crate::components::first_run::{setup_hints, FirstRun};
 use crate::components::live::use_live;
 use crate::components::states::LoadError;
@@ -161,16 +161,6 @@ fn HealthRow(subscription: SubscriptionHealth) -> impl IntoView {
         (false, ..) => Some(view! { <span class="cell-sub">"Nothing is sent until it is enabled again"</span> }.into_any()),
         _ => None,
     };
-    let last_failure = match s.last_failure {
-        Some(failure) => view! {
-            <span class="failure-cell">
-                <Chip tone=Tone::Danger label=outcome_text(failure.status_code, Some(failure.error_kind)) />
-                <RelativeTime at=failure.at />
-            </span>
-        }
-        .into_any(),
-        None => view! { <span class="muted">"None"</span> }.into_any(),
-    };
     let events_href = EventsQuery { subscription: Some(s.id.clone()), ..Default::default() }.href();
     let failed_href = EventsQuery {
         subscription: Some(s.id.clone()),
@@ -200,7 +190,7 @@ fn HealthRow(subscription: SubscriptionHealth) -> impl IntoView {
                     view! { <span>"0"</span> }.into_any()
                 }}
             </td>
-            <td data-label="Last failure">{last_failure}</td>
+            <td data-label="Last failure"><LastFailure failure=s.last_failure /></td>
             <td data-label="24 h"><Sparkline hours=s.trend /></td>
         </tr>
     }

@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use super::{curl_example, token_place, type_rule, verification};
 use crate::components::chip::{Chip, Tone};
 use crate::components::confirm::ConfirmButton;
-use crate::components::copy::CopyButton;
+use crate::components::copy::{CodeSample, CopyButton};
 use crate::components::empty_state::EmptyState;
 use crate::components::live::use_live;
 use crate::components::states::{ActionError, LoadError};
@@ -138,13 +138,7 @@ fn Detail(detail: SourceDetail) -> impl IntoView {
         <section class="panel" aria-labelledby="source-test-title">
             <h2 id="source-test-title">"Send a test request"</h2>
             <p class="muted section-lede">"Replace the token with the one shown when the source was created."</p>
-            <div class="code-frame">
-                <div class="code-toolbar">
-                    <span class="code-caption">"Shell"</span>
-                    <CopyButton value=Signal::stored(curl.clone()) what="curl command" />
-                </div>
-                <pre class="code-block">{curl}</pre>
-            </div>
+            <CodeSample caption="Shell" code=curl what="curl command" />
         </section>
         <section aria-labelledby="source-requests-title">
             <div class="section-head">

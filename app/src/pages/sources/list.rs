@@ -6,7 +6,7 @@ use leptos_meta::Title;
 
 use super::{curl_example, token_place, type_rule, verification};
 use crate::components::chip::{Chip, Tone};
-use crate::components::copy::{CopyButton, CopyableValue};
+use crate::components::copy::{CodeSample, CopyableValue};
 use crate::components::empty_state::EmptyState;
 use crate::components::field::{error_for, focus_element, form_error, SelectField, TextField};
 use crate::components::states::{ActionError, LoadError};
@@ -225,13 +225,7 @@ fn NewSource(created: Source, create: ServerAction<CreateSource>) -> impl IntoVi
             <CopyableValue id="created-source-url" value=url what="address" />
             <label class="reveal-label" for="created-source-token">"Token"</label>
             <CopyableValue id="created-source-token" value=token what="token" />
-            <div class="code-frame">
-                <div class="code-toolbar">
-                    <span class="code-caption">"Try it"</span>
-                    <CopyButton value=Signal::stored(curl.clone()) what="curl command" />
-                </div>
-                <pre class="code-block">{curl}</pre>
-            </div>
+            <CodeSample caption="Try it" code=curl what="curl command" />
             <button type="button" class="btn btn-small" on:click=move |_| create.value().set(None)>
                 "I have copied it"
             </button>

@@ -8,10 +8,9 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use super::deliveries::{DeliveriesSection, SubscriptionDeliveries};
 use super::{live_subscription, EventTypeTags, LiveSubscription, LiveSubscriptionStatus};
 use crate::components::chart::Sparkline;
-use crate::components::chip::{Chip, Tone};
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy::{select_on_focus, CopyButton};
-use crate::components::delivery::outcome_text;
+use crate::components::delivery::LastFailure;
 use crate::components::live::use_live;
 use crate::components::states::{ActionError, LoadError};
 use crate::components::subscription::WrappingUrl;
@@ -258,16 +257,6 @@ fn HealthPanel(health: SubscriptionHealth) -> impl IntoView {
     };
     let totals = health.totals;
     let rate = totals.success_per_mille().map_or_else(|| "—".to_string(), |p| format!("{}.{} %", p / 10, p % 10));
-    let last_failure = match health.last_failure {
-        Some(failure) => view! {
-            <span class="failure-cell">
-                <Chip tone=Tone::Danger label=outcome_text(failure.status_code, Some(failure.error_kind)) />
-                <RelativeTime at=failure.at />
-            </span>
-        }
-        .into_any(),
-        None => view! { <span>"None"</span> }.into_any(),
-    };
     view! {
         <section class=class aria-labelledby="health-title">
             <h2 id="health-title" class="visually-hidden">"Health"</h2>
@@ -277,7 +266,7 @@ fn HealthPanel(health: SubscriptionHealth) -> impl IntoView {
                 <div><dt>"Delivered"</dt><dd>{totals.succeeded.to_string()}</dd></div>
                 <div><dt>"Failed"</dt><dd class:danger-text={totals.failed > 0}>{totals.failed.to_string()}</dd></div>
                 <div><dt>"In progress"</dt><dd>{totals.in_progress.to_string()}</dd></div>
-                <div><dt>"Last failure"</dt><dd>{last_failure}</dd></div>
+                <div><dt>"Last failure"</dt><dd><LastFailure failure=health.last_failure /></dd></div>
                 <div><dt>"Deliveries per hour"</dt><dd><Sparkline hours=health.trend /></dd></div>
             </dl>
         </section>
