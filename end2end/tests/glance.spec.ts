@@ -3,12 +3,12 @@
 // the overview's figures checked against what was sent, every page of it checked with axe-core in light and dark (no serious or critical violation)
 // and photographed on a desktop and a phone for people to look at.
 import AxeBuilder from "@axe-core/playwright";
-import { Page } from "@playwright/test";
+import { Browser, Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import http from "node:http";
 import { AddressInfo } from "node:net";
 import { expect, test } from "./fixtures";
-import { open } from "./dashboard";
+import { open, sessionFile } from "./dashboard";
 import { hydrated, PASSWORD, RELEASE_BINARY, RunningServer, screenshot, startServer } from "./server";
 
 test.describe.configure({ mode: "serial" });
@@ -19,6 +19,7 @@ const EVENTS = 24;
 /// Each subscription's deliveries: the events published, and the one the source received.
 const DELIVERIES = EVENTS + 1;
 
+const session = sessionFile("glance");
 let server: RunningServer;
 let healthy: http.Server;
 let flaky: http.Server;
@@ -46,15 +47,21 @@ async function api(page: Page, method: "GET" | "POST", path: string, data?: unkn
   return response.json();
 }
 
-async function signIn(page: Page) {
-  const response = await page.request.post(`${server.url}/rpc/login`, {
+/** Signs the admin in once (sign-ins are rate-limited) and keeps the session for every test. */
+async function signInOnce(browser: Browser) {
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const response = await context.request.post(`${server.url}/rpc/login`, {
     form: { email: EMAIL, password: PASSWORD, next: "" },
     maxRedirects: 0,
   });
   expect(response.status(), await response.text()).toBeLessThan(400);
+  await context.storageState({ path: session });
+  await context.close();
 }
 
-test.beforeAll(async () => {
+test.use({ storageState: session });
+
+test.beforeAll(async ({ browser }) => {
   const ok = await receiver(200);
   const failing = await receiver(500);
   healthy = ok.server;
@@ -65,6 +72,7 @@ test.beforeAll(async () => {
   execFileSync(RELEASE_BINARY, ["user", "create", "--email", EMAIL, "--admin", "--data-dir", server.dataDir], {
     input: `${PASSWORD}\n`,
   });
+  await signInOnce(browser);
   urls.ok = ok.url;
   urls.failing = failing.url;
 });
@@ -76,7 +84,6 @@ test.afterAll(async () => {
 });
 
 test("a small account: two subscriptions, three types, a source, two dozen events", async ({ page }) => {
-  await signIn(page);
   const key = await page.request.post(`${server.url}/rpc/api_keys/create`, { form: { name: "Backend" } });
   expect(key.ok()).toBeTruthy();
   apiKey = (await key.json()).key;
@@ -115,7 +122,6 @@ test("a small account: two subscriptions, three types, a source, two dozen event
 });
 
 test("the overview leads with every subscription's health and names each problem once", async ({ page }) => {
-  await signIn(page);
   await open(page, `${server.url}/`);
   // Deliveries, not attempts: half of them failed, each after three attempts.
   await expect(page.locator("[data-stat=success-rate]")).toHaveText("50.0 %");
@@ -138,7 +144,6 @@ test("the overview leads with every subscription's health and names each problem
 });
 
 test("each page says why without a click", async ({ page }) => {
-  await signIn(page);
   // The event page opens the delivery that failed, on its last answer.
   await open(page, `${server.url}/events/${ids.failedEvent}`);
   const failed = page.locator(".delivery[data-status=failed]");
@@ -215,8 +220,7 @@ async function axeViolations(page: Page): Promise<string[]> {
 
 for (const entry of pages) {
   test(`${entry.name}: axe finds nothing serious in either theme; desktop and phone photographs`, async ({ page }) => {
-    await signIn(page);
-    await page.setViewportSize({ width: 1280, height: 800 });
+      await page.setViewportSize({ width: 1280, height: 800 });
     await open(page, `${server.url}${entry.path()}`);
     await entry.ready(page);
     await expect(page.locator("[aria-busy=true]")).toHaveCount(0);
