@@ -24,7 +24,7 @@ const SUBSCRIPTIONS: u32 = 100;
 /// of failures, to say when each failing subscription will be disabled.
 pub async fn overview(store: &Store, account_id: &str, disable_failing_after: Duration) -> Result<Overview, AppError> {
     let first_hour = first_hour();
-    let counted = store.deliveries_per_hour(account_id, None, &first_id_at("dlv", first_hour)).await?;
+    let counted = store.deliveries_per_hour(account_id, None, &first_id_at("evt", first_hour)).await?;
     let groups = store.failure_groups(account_id, None, first_hour, FAILURE_GROUPS).await?;
 
     // Troubled ones first (they are read apart, so that none is left out of a long list).
@@ -81,7 +81,7 @@ pub async fn subscription_health(
 ) -> Result<SubscriptionHealth, AppError> {
     let record = store.find_subscription(account_id, id).await?.ok_or(AppError::NotFound)?;
     let first_hour = first_hour();
-    let counted = store.deliveries_per_hour(account_id, Some(id), &first_id_at("dlv", first_hour)).await?;
+    let counted = store.deliveries_per_hour(account_id, Some(id), &first_id_at("evt", first_hour)).await?;
     let latest = store.failure_groups(account_id, Some(id), first_hour, 1).await?;
     Ok(health(record, first_hour, &counted, &latest, millis(disable_failing_after)))
 }

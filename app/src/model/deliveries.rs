@@ -30,7 +30,7 @@ impl DeliveryCounts {
 }
 
 /// Where a delivery stands; stored as its lower-case name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sqlx::Type))]
 #[cfg_attr(feature = "ssr", sqlx(rename_all = "lowercase"))]
 #[serde(rename_all = "snake_case")]

@@ -31,13 +31,15 @@ pub struct FailureGroupRecord {
 }
 
 operations! {
-    /// Deliveries (of one subscription, or of all) whose id was made at or after `since_id`
-    /// (ids sort by time), counted per subscription, per hour of `created_at` and per status.
+    /// Deliveries (of one subscription, or of all) of events whose id is at or above
+    /// `since_event_id` (ids sort by time), counted per subscription, per hour and per status.
+    /// The hour is the event's, from its id, to the nearest 33 seconds: a delivery is made with
+    /// its event, and the id is in the index where the made time is not.
     pub async fn deliveries_per_hour(
         &self,
         account_id: &str,
         subscription_id: Option<&str>,
-        since_id: &str,
+        since_event_id: &str,
     ) -> Result<Vec<DeliveryHourRecord>, sqlx::Error>;
     /// Failed attempts (to one subscription, or to any) started at or after `since`, grouped by
     /// subscription, status code and error kind; the groups with the most recent attempt first,

@@ -29,13 +29,22 @@ async fn publish_and_claim(world: &World, at: i64) -> Vec<Claimed> {
     world.claim(at, 100, 100).await
 }
 
+/// Publishes one event whose id carries the time `at`, as a real one made then would.
+async fn publish_made_at(world: &World, at: i64) {
+    let mut event = world.event(None, at);
+    let random = u128::from(rand::random::<u64>());
+    event.record.id = format!("evt_{}", ulid::Ulid::from_parts(at as u64, random).to_string().to_lowercase());
+    world.store.insert_events(&[event], || new_id("dlv")).await.expect("stored");
+}
+
 #[tokio::test]
 async fn deliveries_are_counted_per_subscription_hour_and_status() {
     let world = open().await;
     let first = world.subscription().await;
     let second = world.subscription().await;
     // Two events an hour apart; the first one's deliveries end, one well and one badly.
-    for claimed in publish_and_claim(&world, NOW).await {
+    publish_made_at(&world, NOW + 5).await;
+    for claimed in world.claim(NOW + 5, 100, 100).await {
         let done = if claimed.subscription_id == first {
             let ok = DeliveryOutcome { status: DeliveryStatus::Succeeded, next_attempt_at: None, last_status_code: Some(200) };
             finished(claimed, 200, ok, NOW + 1)
@@ -44,9 +53,9 @@ async fn deliveries_are_counted_per_subscription_hour_and_status() {
         };
         world.record(&[done]).await;
     }
-    world.publish(1, NOW + HOUR_MS).await;
+    publish_made_at(&world, NOW + HOUR_MS + 5).await;
 
-    let everything = first_id_at("dlv", 0);
+    let everything = first_id_at("evt", NOW);
     let mut rows: Vec<(String, i64, DeliveryStatus, i64)> = world
         .store
         .deliveries_per_hour(&world.account_id, None, &everything)
@@ -68,8 +77,9 @@ async fn deliveries_are_counted_per_subscription_hour_and_status() {
     // One subscription's only; and nothing made after the bound (ids carry their time).
     let one = world.store.deliveries_per_hour(&world.account_id, Some(&second), &everything).await.expect("a read");
     assert!(one.iter().all(|row| row.subscription_id == second) && one.len() == 2);
-    let later = first_id_at("dlv", app::domain::now_ms() + HOUR_MS);
-    assert!(world.store.deliveries_per_hour(&world.account_id, None, &later).await.expect("a read").is_empty());
+    let later = first_id_at("evt", NOW + HOUR_MS);
+    let recent = world.store.deliveries_per_hour(&world.account_id, None, &later).await.expect("a read");
+    assert_eq!(recent.iter().map(|row| row.count).sum::<i64>(), 2, "only the later event's two deliveries");
     assert!(world.store.deliveries_per_hour(&new_id("acc"), None, &everything).await.expect("a read").is_empty());
 }
 
