@@ -42,9 +42,11 @@ async fn deliveries_are_counted_per_subscription_hour_and_status() {
     let world = open().await;
     let first = world.subscription().await;
     let second = world.subscription().await;
-    // Two events an hour apart; the first one's deliveries end, one well and one badly.
-    publish_made_at(&world, NOW + 5).await;
-    for claimed in world.claim(NOW + 5, 100, 100).await {
+    // Two events an hour apart, ten minutes into their hours (an hour is counted from the
+    // event ids to 33 s); the first one's deliveries end, one well and one badly.
+    let first_at = NOW + 10 * 60_000;
+    publish_made_at(&world, first_at).await;
+    for claimed in world.claim(first_at, 100, 100).await {
         let done = if claimed.subscription_id == first {
             let ok = DeliveryOutcome { status: DeliveryStatus::Succeeded, next_attempt_at: None, last_status_code: Some(200) };
             finished(claimed, 200, ok, NOW + 1)
@@ -53,7 +55,7 @@ async fn deliveries_are_counted_per_subscription_hour_and_status() {
         };
         world.record(&[done]).await;
     }
-    publish_made_at(&world, NOW + HOUR_MS + 5).await;
+    publish_made_at(&world, first_at + HOUR_MS).await;
 
     let everything = first_id_at("evt", NOW);
     let mut rows: Vec<(String, i64, DeliveryStatus, i64)> = world
