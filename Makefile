@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make run    builds the release binary (installing what is missing) and starts Hookrelay
-#   make test   runs every test: unit, integration (real server, real SQLite), browser tests and
-#               schemathesis against the OpenAPI document
+#   make test   runs every test: unit, integration (real server, on SQLite and on PostgreSQL),
+#               browser tests and schemathesis against the OpenAPI document
 .PHONY: run test setup setup-e2e build test-rust test-e2e test-api-schema fuzz fuzz-smoke bench bench-events clean
 
 run: build
@@ -20,8 +20,10 @@ setup-e2e:
 build: setup
 	cargo leptos build --release
 
+# Unit, store and integration tests; the store's tests and the integration suite run on SQLite
+# and on a throwaway PostgreSQL cluster.
 test-rust:
-	cargo test --profile tests --workspace --features app/ssr
+	./scripts/test-rust.sh
 
 test-e2e:
 	cd end2end && npx playwright test

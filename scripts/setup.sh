@@ -10,6 +10,17 @@ BINARYEN_VERSION=132         # Debian's wasm-opt (108) makes bundles that never 
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
+# Installs Debian packages, updating the package lists once per run.
+APT_UPDATED=
+apt_install() {
+  export DEBIAN_FRONTEND=noninteractive
+  if [ -z "${APT_UPDATED}" ]; then
+    apt-get update -qq
+    APT_UPDATED=1
+  fi
+  apt-get install -y -qq "$@" >/dev/null
+}
+
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
@@ -40,11 +51,15 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION}"; the
 fi
 
 if [ "${1:-}" = "--e2e" ]; then
+  # The tests start a throwaway cluster of their own (scripts/postgres-cluster.sh); the
+  # package's system service, if it starts one, is not used.
+  if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+    say "installing PostgreSQL (Debian package)"
+    apt_install postgresql
+  fi
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Chromium (Debian package)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq chromium >/dev/null
+    apt_install chromium
   fi
   # npm ci again only when the lock file changed since the last install.
   if [ ! -f end2end/node_modules/.package-lock.json ] \

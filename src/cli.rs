@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -158,9 +159,16 @@ pub struct StorageArgs {
     #[arg(long, env = "HOOKRELAY_DATA_DIR", default_value = "./data", value_name = "DIR")]
     pub data_dir: PathBuf,
 
-    /// Database to use [default: sqlite://<data-dir>/hookrelay.db].
+    /// Database to use [default: sqlite://<data-dir>/hookrelay.db]. A postgres:// URL lets
+    /// several instances share one database.
     #[arg(long, env = "HOOKRELAY_DATABASE_URL", value_name = "URL", value_parser = parse_database_url)]
     pub database_url: Option<String>,
+
+    /// Names this instance's claims on a shared (PostgreSQL) database: an instance that
+    /// restarts under the same name takes back its own claims at once [default: host name and
+    /// process id].
+    #[arg(long, env = "HOOKRELAY_INSTANCE_ID", value_name = "NAME")]
+    pub instance_id: Option<String>,
 }
 
 impl StorageArgs {
@@ -168,6 +176,48 @@ impl StorageArgs {
         self.database_url
             .clone()
             .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("hookrelay.db").display()))
+    }
+
+    pub fn instance_id(&self) -> String {
+        self.instance_id
+            .clone()
+            .unwrap_or_else(|| format!("{}:{}", gethostname::gethostname().to_string_lossy(), std::process::id()))
+    }
+
+    /// Whether the database is PostgreSQL (shared by instances) rather than this folder's SQLite.
+    pub fn is_postgres(&self) -> bool {
+        self.database_url.as_deref().is_some_and(app::store::is_postgres_url)
+    }
+
+    /// Opens the database the server uses, creating it (and its data folder) and bringing its
+    /// schema up to date if need be.
+    pub async fn open(&self) -> anyhow::Result<app::store::Store> {
+        crate::data_dir::create(&self.data_dir)?;
+        let store = self.connect().await?;
+        store
+            .migrate()
+            .await
+            .with_context(|| format!("cannot apply the database migrations to {}", redacted(&self.database_url())))?;
+        Ok(store)
+    }
+
+    /// Opens the database as it is.
+    pub async fn connect(&self) -> anyhow::Result<app::store::Store> {
+        let url = self.database_url();
+        app::store::Store::connect(&url, &self.instance_id())
+            .await
+            .with_context(|| format!("cannot open the database {}", redacted(&url)))
+    }
+}
+
+/// A database URL without its password, to show in messages and logs.
+pub fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_string(),
     }
 }
 
@@ -293,10 +343,10 @@ fn parse_schedule(text: &str) -> Result<RetrySchedule, String> {
 }
 
 fn parse_database_url(text: &str) -> Result<String, String> {
-    if text.starts_with("sqlite:") {
+    if text.starts_with("sqlite:") || app::store::is_postgres_url(text) {
         Ok(text.to_string())
     } else {
-        Err("only sqlite: URLs are supported, e.g. sqlite://./data/hookrelay.db".into())
+        Err("expected a sqlite: or postgres:// URL, e.g. sqlite://./data/hookrelay.db or postgres://hookrelay@db.internal/hookrelay".into())
     }
 }
 

@@ -34,15 +34,10 @@ impl Server {
     /// Opens the data folder and the database and applies migrations; fails with a message
     /// that says what to fix.
     pub async fn build(args: &ServeArgs, public_url: String) -> anyhow::Result<Server> {
-        crate::data_dir::create(&args.storage.data_dir)?;
-        let database_url = args.storage.database_url();
-        let store =
-            Store::connect(&database_url).await.with_context(|| format!("cannot open the database {database_url}"))?;
-        store.migrate().await.with_context(|| format!("cannot apply the database migrations to {database_url}"))?;
-
+        let store = args.storage.open().await?;
         let sessions = store.session_store();
         sessions.migrate().await.context("cannot create the session table")?;
-        let key = session_key::load_or_create(&args.storage.data_dir)?;
+        let key = session_key::load(&args.storage.data_dir, &store).await?;
         let session_layer = SessionManagerLayer::new(sessions.clone())
             .with_name("hookrelay_session")
             .with_http_only(true)
@@ -55,6 +50,10 @@ impl Server {
         let metrics = Metrics::default();
         let pipeline = Pipeline::start(store.clone(), live.clone(), metrics.clone());
         let worker = Worker::new(store.clone(), worker_config(args), pipeline.wakeup(), live.clone(), metrics.clone())?;
+        let login_throttle = Arc::new(match store.is_shared() {
+            true => LoginThrottle::default().shared(store.clone()),
+            false => LoginThrottle::default(),
+        });
         let state = AppState {
             leptos_options: http::leptos_options(args.bind),
             store,
@@ -67,7 +66,7 @@ impl Server {
                 registration_open: args.registration == crate::cli::Registration::Open,
                 trusted_proxies: args.trusted_proxies.clone(),
             }),
-            login_throttle: Arc::new(LoginThrottle::default()),
+            login_throttle,
             pipeline,
             live,
             metrics,
@@ -147,7 +146,7 @@ async fn housekeeping(
         if let Err(error) = tower_sessions::ExpiredDeletion::delete_expired(&sessions).await {
             tracing::warn!(%error, "could not delete expired sessions");
         }
-        throttle.forget_idle();
+        throttle.forget_idle().await;
     }
 }
 

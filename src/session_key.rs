@@ -1,17 +1,45 @@
-//! The key that signs session cookies. It lives in the data folder, created once, so that
-//! sessions survive a restart (a key generated per boot would log everyone out).
+//! The key that signs session cookies, created once so that sessions survive a restart (a key
+//! generated per boot would log everyone out). Instances that share a database share the key:
+//! `HOOKRELAY_SESSION_KEY` if set, else one kept in the (PostgreSQL) database; a lone instance
+//! on SQLite keeps it in its data folder.
 
 use std::io::{ErrorKind, Write};
 use std::path::Path;
 
 use anyhow::Context;
+use app::store::Store;
 use rand::RngCore;
+use sha2::{Digest, Sha512};
 use tower_sessions::cookie::Key;
 
 const FILE_NAME: &str = "session.key";
 const KEY_BYTES: usize = 64;
 
-pub fn load_or_create(data_dir: &Path) -> anyhow::Result<Key> {
+/// The environment variable that gives every instance the same key.
+pub const ENV: &str = "HOOKRELAY_SESSION_KEY";
+/// The shortest key accepted from the environment (its SHA-512 is the key).
+const MIN_ENV_BYTES: usize = 32;
+
+pub async fn load(data_dir: &Path, store: &Store) -> anyhow::Result<Key> {
+    if let Some(given) = std::env::var_os(ENV) {
+        let given = given.into_encoded_bytes();
+        if given.len() < MIN_ENV_BYTES {
+            anyhow::bail!(
+                "{ENV} must be at least {MIN_ENV_BYTES} characters (e.g. the output of `openssl rand -hex 32`)"
+            );
+        }
+        return Ok(Key::from(&Sha512::digest(&given)));
+    }
+    let mut candidate = [0u8; KEY_BYTES];
+    rand::rngs::OsRng.fill_bytes(&mut candidate);
+    match store.shared_session_key(&candidate).await.context("cannot read the session key from the database")? {
+        Some(bytes) if bytes.len() >= KEY_BYTES => Ok(Key::from(&bytes)),
+        Some(_) => anyhow::bail!("the session key in the database is shorter than {KEY_BYTES} bytes"),
+        None => load_or_create(data_dir),
+    }
+}
+
+fn load_or_create(data_dir: &Path) -> anyhow::Result<Key> {
     let path = data_dir.join(FILE_NAME);
     match std::fs::read(&path) {
         Ok(bytes) if bytes.len() >= KEY_BYTES => return Ok(Key::from(&bytes)),

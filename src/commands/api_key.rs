@@ -2,11 +2,10 @@
 
 use app::domain::{api_keys, users};
 
-use super::user::open_store;
 use crate::cli::ApiKeyCreateArgs;
 
 pub async fn create(args: ApiKeyCreateArgs) -> anyhow::Result<()> {
-    let store = open_store(&args.storage).await?;
+    let store = args.storage.open().await?;
     let email = users::normalize_email(&args.email).map_err(|error| anyhow::anyhow!("--email: {error}"))?;
     let Some(account_id) = users::account_of_email(&store, &email).await.map_err(anyhow::Error::msg)? else {
         anyhow::bail!("no user with the email {email}");

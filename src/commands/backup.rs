@@ -6,11 +6,16 @@
 //! file that looks complete.
 
 use anyhow::Context;
-use app::store::Store;
 
 use crate::cli::BackupArgs;
 
 pub async fn run(args: BackupArgs) -> anyhow::Result<()> {
+    if args.storage.is_postgres() {
+        anyhow::bail!(
+            "hookrelay backup copies a SQLite database; back up PostgreSQL with its own tools, \
+             e.g. pg_dump --format=custom --file=hookrelay.dump <database URL>"
+        );
+    }
     if args.file.exists() {
         anyhow::bail!("{} exists already; choose a new file name", args.file.display());
     }
@@ -20,7 +25,7 @@ pub async fn run(args: BackupArgs) -> anyhow::Result<()> {
     let partial = args.file.with_extension("partial");
     let _ = std::fs::remove_file(&partial);
     let url = args.storage.database_url();
-    let store = Store::connect(&url).await.with_context(|| format!("cannot open the database {url}"))?;
+    let store = args.storage.connect().await?;
     let target = partial.to_str().context("the backup file name must be UTF-8")?;
     let copied = store.copy_into(target).await;
     store.close().await;

@@ -3,11 +3,10 @@
 
 use app::domain::operator_keys;
 
-use super::user::open_store;
 use crate::cli::{OperatorKeyCreateArgs, StorageOnlyArgs};
 
 pub async fn create(args: OperatorKeyCreateArgs) -> anyhow::Result<()> {
-    let store = open_store(&args.storage).await?;
+    let store = args.storage.open().await?;
     let (record, key) =
         operator_keys::create_key(&store, &args.name).await.map_err(|error| anyhow::anyhow!("--name: {error}"))?;
     store.close().await;
@@ -17,7 +16,7 @@ pub async fn create(args: OperatorKeyCreateArgs) -> anyhow::Result<()> {
 }
 
 pub async fn list(args: StorageOnlyArgs) -> anyhow::Result<()> {
-    let store = open_store(&args.storage).await?;
+    let store = args.storage.open().await?;
     let keys = operator_keys::list_keys(&store).await;
     store.close().await;
     let keys = keys?;
@@ -40,7 +39,7 @@ pub async fn list(args: StorageOnlyArgs) -> anyhow::Result<()> {
 }
 
 pub async fn revoke(args: OperatorKeyCreateArgs) -> anyhow::Result<()> {
-    let store = open_store(&args.storage).await?;
+    let store = args.storage.open().await?;
     let revoked = operator_keys::revoke_key(&store, &args.name).await;
     store.close().await;
     match revoked? {

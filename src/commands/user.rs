@@ -4,13 +4,12 @@ use std::io::{BufRead, IsTerminal};
 
 use anyhow::Context;
 use app::domain::{accounts, users};
-use app::store::Store;
 
-use crate::cli::{StorageArgs, UserCreateArgs, UserSetPasswordArgs};
+use crate::cli::{UserCreateArgs, UserSetPasswordArgs};
 
 pub async fn create(args: UserCreateArgs) -> anyhow::Result<()> {
     let password = read_password()?;
-    let store = open_store(&args.storage).await?;
+    let store = args.storage.open().await?;
     let user = accounts::register(&store, &args.email, &password, args.admin)
         .await
         .map_err(|error| anyhow::anyhow!("{}{error}", error.field().map(|f| format!("{f}: ")).unwrap_or_default()))?;
@@ -23,7 +22,7 @@ pub async fn create(args: UserCreateArgs) -> anyhow::Result<()> {
 
 pub async fn set_password(args: UserSetPasswordArgs) -> anyhow::Result<()> {
     let password = read_password()?;
-    let store = open_store(&args.storage).await?;
+    let store = args.storage.open().await?;
     let outcome = users::set_password(&store, &args.email, &password).await;
     store.close().await;
     match outcome {
@@ -34,15 +33,6 @@ pub async fn set_password(args: UserSetPasswordArgs) -> anyhow::Result<()> {
         Err(app::error::AppError::NotFound) => anyhow::bail!("--email: no user has the address {}", args.email.trim()),
         Err(error) => Err(anyhow::anyhow!("{}{error}", error.field().map(|f| format!("{f}: ")).unwrap_or_default())),
     }
-}
-
-/// Opens the database the server uses (creating it and its schema if this is the first use).
-pub async fn open_store(storage: &StorageArgs) -> anyhow::Result<Store> {
-    crate::data_dir::create(&storage.data_dir)?;
-    let url = storage.database_url();
-    let store = Store::connect(&url).await.with_context(|| format!("cannot open the database {url}"))?;
-    store.migrate().await.with_context(|| format!("cannot apply the database migrations to {url}"))?;
-    Ok(store)
 }
 
 fn read_password() -> anyhow::Result<String> {

@@ -241,6 +241,7 @@ mod tests {
             next_trigger: "scheduled".into(),
             triggered_by: None,
             version: 0,
+            lease_token: 0,
         };
         let context = AttemptContext {
             event_type: "order.created".into(),

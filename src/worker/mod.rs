@@ -276,7 +276,9 @@ impl Cycle {
         let lease_ms = self.lease_ms;
         let store = store.clone();
         tokio::spawn(async move {
-            let now = now_ms();
+            // The database's clock on PostgreSQL (leases are judged by it); if it does not
+            // answer, the turn will not either.
+            let now = store.clock().await.unwrap_or_else(|_| now_ms());
             let limits = ClaimLimits {
                 limit: u32::try_from(asked).unwrap_or(u32::MAX),
                 subscription_room: &room,

@@ -73,6 +73,7 @@ fn a_bad_option_value_stops_start_up_naming_the_option() {
         .arg("serve")
         .arg("--data-dir")
         .arg(dir.path())
+        .envs(crate::helpers::database_env(dir.path()))
         .env("HOOKRELAY_REQUEST_TIMEOUT", "forever")
         .output()
         .unwrap();
@@ -106,12 +107,14 @@ async fn api_key_create_prints_a_working_key_on_the_last_line() {
         .args(["api-key", "create", "--email", "KEYS@example.com", "--name", "billing"])
         .arg("--data-dir")
         .arg(dir.path())
+        .envs(crate::helpers::database_env(dir.path()))
         .output()
         .unwrap();
     let unknown = hookrelay()
         .args(["api-key", "create", "--email", "nobody@example.com", "--name", "x"])
         .arg("--data-dir")
         .arg(dir.path())
+        .envs(crate::helpers::database_env(dir.path()))
         .output()
         .unwrap();
 

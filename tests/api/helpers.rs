@@ -5,6 +5,7 @@ use hookrelay::cli::{Cli, Command, ServeArgs};
 use hookrelay::server::Server;
 use reqwest::header::{HeaderMap, COOKIE, SET_COOKIE};
 use reqwest::{redirect, Response};
+use sha2::Digest;
 use tempfile::TempDir;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -33,11 +34,60 @@ pub async fn spawn_app() -> TestApp {
 
 pub fn serve_args(data_dir: &Path, extra: &[&str]) -> ServeArgs {
     let mut argv = vec!["hookrelay", "serve", "--data-dir", data_dir.to_str().expect("utf-8 path")];
+    let database = database_url(data_dir);
+    if let Some(url) = &database {
+        argv.extend(["--database-url", url.as_str()]);
+    }
     argv.extend_from_slice(extra);
     match Cli::try_parse_from(argv).expect("valid serve options").into_command() {
         Command::Serve(args) => args,
         other => panic!("expected serve, got {other:?}"),
     }
+}
+
+/// Whether the suite runs on PostgreSQL (`HOOKRELAY_TEST_BACKEND=postgres`, on the server
+/// `HOOKRELAY_TEST_POSTGRES_URL` names; `scripts/test-rust.sh` runs it so after the SQLite run).
+pub fn on_postgres() -> bool {
+    std::env::var("HOOKRELAY_TEST_BACKEND").is_ok_and(|backend| backend == "postgres")
+}
+
+/// On PostgreSQL, the database that stands for a data folder: one per folder, made on first use,
+/// so that a test that restarts a server on its folder finds its data again. `None` on SQLite
+/// (the database is in the folder).
+pub fn database_url(data_dir: &Path) -> Option<String> {
+    if !on_postgres() {
+        return None;
+    }
+    let server =
+        std::env::var("HOOKRELAY_TEST_POSTGRES_URL").expect("HOOKRELAY_TEST_POSTGRES_URL names the test server");
+    let digest = sha2::Sha256::digest(data_dir.to_string_lossy().as_bytes());
+    let name = format!("api_{}", &hex::encode(digest)[..24]);
+    let admin = server.clone();
+    let create = name.clone();
+    // Callers are sync and async alike: a thread of its own can block on its own runtime.
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+        runtime.block_on(async {
+            use sqlx::Connection;
+            let mut connection = sqlx::PgConnection::connect(&admin).await.expect("the test PostgreSQL server answers");
+            match sqlx::query(&format!("CREATE DATABASE {create}")).execute(&mut connection).await {
+                Ok(_) => {}
+                Err(sqlx::Error::Database(error)) if error.code().as_deref() == Some("42P04") => {}
+                Err(error) => panic!("cannot create the test database {create}: {error}"),
+            }
+        })
+    })
+    .join()
+    .expect("the test database is made");
+    let mut url = url::Url::parse(&server).expect("a PostgreSQL URL");
+    url.set_path(&name);
+    Some(url.to_string())
+}
+
+/// The environment a `hookrelay` child process needs to use a data folder's database (on
+/// PostgreSQL, its URL; nothing on SQLite).
+pub fn database_env(data_dir: &Path) -> Vec<(&'static str, String)> {
+    database_url(data_dir).map(|url| ("HOOKRELAY_DATABASE_URL", url)).into_iter().collect()
 }
 
 /// Starts the server on an existing data folder (to test restarts).

@@ -119,6 +119,7 @@ async fn a_backup_taken_during_a_publishing_burst_holds_every_event_accepted_bef
         .arg(&target)
         .arg("--data-dir")
         .arg(&s.app.data_dir)
+        .envs(crate::helpers::database_env(&s.app.data_dir))
         .output()
         .await
         .unwrap();
@@ -142,6 +143,7 @@ async fn a_backup_taken_during_a_publishing_burst_holds_every_event_accepted_bef
         .arg(&target)
         .arg("--data-dir")
         .arg(&s.app.data_dir)
+        .envs(crate::helpers::database_env(&s.app.data_dir))
         .output()
         .unwrap();
     assert!(!again.status.success());
@@ -177,6 +179,7 @@ async fn the_data_folder_database_and_backups_are_readable_by_their_owner_only()
         .arg(&backup)
         .arg("--data-dir")
         .arg(&data)
+        .envs(crate::helpers::database_env(&data))
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
@@ -198,6 +201,7 @@ async fn json_logs_record_every_attempt_with_its_ids() {
         .arg(format!("127.0.0.1:{port}"))
         .arg("--data-dir")
         .arg(dir.path())
+        .envs(crate::helpers::database_env(dir.path()))
         .env("RUST_LOG", "info")
         .stdout(std::process::Stdio::null())
         .stderr(std::fs::File::create(&log_path).unwrap())

@@ -68,6 +68,7 @@ async fn secrets_never_reach_the_logs_or_answers_other_than_their_own() {
         .args(["--bind", &format!("127.0.0.1:{port}")])
         .arg("--data-dir")
         .arg(dir.path())
+        .envs(crate::helpers::database_env(dir.path()))
         .env("RUST_LOG", "debug")
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(&log_path).unwrap())
@@ -140,6 +141,7 @@ async fn secrets_never_reach_the_logs_or_answers_other_than_their_own() {
     let operator = Command::new(env!("CARGO_BIN_EXE_hookrelay"))
         .args(["operator-key", "create", "--name", "ops", "--data-dir"])
         .arg(dir.path())
+        .envs(crate::helpers::database_env(dir.path()))
         .output()
         .unwrap();
     let operator_key = String::from_utf8_lossy(&operator.stdout).lines().last().unwrap().trim().to_string();

@@ -151,13 +151,16 @@ pub fn sparkline_svg(hours: &[HourCount]) -> String {
         // At least a pixel, so that a single delivery in a busy day still shows.
         let height = (SPARK_HEIGHT * count as f64 / top).max(1.0);
         let mut bottom = SPARK_HEIGHT;
-        for (class, part) in [("chart-ok", hour.succeeded), ("chart-failed", hour.failed), ("chart-waiting", hour.in_progress)] {
+        for (class, part) in
+            [("chart-ok", hour.succeeded), ("chart-failed", hour.failed), ("chart-waiting", hour.in_progress)]
+        {
             if part == 0 {
                 continue;
             }
             let part_height = height * part as f64 / count as f64;
             bottom -= part_height;
-            let _ = write!(svg, r#"<rect class="{class}" x="{x}" y="{bottom}" width="{width}" height="{part_height}"/>"#);
+            let _ =
+                write!(svg, r#"<rect class="{class}" x="{x}" y="{bottom}" width="{width}" height="{part_height}"/>"#);
         }
     }
     svg.push_str("</svg>");
@@ -203,7 +206,12 @@ mod tests {
     #[test]
     fn every_hour_is_a_linked_bar_with_its_figures() {
         let hours: Vec<crate::model::HourCount> = (0..24)
-            .map(|h| crate::model::HourCount { start: format!("2026-01-01T{h:02}:00:00Z"), succeeded: h, failed: 1, in_progress: 2 })
+            .map(|h| crate::model::HourCount {
+                start: format!("2026-01-01T{h:02}:00:00Z"),
+                succeeded: h,
+                failed: 1,
+                in_progress: 2,
+            })
             .collect();
         let svg = super::chart_svg(&hours);
         assert_eq!(svg.matches("<a href=").count(), 24);
@@ -215,7 +223,12 @@ mod tests {
     #[test]
     fn a_sparkline_draws_busy_hours_and_says_its_totals() {
         let mut hours: Vec<crate::model::HourCount> = (0..24)
-            .map(|h| crate::model::HourCount { start: format!("2026-01-01T{h:02}:00:00Z"), succeeded: 0, failed: 0, in_progress: 0 })
+            .map(|h| crate::model::HourCount {
+                start: format!("2026-01-01T{h:02}:00:00Z"),
+                succeeded: 0,
+                failed: 0,
+                in_progress: 0,
+            })
             .collect();
         hours[3].succeeded = 10;
         hours[20].failed = 2;

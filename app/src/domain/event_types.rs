@@ -3,11 +3,11 @@
 
 use serde_json::Value;
 
-use super::paging::{PageRequest, Window};
 use super::ids::{first_id_at, new_id};
+use super::paging::{PageRequest, Window};
 use super::{format_time, now_ms};
-use crate::error::AppError;
 use crate::alert_types::ALERT_TYPES;
+use crate::error::AppError;
 use crate::model::{EventType, EventTypeActivity, EventTypeCreate, EventTypePatch, Page};
 use crate::store::{is_unique_violation, EventTypeRecord, Store, CATALOG_ACCOUNT};
 use crate::validation::{check_description, check_event_type_name, RESERVED_TYPE_PREFIX};

@@ -35,12 +35,11 @@ pub async fn overview(store: &Store, account_id: &str, disable_failing_after: Du
         }
     }
     let limit_ms = millis(disable_failing_after);
-    let mut subscriptions: Vec<SubscriptionHealth> = records
-        .into_iter()
-        .map(|record| health(record, first_hour, &counted, &groups, limit_ms))
-        .collect();
+    let mut subscriptions: Vec<SubscriptionHealth> =
+        records.into_iter().map(|record| health(record, first_hour, &counted, &groups, limit_ms)).collect();
     // Needing attention first, then the busiest; the order of the store otherwise (newest).
-    subscriptions.sort_by_key(|s| (!s.needs_attention(), -(s.totals.failed), -(s.totals.succeeded + s.totals.in_progress)));
+    subscriptions
+        .sort_by_key(|s| (!s.needs_attention(), -(s.totals.failed), -(s.totals.succeeded + s.totals.in_progress)));
 
     let names: HashMap<&str, (&str, &str)> =
         subscriptions.iter().map(|s| (s.id.as_str(), (s.description.as_str(), s.url.as_str()))).collect();
@@ -138,7 +137,12 @@ fn summary(group: &FailureGroupRecord) -> FailureSummary {
 /// The chart's hours, oldest first, each with the deliveries made in it.
 fn hourly<'a>(first_hour: i64, rows: impl Iterator<Item = &'a DeliveryHourRecord>) -> Vec<HourCount> {
     let mut hours: Vec<HourCount> = (0..CHART_HOURS)
-        .map(|index| HourCount { start: format_time(first_hour + index * HOUR_MS), succeeded: 0, failed: 0, in_progress: 0 })
+        .map(|index| HourCount {
+            start: format_time(first_hour + index * HOUR_MS),
+            succeeded: 0,
+            failed: 0,
+            in_progress: 0,
+        })
         .collect();
     for row in rows {
         let index = (row.hour - first_hour) / HOUR_MS;

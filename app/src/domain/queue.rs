@@ -34,6 +34,9 @@ pub struct Claimed {
     pub triggered_by: Option<String>,
     /// Changes whenever someone asks for another attempt, so that recording can tell.
     pub version: i64,
+    /// This claim's own: recording checks it, so that a holder whose lease ran out (and whose
+    /// delivery was claimed again) cannot overwrite the new holder's record.
+    pub lease_token: i64,
 }
 
 /// What an attempt needs to know about its event and subscription.
@@ -180,6 +183,11 @@ pub trait Queue {
         new_delivery_id: F,
     ) -> impl Future<Output = Answer<Turned>> + Send;
 
-    /// At start-up: every lease held by a process that is gone is released; how many.
+    /// At start-up: every lease this instance held before it stopped is released (on SQLite,
+    /// every lease: there is one instance); how many.
     fn release_abandoned_leases(&self, now: i64) -> impl Future<Output = Answer<u64>> + Send;
+
+    /// The time a turn is given (its `now`): leases are given and judged by it. The database's
+    /// on PostgreSQL, so that instances whose clocks differ agree on when a lease runs out.
+    fn clock(&self) -> impl Future<Output = Answer<i64>> + Send;
 }

@@ -32,7 +32,7 @@ impl DeliveryCounts {
 /// Where a delivery stands; stored as its lower-case name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sqlx::Type))]
-#[cfg_attr(feature = "ssr", sqlx(rename_all = "lowercase"))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "text", rename_all = "lowercase"))]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryStatus {
     Pending,
@@ -137,7 +137,7 @@ pub struct AttemptError {
 /// Why an attempt did not succeed; stored as its lower-case name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sqlx::Type))]
-#[cfg_attr(feature = "ssr", sqlx(rename_all = "lowercase"))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "text", rename_all = "lowercase"))]
 #[serde(rename_all = "snake_case")]
 pub enum AttemptErrorKind {
     /// No answer within the request timeout.

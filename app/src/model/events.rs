@@ -114,7 +114,8 @@ pub struct EventsQuery {
 }
 
 /// The quick ranges the events page offers: `(range, label, hours)`.
-pub const QUICK_RANGES: [(&str, &str, i64); 3] = [("1h", "Last hour", 1), ("24h", "24 hours", 24), ("7d", "7 days", 24 * 7)];
+pub const QUICK_RANGES: [(&str, &str, i64); 3] =
+    [("1h", "Last hour", 1), ("24h", "24 hours", 24), ("7d", "7 days", 24 * 7)];
 
 impl EventsQuery {
     /// Reads the query from a URL's parameters; empty values count as absent.

@@ -4,13 +4,13 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::alert_types::ALERT_TYPES;
 use crate::components::chip::{Chip, Tone};
 use crate::components::empty_state::EmptyState;
 use crate::components::field::{error_for, focus_element, form_error, TextAreaField, TextField};
 use crate::components::states::{ActionError, LoadError};
 use crate::components::table::{DataTable, LoadingTable, Pager, ACTIONS};
 use crate::components::time::RelativeTime;
-use crate::alert_types::ALERT_TYPES;
 use crate::model::{EventType, EventTypeActivity, EventsQuery};
 use crate::rpc::event_types::{get_event_type_activity, list_event_types, SaveEventType, SetEventTypeArchived};
 

@@ -57,7 +57,9 @@ fn OverviewLoading() -> impl IntoView {
 
 /// "97.3 %", or "—" before any delivery ended.
 fn rate_text(totals: &DeliveryTotals) -> String {
-    totals.success_per_mille().map_or_else(|| "—".to_string(), |per_mille| format!("{}.{} %", per_mille / 10, per_mille % 10))
+    totals
+        .success_per_mille()
+        .map_or_else(|| "—".to_string(), |per_mille| format!("{}.{} %", per_mille / 10, per_mille % 10))
 }
 
 /// Green when nothing failed, amber from 95 %, red below.
@@ -231,7 +233,8 @@ fn Failures(failures: Vec<FailureGroup>, replay: ServerAction<ReplayFailed>) -> 
 
 #[component]
 fn FailureLine(group: FailureGroup, replay: ServerAction<ReplayFailed>) -> impl IntoView {
-    let attempt_href = format!("/events/{}?delivery={}&attempt={}", group.event_id, group.delivery_id, group.attempt_id);
+    let attempt_href =
+        format!("/events/{}?delivery={}&attempt={}", group.event_id, group.delivery_id, group.attempt_id);
     let view_href = EventsQuery {
         subscription: Some(group.subscription_id.clone()),
         status: Some(DeliveryStatus::Failed.as_str().to_string()),

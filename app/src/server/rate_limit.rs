@@ -9,6 +9,9 @@
 //! Memory is bounded whatever is sent: a key is the SHA-256 of the (length-checked) input, not
 //! the input, and each table holds at most [`MAX_KEYS`] keys; when a table is full of keys
 //! that are all still spending, further attempts are refused until some refill.
+//!
+//! Several instances on one database ([`LoginThrottle::shared`]) count in the database
+//! instead, so that an attacker gains nothing by spreading guesses over the instances.
 
 use std::hash::Hash;
 use std::net::IpAddr;
@@ -17,6 +20,8 @@ use std::time::Duration;
 
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use sha2::{Digest, Sha256};
+
+use crate::store::Store;
 
 /// Most keys one table keeps (about 100 bytes each).
 pub const MAX_KEYS: usize = 50_000;
@@ -29,7 +34,22 @@ pub struct LoginThrottle {
     per_name: DefaultKeyedRateLimiter<[u8; 32]>,
     per_client: DefaultKeyedRateLimiter<IpAddr>,
     registrations: DefaultKeyedRateLimiter<IpAddr>,
+    /// The bursts, for counting in the database.
+    bursts: Bursts,
+    /// Counts in this database, shared by the instances, instead of in memory.
+    shared: Option<Store>,
 }
+
+#[derive(Debug, Clone, Copy)]
+struct Bursts {
+    per_name: u32,
+    per_client: u32,
+    registrations: u32,
+}
+
+const PER_NAME_REFILL: Duration = Duration::from_secs(60);
+const PER_CLIENT_REFILL: Duration = Duration::from_secs(5);
+const REGISTRATION_REFILL: Duration = Duration::from_secs(10);
 
 fn quota(burst: u32, refill_every: Duration) -> Quota {
     let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
@@ -53,34 +73,77 @@ impl LoginThrottle {
     /// `registrations` in a burst for one client address, then one every ten seconds.
     pub fn new(per_name: u32, per_client: u32, registrations: u32) -> Self {
         LoginThrottle {
-            per_name: RateLimiter::keyed(quota(per_name, Duration::from_secs(60))),
-            per_client: RateLimiter::keyed(quota(per_client, Duration::from_secs(5))),
-            registrations: RateLimiter::keyed(quota(registrations, Duration::from_secs(10))),
+            per_name: RateLimiter::keyed(quota(per_name, PER_NAME_REFILL)),
+            per_client: RateLimiter::keyed(quota(per_client, PER_CLIENT_REFILL)),
+            registrations: RateLimiter::keyed(quota(registrations, REGISTRATION_REFILL)),
+            bursts: Bursts { per_name, per_client, registrations },
+            shared: None,
         }
+    }
+
+    /// The same allowances, counted in `store`'s database (PostgreSQL, shared by instances).
+    pub fn shared(self, store: Store) -> Self {
+        LoginThrottle { shared: Some(store), ..self }
     }
 
     /// Spends one attempt at `name` (an email, an invitation token) from `client`; false when
     /// either allowance is used up. A name over [`MAX_NAME_BYTES`] spends from the client's
     /// allowance only.
-    pub fn allow_attempt(&self, name: &str, client: Option<IpAddr>) -> bool {
-        let name_ok = name.len() > MAX_NAME_BYTES || {
-            let key: [u8; 32] = Sha256::digest(name.trim().to_lowercase().as_bytes()).into();
-            spend(&self.per_name, &key)
+    pub async fn allow_attempt(&self, name: &str, client: Option<IpAddr>) -> bool {
+        let name_key = (name.len() <= MAX_NAME_BYTES)
+            .then(|| -> [u8; 32] { Sha256::digest(name.trim().to_lowercase().as_bytes()).into() });
+        let Some(store) = &self.shared else {
+            let name_ok = name_key.is_none_or(|key| spend(&self.per_name, &key));
+            let client_ok = client.is_none_or(|ip| spend(&self.per_client, &ip));
+            return name_ok && client_ok;
         };
-        let client_ok = client.is_none_or(|ip| spend(&self.per_client, &ip));
+        let name_ok = match name_key {
+            Some(key) => {
+                spend_shared(store, &format!("name:{}", hex::encode(key)), self.bursts.per_name, PER_NAME_REFILL).await
+            }
+            None => true,
+        };
+        let client_ok = match client {
+            Some(ip) => spend_shared(store, &format!("client:{ip}"), self.bursts.per_client, PER_CLIENT_REFILL).await,
+            None => true,
+        };
         name_ok && client_ok
     }
 
     /// Spends one registration from `client`'s allowance; false when it is used up.
-    pub fn allow_registration(&self, client: Option<IpAddr>) -> bool {
-        client.is_none_or(|ip| spend(&self.registrations, &ip))
+    pub async fn allow_registration(&self, client: Option<IpAddr>) -> bool {
+        match (client, &self.shared) {
+            (None, _) => true,
+            (Some(ip), None) => spend(&self.registrations, &ip),
+            (Some(ip), Some(store)) => {
+                spend_shared(store, &format!("registration:{ip}"), self.bursts.registrations, REGISTRATION_REFILL).await
+            }
+        }
     }
 
-    /// Forgets keys whose allowance is full again, so memory stays bounded.
-    pub fn forget_idle(&self) {
+    /// Forgets keys whose allowance is full again, so memory (or the table) stays bounded.
+    pub async fn forget_idle(&self) {
         self.per_name.retain_recent();
         self.per_client.retain_recent();
         self.registrations.retain_recent();
+        if let Some(store) = &self.shared {
+            if let Err(error) = store.forget_full_allowances(crate::domain::now_ms()).await {
+                tracing::warn!(%error, "could not forget full login allowances");
+            }
+        }
+    }
+}
+
+/// Spends from a key's allowance in the database. A database that does not answer refuses:
+/// the sign-in it guards could not work either.
+async fn spend_shared(store: &Store, key: &str, burst: u32, refill: Duration) -> bool {
+    let refill_ms = i64::try_from(refill.as_millis()).unwrap_or(i64::MAX);
+    match store.spend_allowance(key, burst.max(1), refill_ms, crate::domain::now_ms()).await {
+        Ok(allowed) => allowed.unwrap_or(true),
+        Err(error) => {
+            tracing::warn!(%error, "could not count a sign-in attempt");
+            false
+        }
     }
 }
 
@@ -94,53 +157,58 @@ impl Default for LoginThrottle {
 mod tests {
     use super::*;
 
-    #[test]
-    fn an_email_is_throttled_after_its_burst_whatever_the_case() {
+    #[tokio::test]
+    async fn an_email_is_throttled_after_its_burst_whatever_the_case() {
         let throttle = LoginThrottle::new(3, 100, 1);
         let client = Some("127.0.0.1".parse().unwrap());
-        assert!(throttle.allow_attempt("a@example.com", client));
-        assert!(throttle.allow_attempt("A@example.com", client));
-        assert!(throttle.allow_attempt("a@example.com ", client));
-        assert!(!throttle.allow_attempt("a@example.com", client));
-        assert!(throttle.allow_attempt("b@example.com", client));
+        assert!(throttle.allow_attempt("a@example.com", client).await);
+        assert!(throttle.allow_attempt("A@example.com", client).await);
+        assert!(throttle.allow_attempt("a@example.com ", client).await);
+        assert!(!throttle.allow_attempt("a@example.com", client).await);
+        assert!(throttle.allow_attempt("b@example.com", client).await);
     }
 
-    #[test]
-    fn a_client_is_throttled_across_emails() {
+    #[tokio::test]
+    async fn a_client_is_throttled_across_emails() {
         let throttle = LoginThrottle::new(100, 2, 1);
         let client = Some("10.0.0.1".parse().unwrap());
-        assert!(throttle.allow_attempt("a@example.com", client));
-        assert!(throttle.allow_attempt("b@example.com", client));
-        assert!(!throttle.allow_attempt("c@example.com", client));
-        assert!(throttle.allow_attempt("c@example.com", Some("10.0.0.2".parse().unwrap())));
+        assert!(throttle.allow_attempt("a@example.com", client).await);
+        assert!(throttle.allow_attempt("b@example.com", client).await);
+        assert!(!throttle.allow_attempt("c@example.com", client).await);
+        assert!(throttle.allow_attempt("c@example.com", Some("10.0.0.2".parse().unwrap())).await);
     }
 
-    #[test]
-    fn an_overlong_name_is_not_kept_but_still_counts_for_its_client() {
+    #[tokio::test]
+    async fn an_overlong_name_is_not_kept_but_still_counts_for_its_client() {
         let throttle = LoginThrottle::new(1, 2, 1);
         let client = Some("10.0.0.3".parse().unwrap());
         let long = "x".repeat(MAX_NAME_BYTES + 1);
-        assert!(throttle.allow_attempt(&long, client));
-        assert!(throttle.allow_attempt(&long, client));
+        assert!(throttle.allow_attempt(&long, client).await);
+        assert!(throttle.allow_attempt(&long, client).await);
         assert_eq!(throttle.per_name.len(), 0);
-        assert!(!throttle.allow_attempt(&long, client), "the client's allowance is spent");
+        assert!(!throttle.allow_attempt(&long, client).await, "the client's allowance is spent");
     }
 
-    #[test]
-    fn a_table_never_holds_more_than_its_bound() {
+    #[tokio::test]
+    async fn a_table_never_holds_more_than_its_bound() {
         let throttle = LoginThrottle::new(1, 1_000_000, 1);
-        let refused = (0..MAX_KEYS + 10).filter(|n| !throttle.allow_attempt(&format!("{n}@example.com"), None)).count();
+        let mut refused = 0;
+        for n in 0..MAX_KEYS + 10 {
+            if !throttle.allow_attempt(&format!("{n}@example.com"), None).await {
+                refused += 1;
+            }
+        }
         assert_eq!(throttle.per_name.len(), MAX_KEYS);
         assert_eq!(refused, 10, "new names are refused while the table is full of spending ones");
     }
 
-    #[test]
-    fn registrations_are_throttled_per_client() {
+    #[tokio::test]
+    async fn registrations_are_throttled_per_client() {
         let throttle = LoginThrottle::new(10, 10, 2);
         let client = Some("10.0.0.4".parse().unwrap());
-        assert!(throttle.allow_registration(client));
-        assert!(throttle.allow_registration(client));
-        assert!(!throttle.allow_registration(client));
-        assert!(throttle.allow_registration(Some("10.0.0.5".parse().unwrap())));
+        assert!(throttle.allow_registration(client).await);
+        assert!(throttle.allow_registration(client).await);
+        assert!(!throttle.allow_registration(client).await);
+        assert!(throttle.allow_registration(Some("10.0.0.5".parse().unwrap())).await);
     }
 }

@@ -19,10 +19,46 @@ macro_rules! operations {
                 pub async fn $name(&self $(, $arg: $ty)*) -> $ret {
                     match &self.backend {
                         $crate::store::Backend::Sqlite(db) => db.$name($($arg),*).await,
+                        $crate::store::Backend::Postgres(db) => db.$name($($arg),*).await,
                     }
                 }
             )*
         }
+    };
+}
+
+/// Declares, inside a backend's module, the files of `store/sql/`: the SQL both backends run
+/// alike, each compiled once per backend against the backend's `Db`, `Tx` and `Backend`.
+macro_rules! shared_sql {
+    () => {
+        #[path = "../sql/accounts.rs"]
+        mod accounts;
+        #[path = "../sql/api_keys.rs"]
+        mod api_keys;
+        #[path = "../sql/deliveries.rs"]
+        mod deliveries;
+        #[path = "../sql/event_types.rs"]
+        mod event_types;
+        #[path = "../sql/events.rs"]
+        mod events;
+        #[path = "../sql/invitations.rs"]
+        mod invitations;
+        #[path = "../sql/operator_keys.rs"]
+        mod operator_keys;
+        #[path = "../sql/overview.rs"]
+        mod overview;
+        #[path = "../sql/portal_links.rs"]
+        mod portal_links;
+        #[path = "../sql/queue.rs"]
+        mod queue;
+        #[path = "../sql/retention.rs"]
+        mod retention;
+        #[path = "../sql/sources.rs"]
+        mod sources;
+        #[path = "../sql/subscriptions.rs"]
+        mod subscriptions;
+        #[path = "../sql/users.rs"]
+        mod users;
     };
 }
 
@@ -35,9 +71,11 @@ mod invitations;
 mod operator_keys;
 mod overview;
 mod portal_links;
+mod postgres;
 mod queue;
 mod retention;
 mod sessions;
+mod shared_state;
 mod sources;
 mod sqlite;
 mod subscriptions;
@@ -63,8 +101,9 @@ use sqlx::migrate::Migrator;
 /// The reserved account whose event types form the instance-wide catalog (migration 0005).
 pub const CATALOG_ACCOUNT: &str = "acc_catalog";
 
-/// The schema, embedded in the binary and applied at start-up.
-pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
+/// The schema of each backend, embedded in the binary and applied at start-up.
+static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("../migrations/postgres");
 
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -75,18 +114,31 @@ pub struct Store {
 #[derive(Clone, Debug)]
 enum Backend {
     Sqlite(sqlite::Sqlite),
+    Postgres(postgres::Postgres),
 }
 
 impl Store {
-    /// Opens (and creates, if missing) the database at `url` (`sqlite:<path>`).
-    pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
-        Ok(Store { backend: Backend::Sqlite(sqlite::Sqlite::connect(url).await?) })
+    /// Opens the database at `url`: `sqlite:<path>` (created if missing) or
+    /// `postgres://…`, where `instance_id` names this instance's claims.
+    pub async fn connect(url: &str, instance_id: &str) -> Result<Self, sqlx::Error> {
+        let backend = if is_postgres_url(url) {
+            Backend::Postgres(postgres::Postgres::connect(url, instance_id).await?)
+        } else {
+            Backend::Sqlite(sqlite::Sqlite::connect(url).await?)
+        };
+        Ok(Store { backend })
+    }
+
+    /// Whether several instances may share this database (PostgreSQL).
+    pub fn is_shared(&self) -> bool {
+        matches!(self.backend, Backend::Postgres(_))
     }
 
     /// Brings the schema up to date.
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match &self.backend {
             Backend::Sqlite(db) => db.migrate().await,
+            Backend::Postgres(db) => db.migrate().await,
         }
     }
 
@@ -94,6 +146,7 @@ impl Store {
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         match &self.backend {
             Backend::Sqlite(db) => db.ping().await,
+            Backend::Postgres(db) => db.ping().await,
         }
     }
 
@@ -102,12 +155,14 @@ impl Store {
     pub async fn copy_into(&self, path: &str) -> Result<(), sqlx::Error> {
         match &self.backend {
             Backend::Sqlite(db) => db.copy_into(path).await,
+            Backend::Postgres(db) => db.copy_into(path).await,
         }
     }
 
     pub async fn close(&self) {
         match &self.backend {
             Backend::Sqlite(db) => db.close().await,
+            Backend::Postgres(db) => db.close().await,
         }
     }
 
@@ -115,8 +170,14 @@ impl Store {
     pub fn session_store(&self) -> SessionStore {
         match &self.backend {
             Backend::Sqlite(db) => SessionStore::Sqlite(db.session_store()),
+            Backend::Postgres(db) => SessionStore::Postgres(db.session_store()),
         }
     }
+}
+
+/// `$first, $first+1, …`: `count` numbered placeholders, as both backends write them.
+pub(crate) fn numbered_placeholders(first: usize, count: usize) -> String {
+    (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
 }
 
 /// Whether an error is a unique-constraint violation (portable across SQLite and PostgreSQL).
@@ -124,7 +185,12 @@ pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
+/// Whether `url` names a PostgreSQL database.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
 /// Whether an error means the database is busy and the request may succeed if tried again.
 pub fn is_busy(error: &sqlx::Error) -> bool {
-    sqlite::is_busy(error)
+    sqlite::is_busy(error) || postgres::is_busy(error)
 }

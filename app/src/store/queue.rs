@@ -54,12 +54,21 @@ impl Queue for Store {
     ) -> Result<Turned, sqlx::Error> {
         match &self.backend {
             Backend::Sqlite(db) => db.turn(turn, new_delivery_id).await,
+            Backend::Postgres(db) => db.turn(turn, new_delivery_id).await,
         }
     }
 
     async fn release_abandoned_leases(&self, now: i64) -> Result<u64, sqlx::Error> {
         match &self.backend {
             Backend::Sqlite(db) => db.release_abandoned_leases(now).await,
+            Backend::Postgres(db) => db.release_abandoned_leases(now).await,
+        }
+    }
+
+    async fn clock(&self) -> Result<i64, sqlx::Error> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(crate::domain::now_ms()),
+            Backend::Postgres(db) => db.clock().await,
         }
     }
 }

@@ -17,11 +17,38 @@ pub struct World {
     _dir: tempfile::TempDir,
 }
 
-/// A migrated, empty store with one account.
-pub async fn open() -> World {
+/// The PostgreSQL server the tests may use (`scripts/test-rust.sh` starts a throwaway one):
+/// every test makes a database of its own on it.
+const POSTGRES_ENV: &str = "HOOKRELAY_TEST_POSTGRES_URL";
+
+/// A migrated, empty store with one account on each backend: SQLite, and PostgreSQL when the
+/// test script has started one. (Without it, the PostgreSQL half is left out, and says so.)
+pub async fn every_backend() -> Vec<World> {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let url = format!("sqlite://{}", dir.path().join("store.db").display());
-    let store = Store::connect(&url).await.expect("the store opens");
+    let mut worlds = vec![open(&format!("sqlite://{}", dir.path().join("store.db").display()), dir).await];
+    match std::env::var(POSTGRES_ENV) {
+        Ok(server) => {
+            let url = fresh_postgres_database(&server).await;
+            worlds.push(open(&url, tempfile::tempdir().expect("a temporary directory")).await);
+        }
+        Err(_) => eprintln!("{POSTGRES_ENV} is not set: this store test ran on SQLite only (make test-rust sets it)"),
+    }
+    worlds
+}
+
+/// A new, empty database on the PostgreSQL server at `server`; its URL.
+async fn fresh_postgres_database(server: &str) -> String {
+    use sqlx::Connection;
+    let name = format!("store_{}", new_id("t").trim_start_matches("t_").to_lowercase());
+    let mut admin = sqlx::PgConnection::connect(server).await.expect("the test PostgreSQL server answers");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("a test database");
+    let mut url = url::Url::parse(server).expect("a PostgreSQL URL");
+    url.set_path(&name);
+    url.to_string()
+}
+
+async fn open(url: &str, dir: tempfile::TempDir) -> World {
+    let store = Store::connect(url, "store-tests").await.expect("the store opens");
     store.migrate().await.expect("the schema applies");
     let account_id = new_id("acc");
     let account = AccountRecord { id: account_id.clone(), name: "Tests".into(), external_id: None, created_at: NOW };

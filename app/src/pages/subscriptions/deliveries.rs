@@ -182,7 +182,9 @@ fn DeliveryTable(deliveries: Vec<Delivery>, redeliver: ServerAction<Redeliver>) 
         .map(|delivery| {
             let href = format!("/events/{}?delivery={}", delivery.event_id, delivery.id);
             let last = match delivery.last_status_code {
-                Some(code) if (200..300).contains(&code) => view! { <span class="mono">{code.to_string()}</span> }.into_any(),
+                Some(code) if (200..300).contains(&code) => {
+                    view! { <span class="mono">{code.to_string()}</span> }.into_any()
+                }
                 Some(code) => view! { <span class="mono danger-text">{format!("HTTP {code}")}</span> }.into_any(),
                 None => view! { <span class="muted">"—"</span> }.into_any(),
             };

@@ -11,8 +11,8 @@ pub use list::SubscriptionsPage;
 
 use leptos::prelude::*;
 
-use crate::components::subscription::SubscriptionStateChip;
 use crate::components::live::use_live;
+use crate::components::subscription::SubscriptionStateChip;
 use crate::error::AppError;
 use crate::model::Subscription;
 use crate::rpc::subscriptions::{get_subscription, SetSubscriptionEnabled};

@@ -1,29 +1,26 @@
 //! The SQLite backend: the database in one file beside the binary. Everything particular to
-//! SQLite lives here and in this folder's files (one per table family, the SQL itself): the
-//! pragmas, the one writer connection, `BEGIN IMMEDIATE`, `VACUUM INTO`, what a busy database
-//! looks like, and the session store.
+//! SQLite lives here: the pragmas, the one writer connection, `BEGIN IMMEDIATE`, `VACUUM INTO`,
+//! what a busy database looks like, the session store, and the queue (`queue.rs`). The SQL both
+//! backends run alike is `store/sql/`, compiled here against SQLite.
 
-mod accounts;
-mod api_keys;
-mod deliveries;
-mod event_types;
-mod events;
-mod invitations;
-mod operator_keys;
-mod overview;
-mod portal_links;
-mod queue;
-mod retention;
-mod sources;
-mod subscriptions;
-mod users;
+shared_sql!();
+mod claim;
 
 use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
-use super::MIGRATOR;
+use super::SQLITE_MIGRATOR;
+
+/// What `store/sql/` is compiled against here.
+type Db = sqlx::Sqlite;
+type Backend = Sqlite;
+type Tx = sqlx::Transaction<'static, Db>;
+
+/// How `store/sql/events.rs` groups an event's matching deliveries into one row: by the
+/// delivery's event id, the order of the index it walks.
+const EVENTS_OF_DELIVERIES: &str = "d.event_id";
 
 #[derive(Clone, Debug)]
 pub struct Sqlite {
@@ -67,7 +64,7 @@ impl Sqlite {
     }
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
-        MIGRATOR.run(&self.writer).await
+        SQLITE_MIGRATOR.run(&self.writer).await
     }
 
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
@@ -77,7 +74,7 @@ impl Sqlite {
     /// A transaction that takes the write lock at once (`BEGIN IMMEDIATE`). A deferred one that
     /// reads and then writes can fail with SQLITE_BUSY when another writer got in between,
     /// whatever the busy timeout.
-    async fn write_transaction(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    async fn write_transaction(&self) -> Result<Tx, sqlx::Error> {
         self.writer.begin_with("BEGIN IMMEDIATE").await
     }
 
@@ -86,6 +83,11 @@ impl Sqlite {
         // VACUUM INTO writes into an empty file as into a new one: this one is the owner's only.
         create_private_file(std::path::Path::new(path))?;
         sqlx::query("VACUUM INTO ?").bind(path).execute(&self.pool).await.map(|_| ())
+    }
+
+    /// Retention, in small batches (`store/sql/retention.rs`).
+    pub async fn purge_before(&self, cutoff: i64) -> Result<u64, sqlx::Error> {
+        self.purge_batches(cutoff).await
     }
 
     pub async fn close(&self) {

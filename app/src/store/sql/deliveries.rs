@@ -2,7 +2,7 @@
 
 use sqlx::QueryBuilder;
 
-use super::Sqlite;
+use super::{Backend, Db};
 use crate::store::{AttemptRecord, DeliveryFilter, DeliveryRecord};
 
 /// Every read of deliveries: the delivery, its event's type and its subscription's URL and
@@ -17,9 +17,9 @@ const ATTEMPT_COLUMNS: &str =
     "id, account_id, delivery_id, number, trigger, triggered_by, started_at, duration_ms, request_url, request_headers,
     request_body, response_status, response_headers, response_body, response_truncated, error_kind, error_message";
 
-impl Sqlite {
+impl Backend {
     pub async fn find_delivery(&self, account_id: &str, id: &str) -> Result<Option<DeliveryRecord>, sqlx::Error> {
-        sqlx::query_as(&format!("{SELECT} WHERE d.account_id = ? AND d.id = ?"))
+        sqlx::query_as(&format!("{SELECT} WHERE d.account_id = $1 AND d.id = $2"))
             .bind(account_id)
             .bind(id)
             .fetch_optional(&self.pool)
@@ -33,7 +33,7 @@ impl Sqlite {
     ) -> Result<Vec<DeliveryRecord>, sqlx::Error> {
         // Sorted here, not in SQL: see migration 0004 (an event has a handful of deliveries).
         let mut deliveries: Vec<DeliveryRecord> =
-            sqlx::query_as(&format!("{SELECT} WHERE d.account_id = ? AND d.event_id = ?"))
+            sqlx::query_as(&format!("{SELECT} WHERE d.account_id = $1 AND d.event_id = $2"))
                 .bind(account_id)
                 .bind(event_id)
                 .fetch_all(&self.pool)
@@ -49,7 +49,7 @@ impl Sqlite {
         before: Option<&str>,
         limit: u32,
     ) -> Result<Vec<DeliveryRecord>, sqlx::Error> {
-        let mut sql = QueryBuilder::<sqlx::Sqlite>::new(SELECT);
+        let mut sql = QueryBuilder::<Db>::new(SELECT);
         sql.push(" WHERE d.account_id = ").push_bind(account_id);
         if let Some(subscription_id) = filter.subscription_id {
             sql.push(" AND d.subscription_id = ").push_bind(subscription_id);
@@ -63,7 +63,7 @@ impl Sqlite {
         if let Some(before) = before {
             sql.push(" AND d.id < ").push_bind(before);
         }
-        sql.push(" ORDER BY d.id DESC LIMIT ").push_bind(limit);
+        sql.push(" ORDER BY d.id DESC LIMIT ").push_bind(i64::from(limit));
         sql.build_query_as().fetch_all(&self.pool).await
     }
 
@@ -75,7 +75,7 @@ impl Sqlite {
         limit: u32,
     ) -> Result<Vec<AttemptRecord>, sqlx::Error> {
         let mut sql =
-            QueryBuilder::<sqlx::Sqlite>::new(format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE account_id = "));
+            QueryBuilder::<Db>::new(format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE account_id = "));
         sql.push_bind(account_id).push(" AND delivery_id = ").push_bind(delivery_id);
         if let Some(before) = before {
             sql.push(" AND number < (SELECT number FROM attempts WHERE id = ")
@@ -84,7 +84,7 @@ impl Sqlite {
                 .push_bind(delivery_id)
                 .push(")");
         }
-        sql.push(" ORDER BY number DESC LIMIT ").push_bind(limit);
+        sql.push(" ORDER BY number DESC LIMIT ").push_bind(i64::from(limit));
         sql.build_query_as().fetch_all(&self.pool).await
     }
 }

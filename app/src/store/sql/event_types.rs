@@ -3,12 +3,12 @@
 
 use sqlx::QueryBuilder;
 
-use super::Sqlite;
-use crate::store::{EventTypeActivityRecord, EventTypeRecord, CATALOG_ACCOUNT};
+use super::{Backend, Db};
+use crate::store::{numbered_placeholders, EventTypeActivityRecord, EventTypeRecord, CATALOG_ACCOUNT};
 
 const COLUMNS: &str = "id, account_id, name, description, example, archived, created_at, updated_at";
 
-impl Sqlite {
+impl Backend {
     pub async fn event_type_activity(
         &self,
         account_id: &str,
@@ -22,7 +22,7 @@ impl Sqlite {
         // Each figure is a seek in an index: `events_by_account_type` (account_id, event_type,
         // id) for the count and the latest, `subscriptions_by_account` and the filter table's
         // primary key for the subscribers.
-        let mut sql = QueryBuilder::<sqlx::Sqlite>::new("WITH names(name) AS (VALUES ");
+        let mut sql = QueryBuilder::<Db>::new("WITH names(name) AS (VALUES ");
         let mut values = sql.separated(", ");
         for name in names {
             values.push("(").push_bind_unseparated(name).push_unseparated(")");
@@ -53,7 +53,7 @@ impl Sqlite {
     pub async fn insert_event_type(&self, record: &EventTypeRecord) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO event_types (id, account_id, name, description, example, archived, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&record.id)
         .bind(&record.account_id)
@@ -70,8 +70,8 @@ impl Sqlite {
 
     pub async fn find_event_type(&self, account_id: &str, name: &str) -> Result<Option<EventTypeRecord>, sqlx::Error> {
         sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM event_types WHERE account_id IN (?, ?) AND name = ?
-             ORDER BY account_id = ? LIMIT 1"
+            "SELECT {COLUMNS} FROM event_types WHERE account_id IN ($1, $2) AND name = $3
+             ORDER BY account_id = $4 LIMIT 1"
         ))
         .bind(account_id)
         .bind(CATALOG_ACCOUNT)
@@ -88,14 +88,14 @@ impl Sqlite {
         limit: u32,
     ) -> Result<Vec<EventTypeRecord>, sqlx::Error> {
         sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM event_types WHERE account_id IN (?, ?) AND (? IS NULL OR id < ?)
-             ORDER BY id DESC LIMIT ?"
+            "SELECT {COLUMNS} FROM event_types WHERE account_id IN ($1, $2) AND ($3 IS NULL OR id < $4)
+             ORDER BY id DESC LIMIT $5"
         ))
         .bind(account_id)
         .bind(CATALOG_ACCOUNT)
         .bind(before)
         .bind(before)
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await
     }
@@ -108,9 +108,9 @@ impl Sqlite {
         if names.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders = vec!["?"; names.len()].join(", ");
+        let placeholders = numbered_placeholders(3, names.len());
         let sql =
-            format!("SELECT DISTINCT name FROM event_types WHERE account_id IN (?, ?) AND archived = 0 AND name IN ({placeholders})");
+            format!("SELECT DISTINCT name FROM event_types WHERE account_id IN ($1, $2) AND NOT archived AND name IN ({placeholders})");
         let mut query = sqlx::query_scalar(&sql).bind(account_id).bind(CATALOG_ACCOUNT);
         for name in names {
             query = query.bind(name);
@@ -120,8 +120,8 @@ impl Sqlite {
 
     pub async fn update_event_type(&self, record: &EventTypeRecord) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(
-            "UPDATE event_types SET description = ?, example = ?, archived = ?, updated_at = ?
-             WHERE account_id = ? AND name = ?",
+            "UPDATE event_types SET description = $1, example = $2, archived = $3, updated_at = $4
+             WHERE account_id = $5 AND name = $6",
         )
         .bind(&record.description)
         .bind(&record.example)

@@ -1,12 +1,12 @@
 //! Invitations to join an account, on SQLite.
 
-use super::Sqlite;
+use super::Backend;
 use crate::store::{InvitationRecord, NewUser};
 
-impl Sqlite {
+impl Backend {
     pub async fn revoke_invitation(&self, account_id: &str, id: &str, now: i64) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(
-            "UPDATE invitations SET expires_at = ? WHERE account_id = ? AND id = ? AND used_at IS NULL AND expires_at > ?",
+            "UPDATE invitations SET expires_at = $1 WHERE account_id = $2 AND id = $3 AND used_at IS NULL AND expires_at > $4",
         )
         .bind(now)
         .bind(account_id)
@@ -28,7 +28,7 @@ impl Sqlite {
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO invitations (id, account_id, email, token_hash, created_at, expires_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
         .bind(account_id)
@@ -49,7 +49,7 @@ impl Sqlite {
         sqlx::query_as(
             "SELECT i.id, i.account_id, a.name AS account_name, i.email FROM invitations i
              JOIN accounts a ON a.id = i.account_id
-             WHERE i.token_hash = ? AND i.used_at IS NULL AND i.expires_at > ?",
+             WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2",
         )
         .bind(token_hash)
         .bind(now)
@@ -66,7 +66,7 @@ impl Sqlite {
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.write_transaction().await?;
         let used =
-            sqlx::query("UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?")
+            sqlx::query("UPDATE invitations SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at > $3")
                 .bind(now)
                 .bind(invitation_id)
                 .bind(now)
@@ -80,7 +80,7 @@ impl Sqlite {
         }
         sqlx::query(
             "INSERT INTO memberships (account_id, user_id, role, created_at)
-             SELECT account_id, ?, 'member', ? FROM invitations WHERE id = ?
+             SELECT account_id, $1, 'member', $2 FROM invitations WHERE id = $3
              ON CONFLICT (account_id, user_id) DO NOTHING",
         )
         .bind(user_id)

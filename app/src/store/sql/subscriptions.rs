@@ -1,14 +1,12 @@
 //! Subscriptions of an account and their event-type filters, on SQLite.
 
-use sqlx::Transaction;
-
-use super::Sqlite;
-use crate::store::{SecretsRecord, SubscriptionRecord};
+use super::{Backend, Tx};
+use crate::store::{numbered_placeholders, SecretsRecord, SubscriptionRecord};
 
 const COLUMNS: &str =
     "id, url, description, headers, webhook_id, enabled, disabled_reason, created_at, updated_at, failing_since";
 
-impl Sqlite {
+impl Backend {
     pub async fn insert_subscription(
         &self,
         account_id: &str,
@@ -19,7 +17,7 @@ impl Sqlite {
         sqlx::query(
             "INSERT INTO subscriptions
                (id, account_id, url, description, headers, webhook_id, enabled, disabled_reason, secret, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(&record.id)
         .bind(account_id)
@@ -44,7 +42,7 @@ impl Sqlite {
         id: &str,
     ) -> Result<Option<SubscriptionRecord>, sqlx::Error> {
         let found: Option<SubscriptionRecord> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM subscriptions WHERE account_id = ? AND id = ? AND deleted_at IS NULL"
+            "SELECT {COLUMNS} FROM subscriptions WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL"
         ))
         .bind(account_id)
         .bind(id)
@@ -64,13 +62,13 @@ impl Sqlite {
     ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
         let mut records: Vec<SubscriptionRecord> = sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM subscriptions
-             WHERE account_id = ? AND deleted_at IS NULL AND (? IS NULL OR id < ?)
-             ORDER BY id DESC LIMIT ?"
+             WHERE account_id = $1 AND deleted_at IS NULL AND ($2 IS NULL OR id < $3)
+             ORDER BY id DESC LIMIT $4"
         ))
         .bind(account_id)
         .bind(before)
         .bind(before)
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
         let ids: Vec<String> = records.iter().map(|r| r.id.clone()).collect();
@@ -85,7 +83,7 @@ impl Sqlite {
     pub async fn troubled_subscriptions(&self, account_id: &str) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
         sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM subscriptions
-             WHERE account_id = ? AND deleted_at IS NULL AND (enabled = 0 OR failing_since IS NOT NULL)
+             WHERE account_id = $1 AND deleted_at IS NULL AND (NOT enabled OR failing_since IS NOT NULL)
              ORDER BY enabled, failing_since, id LIMIT 50"
         ))
         .bind(account_id)
@@ -97,7 +95,7 @@ impl Sqlite {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders = vec!["?"; ids.len()].join(", ");
+        let placeholders = numbered_placeholders(1, ids.len());
         let sql = format!(
             "SELECT subscription_id, event_type FROM subscription_event_types
              WHERE subscription_id IN ({placeholders}) ORDER BY event_type"
@@ -117,8 +115,8 @@ impl Sqlite {
         let mut tx = self.write_transaction().await?;
         let done = sqlx::query(
             "UPDATE subscriptions
-             SET url = ?, description = ?, headers = ?, webhook_id = ?, enabled = ?, disabled_reason = ?, updated_at = ?
-             WHERE account_id = ? AND id = ? AND deleted_at IS NULL",
+             SET url = $1, description = $2, headers = $3, webhook_id = $4, enabled = $5, disabled_reason = $6, updated_at = $7
+             WHERE account_id = $8 AND id = $9 AND deleted_at IS NULL",
         )
         .bind(&record.url)
         .bind(&record.description)
@@ -141,7 +139,7 @@ impl Sqlite {
 
     pub async fn delete_subscription(&self, account_id: &str, id: &str, now: i64) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(
-            "UPDATE subscriptions SET deleted_at = ?, enabled = 0 WHERE account_id = ? AND id = ? AND deleted_at IS NULL",
+            "UPDATE subscriptions SET deleted_at = $1, enabled = FALSE WHERE account_id = $2 AND id = $3 AND deleted_at IS NULL",
         )
         .bind(now)
         .bind(account_id)
@@ -154,7 +152,7 @@ impl Sqlite {
     pub async fn subscription_secrets(&self, account_id: &str, id: &str) -> Result<Option<SecretsRecord>, sqlx::Error> {
         sqlx::query_as(
             "SELECT secret, previous_secret, previous_secret_expires_at FROM subscriptions
-             WHERE account_id = ? AND id = ? AND deleted_at IS NULL",
+             WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL",
         )
         .bind(account_id)
         .bind(id)
@@ -172,8 +170,8 @@ impl Sqlite {
     ) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(
             "UPDATE subscriptions
-             SET previous_secret = secret, previous_secret_expires_at = ?, secret = ?, updated_at = ?
-             WHERE account_id = ? AND id = ? AND deleted_at IS NULL",
+             SET previous_secret = secret, previous_secret_expires_at = $1, secret = $2, updated_at = $3
+             WHERE account_id = $4 AND id = $5 AND deleted_at IS NULL",
         )
         .bind(previous_expires_at)
         .bind(new_secret)
@@ -187,16 +185,16 @@ impl Sqlite {
 }
 
 async fn replace_filter(
-    tx: &mut Transaction<'_, sqlx::Sqlite>,
+    tx: &mut Tx,
     subscription_id: &str,
     event_types: &[String],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM subscription_event_types WHERE subscription_id = ?")
+    sqlx::query("DELETE FROM subscription_event_types WHERE subscription_id = $1")
         .bind(subscription_id)
         .execute(&mut **tx)
         .await?;
     for event_type in event_types {
-        sqlx::query("INSERT INTO subscription_event_types (subscription_id, event_type) VALUES (?, ?)")
+        sqlx::query("INSERT INTO subscription_event_types (subscription_id, event_type) VALUES ($1, $2)")
             .bind(subscription_id)
             .bind(event_type)
             .execute(&mut **tx)

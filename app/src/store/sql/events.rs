@@ -4,13 +4,13 @@ use std::collections::hash_map::{Entry, HashMap};
 
 use sqlx::QueryBuilder;
 
-use super::Sqlite;
+use super::{Backend, Db, Tx, EVENTS_OF_DELIVERIES};
 use crate::model::DeliveryStatus;
 use crate::store::{EventQuery, EventRecord, FanOut, Inserted, NewEvent, TroubledDeliveryRecord, CATALOG_ACCOUNT};
 
 const COLUMNS: &str = "id, account_id, event_type, payload, idempotency_key, created_at";
 
-impl Sqlite {
+impl Backend {
     pub async fn insert_events(
         &self,
         events: &[NewEvent],
@@ -39,7 +39,7 @@ impl Sqlite {
     }
 
     pub async fn find_event(&self, account_id: &str, id: &str) -> Result<Option<EventRecord>, sqlx::Error> {
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM events WHERE account_id = ? AND id = ?"))
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM events WHERE account_id = $1 AND id = $2"))
             .bind(account_id)
             .bind(id)
             .fetch_optional(&self.pool)
@@ -47,26 +47,26 @@ impl Sqlite {
     }
 
     pub async fn list_events(&self, account_id: &str, query: &EventQuery<'_>) -> Result<Vec<EventRecord>, sqlx::Error> {
-        let mut sql = QueryBuilder::<sqlx::Sqlite>::new("");
+        let mut sql = QueryBuilder::<Db>::new("");
         push_filtered(
             &mut sql,
             "e.id, e.account_id, e.event_type, e.payload, e.idempotency_key, e.created_at",
             account_id,
             query,
         );
-        sql.push(" LIMIT ").push_bind(query.limit);
+        sql.push(" LIMIT ").push_bind(i64::from(query.limit));
         sql.build_query_as().fetch_all(&self.pool).await
     }
 
     pub async fn count_events(&self, account_id: &str, query: &EventQuery<'_>) -> Result<i64, sqlx::Error> {
-        let mut sql = QueryBuilder::<sqlx::Sqlite>::new("SELECT COUNT(*) FROM (");
+        let mut sql = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM (");
         push_filtered(&mut sql, "e.id", account_id, query);
-        sql.push(" LIMIT ").push_bind(query.limit).push(")");
+        sql.push(" LIMIT ").push_bind(i64::from(query.limit)).push(") AS counted");
         sql.build_query_scalar().fetch_one(&self.pool).await
     }
 
     pub async fn has_events(&self, account_id: &str) -> Result<bool, sqlx::Error> {
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM events WHERE account_id = ?)")
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM events WHERE account_id = $1)")
             .bind(account_id)
             .fetch_one(&self.pool)
             .await
@@ -81,7 +81,7 @@ impl Sqlite {
             return Ok(Vec::new());
         }
         let mut sql =
-            QueryBuilder::<sqlx::Sqlite>::new("SELECT event_id, status, COUNT(*) FROM deliveries WHERE account_id = ");
+            QueryBuilder::<Db>::new("SELECT event_id, status, COUNT(*) FROM deliveries WHERE account_id = ");
         sql.push_bind(account_id).push(" AND event_id IN (");
         let mut ids = sql.separated(", ");
         for id in event_ids {
@@ -100,7 +100,7 @@ impl Sqlite {
             return Ok(Vec::new());
         }
         // `deliveries_by_event` (event_id, account_id, status) answers it.
-        let mut sql = QueryBuilder::<sqlx::Sqlite>::new(
+        let mut sql = QueryBuilder::<Db>::new(
             "SELECT d.event_id, d.subscription_id, d.status,
                     COALESCE(s.description, '') AS description, COALESCE(s.url, '') AS url
              FROM deliveries d LEFT JOIN subscriptions s ON s.id = d.subscription_id AND s.deleted_at IS NULL
@@ -119,7 +119,7 @@ impl Sqlite {
 /// `SELECT <columns>` of the events a query matches, newest first, without a limit: from the
 /// deliveries when it filters on them (one row per event however many match), else from the
 /// events alone.
-fn push_filtered<'q>(sql: &mut QueryBuilder<'q, sqlx::Sqlite>, columns: &str, account_id: &'q str, query: &EventQuery<'q>) {
+fn push_filtered<'q>(sql: &mut QueryBuilder<'q, Db>, columns: &str, account_id: &'q str, query: &EventQuery<'q>) {
     let by_delivery = query.status.is_some() || query.subscription_id.is_some();
     if by_delivery {
         sql.push(format_args!("SELECT {columns} FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.account_id = "))
@@ -146,14 +146,14 @@ fn push_filtered<'q>(sql: &mut QueryBuilder<'q, sqlx::Sqlite>, columns: &str, ac
     }
     if by_delivery {
         // Grouping on the index's order keeps this a walk, not a sort.
-        sql.push(" GROUP BY d.event_id ORDER BY d.event_id DESC");
+        sql.push(format_args!(" GROUP BY {EVENTS_OF_DELIVERIES} ORDER BY d.event_id DESC"));
     } else {
         sql.push(" ORDER BY e.id DESC");
     }
 }
 
 /// The event-id bounds of a list: the page's cursor and the ids that bracket its time range.
-fn push_id_range(sql: &mut QueryBuilder<'_, sqlx::Sqlite>, column: &str, query: &EventQuery<'_>) {
+fn push_id_range(sql: &mut QueryBuilder<'_, Db>, column: &str, query: &EventQuery<'_>) {
     if let Some(from) = &query.id_at_least {
         sql.push(format_args!(" AND {column} >= ")).push_bind(from.clone());
     }
@@ -163,7 +163,7 @@ fn push_id_range(sql: &mut QueryBuilder<'_, sqlx::Sqlite>, column: &str, query: 
 }
 
 pub(super) async fn insert_one(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut Tx,
     event: &NewEvent,
     new_delivery_id: &mut impl FnMut() -> String,
 ) -> Result<Inserted, sqlx::Error> {
@@ -173,29 +173,39 @@ pub(super) async fn insert_one(
         return Ok(Inserted::InactiveType);
     }
     if let Some(key) = &event.record.idempotency_key {
-        let existing: Option<(String, i64)> =
-            sqlx::query_as("SELECT id, created_at FROM events WHERE account_id = ? AND idempotency_key = ?")
-                .bind(&event.record.account_id)
-                .bind(key)
-                .fetch_optional(&mut **tx)
-                .await?;
-        match existing {
-            Some((event_id, created_at)) if created_at >= event.idempotency_since => {
-                return Ok(Inserted::Existing { event_id });
-            }
-            // Older than the window: the key is free again.
-            Some((event_id, _)) => {
-                sqlx::query("UPDATE events SET idempotency_key = NULL WHERE id = ?")
-                    .bind(event_id)
-                    .execute(&mut **tx)
+        // A key older than the window is free again.
+        sqlx::query("UPDATE events SET idempotency_key = NULL WHERE account_id = $1 AND idempotency_key = $2 AND created_at < $3")
+            .bind(&event.record.account_id)
+            .bind(key)
+            .bind(event.idempotency_since)
+            .execute(&mut **tx)
+            .await?;
+        // Claim the key by inserting, never by looking first: a publisher with the same key in
+        // another transaction (another instance, on PostgreSQL) either went first, and this
+        // insert does nothing, or waits for this one.
+        let inserted: Option<String> = sqlx::query_scalar(&format!(
+            "INSERT INTO events ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (account_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+             RETURNING id"
+        ))
+        .bind(&event.record.id)
+        .bind(&event.record.account_id)
+        .bind(&event.record.event_type)
+        .bind(&event.record.payload)
+        .bind(key)
+        .bind(event.record.created_at)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if inserted.is_none() {
+            let event_id: String =
+                sqlx::query_scalar("SELECT id FROM events WHERE account_id = $1 AND idempotency_key = $2")
+                    .bind(&event.record.account_id)
+                    .bind(key)
+                    .fetch_one(&mut **tx)
                     .await?;
-            }
-            None => {}
+            return Ok(Inserted::Existing { event_id });
         }
     }
-    // The writer connection serialises these transactions, so the check above cannot race
-    // another publisher with the same key (a server with concurrent writers must handle the
-    // unique violation instead).
     let (targets, trigger): (Vec<String>, &str) = match &event.fan_out {
         FanOut::Matching | FanOut::Named => {
             // Subscriptions without a filter take every type, but not Hookrelay's own (Named).
@@ -214,7 +224,9 @@ pub(super) async fn insert_one(
         rows.push(NewDelivery { id: id.clone(), event, subscription_id: subscription_id.clone(), trigger });
         deliveries.push((id, subscription_id));
     }
-    write_events(tx, &[event]).await?;
+    if event.record.idempotency_key.is_none() {
+        write_events(tx, &[event]).await?;
+    }
     write_deliveries(tx, &rows).await?;
     Ok(Inserted::Created { deliveries })
 }
@@ -225,17 +237,17 @@ const ROWS_PER_INSERT: usize = 256;
 /// The subscriptions an event of `event_type` goes to: those that name it, and
 /// (`unfiltered_too`) those that take every type.
 async fn subscribers(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut Tx,
     account_id: &str,
     event_type: &str,
     unfiltered_too: bool,
 ) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT s.id FROM subscriptions s
-             WHERE s.account_id = ? AND s.enabled = 1 AND s.deleted_at IS NULL
+             WHERE s.account_id = $1 AND s.enabled AND s.deleted_at IS NULL
                AND (EXISTS (SELECT 1 FROM subscription_event_types f
-                            WHERE f.subscription_id = s.id AND f.event_type = ?)
-                    OR (? AND NOT EXISTS (SELECT 1 FROM subscription_event_types f
+                            WHERE f.subscription_id = s.id AND f.event_type = $2)
+                    OR ($3 AND NOT EXISTS (SELECT 1 FROM subscription_event_types f
                                           WHERE f.subscription_id = s.id)))
              ORDER BY s.id",
     )
@@ -250,7 +262,7 @@ async fn subscribers(
 /// their type: two reads per account and type, one INSERT for the events, one for their
 /// deliveries. What became of each, in order.
 async fn insert_many(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut Tx,
     events: &[&NewEvent],
     new_delivery_id: &mut impl FnMut() -> String,
 ) -> Result<Vec<Inserted>, sqlx::Error> {
@@ -300,12 +312,12 @@ async fn insert_many(
 
 /// Whether `event_type` is an active type of the account or of the catalog.
 async fn is_active(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut Tx,
     account_id: &str,
     event_type: &str,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM event_types WHERE account_id IN (?, ?) AND archived = 0 AND name = ?)",
+        "SELECT EXISTS (SELECT 1 FROM event_types WHERE account_id IN ($1, $2) AND NOT archived AND name = $3)",
     )
     .bind(account_id)
     .bind(CATALOG_ACCOUNT)
@@ -323,7 +335,7 @@ struct NewDelivery<'a> {
 }
 
 async fn write_events(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut Tx,
     events: &[&NewEvent],
 ) -> Result<(), sqlx::Error> {
     let mut query = QueryBuilder::new(format!("INSERT INTO events ({COLUMNS}) "));
@@ -339,7 +351,7 @@ async fn write_events(
 }
 
 async fn write_deliveries(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut Tx,
     rows: &[NewDelivery<'_>],
 ) -> Result<(), sqlx::Error> {
     if rows.is_empty() {

@@ -1,47 +1,38 @@
-//! The delivery queue on SQLite: the worker's turn (record, release, claim in one
-//! transaction), and the requests that make a delivery due again (redeliver, replay). SQLite has
-//! one writer at a time, so a claim is a single UPDATE … RETURNING and needs no row locks.
+//! The queue's SQL both backends run alike: recording finished attempts (fenced by the claim's
+//! lease token), reading claimed deliveries' contexts, ending deliveries without an attempt,
+//! the queue's state, and the requests that make a delivery due again. Claiming is each
+//! backend's own (`sqlite/queue.rs`, `postgres/queue.rs`).
 //!
-//! A turn's cost is a handful of statements however many attempts it records or claims: each
-//! statement is a round trip to the connection's thread, so rows go in many at a time.
+//! A turn's cost is a handful of statements however many attempts it records: each statement is
+//! a round trip, so rows go in many at a time.
 
 use std::collections::{HashMap, HashSet};
 
-use sqlx::{QueryBuilder, Sqlite as Db, Transaction};
+use sqlx::QueryBuilder;
 
 use super::events::insert_one;
-use super::Sqlite;
-use crate::domain::queue::{
-    AlertCondition, AttemptContext, ClaimLimits, Claimed, Finished, SubscriptionEffect, Turn, Turned, Work,
-};
+use super::{Backend, Tx};
+use crate::domain::queue::{AlertCondition, AttemptContext, Claimed, Finished, SubscriptionEffect, Turn, Turned, Work};
 use crate::store::QueueState;
-
-type Tx = Transaction<'static, Db>;
 
 /// Most rows one statement writes (SQLite takes up to 32,766 bound values; an attempt has 17).
 const ROWS_PER_STATEMENT: usize = 256;
 
-impl Sqlite {
+impl Backend {
     pub async fn turn<F: FnMut() -> String + Send>(
         &self,
         turn: &Turn<'_>,
         mut new_delivery_id: F,
     ) -> Result<Turned, sqlx::Error> {
-        let mut tx = self.write_transaction().await?;
+        let mut tx = self.turn_transaction().await?;
         record(&mut tx, turn.finished, &mut new_delivery_id).await?;
         for claimed in turn.ended {
             end_without_attempt(&mut tx, claimed, turn.now).await?;
         }
-        for id in turn.released {
-            sqlx::query("UPDATE deliveries SET lease_until = NULL, next_attempt_at = ? WHERE id = ? AND lease_until IS NOT NULL")
-                .bind(turn.now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
+        self.release(&mut tx, turn.released, turn.now).await?;
         let mut turned = Turned::default();
         if let Some(limits) = &turn.claim {
-            let claimed = claim(&mut tx, turn.now, turn.lease_ms, limits).await?;
+            let claimed = self.claim(&mut tx, turn.now, turn.lease_ms, limits).await?;
             if claimed.len() < limits.limit as usize {
                 turned.next_due_at =
                     sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM deliveries WHERE next_attempt_at IS NOT NULL")
@@ -54,31 +45,17 @@ impl Sqlite {
         Ok(turned)
     }
 
-    pub async fn release_abandoned_leases(&self, now: i64) -> Result<u64, sqlx::Error> {
-        let done =
-            sqlx::query("UPDATE deliveries SET lease_until = NULL, next_attempt_at = ? WHERE lease_until IS NOT NULL")
-                .bind(now)
-                .execute(&self.writer)
-                .await?;
-        Ok(done.rows_affected())
-    }
-
     pub async fn queue_state(&self, now: i64) -> Result<QueueState, sqlx::Error> {
         // Due: claimable now (a lease that ran out makes its delivery due again). In flight:
         // held under a live lease. Scheduled: waiting for a later time.
         sqlx::query_as(
             "SELECT
-                COALESCE(SUM(CASE WHEN next_attempt_at <= ? THEN 1 ELSE 0 END), 0) AS due,
-                COALESCE(SUM(CASE WHEN next_attempt_at > ? AND lease_until > ? THEN 1 ELSE 0 END), 0) AS in_flight,
-                COALESCE(SUM(CASE WHEN next_attempt_at > ? AND (lease_until IS NULL OR lease_until <= ?) THEN 1 ELSE 0 END), 0) AS scheduled,
-                MIN(CASE WHEN next_attempt_at <= ? THEN next_attempt_at END) AS oldest_due_at
+                COUNT(CASE WHEN next_attempt_at <= $1 THEN 1 END) AS due,
+                COUNT(CASE WHEN next_attempt_at > $1 AND lease_until > $1 THEN 1 END) AS in_flight,
+                COUNT(CASE WHEN next_attempt_at > $1 AND (lease_until IS NULL OR lease_until <= $1) THEN 1 END) AS scheduled,
+                MIN(CASE WHEN next_attempt_at <= $1 THEN next_attempt_at END) AS oldest_due_at
              FROM deliveries WHERE next_attempt_at IS NOT NULL",
         )
-        .bind(now)
-        .bind(now)
-        .bind(now)
-        .bind(now)
-        .bind(now)
         .bind(now)
         .fetch_one(&self.pool)
         .await
@@ -93,8 +70,8 @@ impl Sqlite {
         now: i64,
     ) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(
-            "UPDATE deliveries SET next_attempt_at = ?, next_trigger = ?, triggered_by = ?, version = version + 1, updated_at = ?
-             WHERE account_id = ? AND id = ?",
+            "UPDATE deliveries SET next_attempt_at = $1, next_trigger = $2, triggered_by = $3, version = version + 1, updated_at = $4
+             WHERE account_id = $5 AND id = $6",
         )
         .bind(now)
         .bind(trigger)
@@ -117,8 +94,8 @@ impl Sqlite {
         now: i64,
     ) -> Result<u64, sqlx::Error> {
         let done = sqlx::query(
-            "UPDATE deliveries SET next_attempt_at = ?, next_trigger = 'replay', triggered_by = ?, version = version + 1, updated_at = ?
-             WHERE account_id = ? AND subscription_id = ? AND status = 'failed' AND created_at >= ? AND created_at < ?",
+            "UPDATE deliveries SET next_attempt_at = $1, next_trigger = 'replay', triggered_by = $2, version = version + 1, updated_at = $3
+             WHERE account_id = $4 AND subscription_id = $5 AND status = 'failed' AND created_at >= $6 AND created_at < $7",
         )
         .bind(now)
         .bind(triggered_by)
@@ -133,70 +110,6 @@ impl Sqlite {
     }
 }
 
-/// ` AND <column> NOT IN (…)`: keys with no room left.
-fn push_not_in(query: &mut QueryBuilder<'_, sqlx::Sqlite>, column: &str, room: &[(String, u32)]) {
-    let full: Vec<&String> = room.iter().filter(|(_, room)| *room == 0).map(|(id, _)| id).collect();
-    if full.is_empty() {
-        return;
-    }
-    query.push(format!(" AND {column} NOT IN ("));
-    let mut list = query.separated(", ");
-    for id in full {
-        list.push_bind((*id).clone());
-    }
-    query.push(")");
-}
-
-/// The number given for the ranked row's `column` in `values`, or `otherwise`.
-fn push_per_key(query: &mut QueryBuilder<'_, sqlx::Sqlite>, column: &str, values: &[(String, u32)], otherwise: u32) {
-    if values.is_empty() {
-        query.push_bind(otherwise);
-        return;
-    }
-    query.push("COALESCE((SELECT given.column2 FROM (VALUES ");
-    let mut rows = query.separated(", ");
-    for (id, n) in values {
-        rows.push("(")
-            .push_bind_unseparated(id.clone())
-            .push_unseparated(", ")
-            .push_bind_unseparated(*n)
-            .push_unseparated(")");
-    }
-    query.push(format!(") AS given WHERE given.column1 = ranked.{column}), "));
-    query.push_bind(otherwise).push(")");
-}
-
-async fn claim(tx: &mut Tx, now: i64, lease_ms: i64, limits: &ClaimLimits<'_>) -> Result<Vec<Claimed>, sqlx::Error> {
-    // Only the first few due rows (by the due-time index) are looked at, so a claim costs the
-    // same with ten due deliveries or a million. Subscriptions and accounts at their limit are
-    // left out before that cut, so they cannot crowd the others out of it.
-    let scan = i64::from(limits.limit) * 4;
-    let mut query = QueryBuilder::new("UPDATE deliveries SET lease_until = ");
-    query.push_bind(now + lease_ms).push(", next_attempt_at = ").push_bind(now + lease_ms);
-    query.push(
-        " WHERE id IN (
-            SELECT id FROM (
-                SELECT id, subscription_id, account_id, due,
-                       ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY due, id) AS nth,
-                       ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY due, id) AS nth_of_account
-                FROM (SELECT id, subscription_id, account_id, next_attempt_at AS due FROM deliveries
-                      WHERE next_attempt_at <= ",
-    );
-    query.push_bind(now);
-    push_not_in(&mut query, "subscription_id", limits.subscription_room);
-    push_not_in(&mut query, "account_id", limits.account_room);
-    query.push(" ORDER BY next_attempt_at LIMIT ").push_bind(scan);
-    query.push(")) AS ranked WHERE nth <= ");
-    push_per_key(&mut query, "subscription_id", limits.subscription_room, limits.per_subscription);
-    query.push(" AND nth_of_account <= ");
-    push_per_key(&mut query, "account_id", limits.account_room, limits.per_account);
-    query.push(" ORDER BY nth_of_account, due, id LIMIT ").push_bind(limits.limit);
-    query.push(
-        ") RETURNING id, account_id, event_id, subscription_id, status, attempts_made, next_trigger, triggered_by, version",
-    );
-    query.build_query_as().fetch_all(&mut **tx).await
-}
-
 /// A claimed delivery's attempt context, read for many at once.
 #[derive(sqlx::FromRow)]
 struct ContextRow {
@@ -206,14 +119,14 @@ struct ContextRow {
 }
 
 /// Each claimed delivery with its event and subscription, in one read.
-async fn with_contexts(tx: &mut Tx, claimed: Vec<Claimed>) -> Result<Vec<Work>, sqlx::Error> {
+pub(super) async fn with_contexts(tx: &mut Tx, claimed: Vec<Claimed>) -> Result<Vec<Work>, sqlx::Error> {
     if claimed.is_empty() {
         return Ok(Vec::new());
     }
     let mut query = QueryBuilder::new(
         "SELECT d.id AS delivery_id, e.event_type, e.created_at AS event_created_at, e.payload,
                 s.url, s.headers, s.webhook_id, s.secret, s.previous_secret, s.previous_secret_expires_at,
-                (s.enabled = 1 AND s.deleted_at IS NULL) AS subscription_active, s.failing_since
+                (s.enabled AND s.deleted_at IS NULL) AS subscription_active, s.failing_since
          FROM deliveries d JOIN events e ON e.id = d.event_id JOIN subscriptions s ON s.id = d.subscription_id
          WHERE d.id IN (",
     );
@@ -234,15 +147,16 @@ async fn with_contexts(tx: &mut Tx, claimed: Vec<Claimed>) -> Result<Vec<Work>, 
         .collect())
 }
 
-async fn end_without_attempt(tx: &mut Tx, claimed: &Claimed, now: i64) -> Result<(), sqlx::Error> {
+pub(super) async fn end_without_attempt(tx: &mut Tx, claimed: &Claimed, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, next_trigger = 'scheduled',
-             triggered_by = NULL, lease_until = NULL, updated_at = ?
-         WHERE id = ? AND version = ?",
+             triggered_by = NULL, lease_until = NULL, updated_at = $1
+         WHERE id = $2 AND version = $3 AND lease_token = $4",
     )
     .bind(now)
     .bind(&claimed.id)
     .bind(claimed.version)
+    .bind(claimed.lease_token)
     .execute(&mut **tx)
     .await
     .map(|_| ())
@@ -252,7 +166,7 @@ async fn end_without_attempt(tx: &mut Tx, claimed: &Claimed, now: i64) -> Result
 /// in one INSERT, their deliveries moved on in one UPDATE, one write per subscription whose run
 /// of failures began or ended, then what is rare (a second attempt of one delivery in the same
 /// turn, a disabled subscription, an alert) one by one.
-async fn record(
+pub(super) async fn record(
     tx: &mut Tx,
     finished: &[Finished],
     new_delivery_id: &mut impl FnMut() -> String,
@@ -304,7 +218,7 @@ async fn record(
     for (i, item) in finished.iter().enumerate() {
         if let SubscriptionEffect::Disable(reason) = item.effect {
             changed[i] = sqlx::query(
-                "UPDATE subscriptions SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ? AND enabled = 1",
+                "UPDATE subscriptions SET enabled = FALSE, disabled_reason = $1, updated_at = $2 WHERE id = $3 AND enabled",
             )
             .bind(reason)
             .bind(item.now)
@@ -363,13 +277,15 @@ async fn insert_attempts(tx: &mut Tx, items: &[(&Finished, i64)]) -> Result<(), 
 }
 
 /// Moves each attempt's delivery to its next state if nobody asked for another attempt since
-/// it was claimed (its version is the claim's); the ids of those it moved.
+/// it was claimed (its version is the claim's) and nobody claimed it again after its lease ran
+/// out (its lease token is the claim's); the ids of those it moved.
 async fn move_on<'a>(tx: &mut Tx, items: impl Iterator<Item = &'a Finished>) -> Result<HashSet<String>, sqlx::Error> {
     let mut query =
-        QueryBuilder::new("WITH done (delivery_id, claimed_version, status, next_attempt_at, status_code, at) AS (");
+        QueryBuilder::new("WITH done (delivery_id, claimed_version, lease_token, status, next_attempt_at, status_code, at) AS (");
     query.push_values(items, |mut row, item| {
         row.push_bind(&item.claimed.id)
             .push_bind(item.claimed.version)
+            .push_bind(item.claimed.lease_token)
             .push_bind(item.outcome.status)
             .push_bind(item.outcome.next_attempt_at)
             .push_bind(item.outcome.last_status_code)
@@ -382,6 +298,7 @@ async fn move_on<'a>(tx: &mut Tx, items: impl Iterator<Item = &'a Finished>) -> 
              lease_until = NULL, last_status_code = COALESCE(done.status_code, deliveries.last_status_code),
              updated_at = done.at
          FROM done WHERE deliveries.id = done.delivery_id AND deliveries.version = done.claimed_version
+             AND deliveries.lease_token = done.lease_token
          RETURNING deliveries.id",
     );
     let ids: Vec<String> = query.build_query_scalar().fetch_all(&mut **tx).await?;
@@ -389,13 +306,18 @@ async fn move_on<'a>(tx: &mut Tx, items: impl Iterator<Item = &'a Finished>) -> 
 }
 
 /// Records the attempt on a delivery someone asked to attempt again meanwhile, leaving that
-/// request (its due time, trigger and lease) as it is.
+/// request (its due time, trigger and lease) as it is. A holder whose delivery was claimed again
+/// (its lease ran out) only counts its attempt: where the delivery stands is the new holder's.
 async fn keep_request(tx: &mut Tx, item: &Finished) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE deliveries
-         SET status = ?, attempts_made = attempts_made + 1, last_status_code = COALESCE(?, last_status_code), updated_at = ?
-         WHERE id = ?",
+         SET attempts_made = attempts_made + 1,
+             status = CASE WHEN lease_token = $1 THEN $2 ELSE status END,
+             last_status_code = CASE WHEN lease_token = $1 THEN COALESCE($3, last_status_code) ELSE last_status_code END,
+             updated_at = $4
+         WHERE id = $5",
     )
+    .bind(item.claimed.lease_token)
     .bind(item.outcome.status)
     .bind(item.outcome.last_status_code)
     .bind(item.now)
@@ -418,13 +340,13 @@ struct FailureRun {
 impl FailureRun {
     async fn write(self, tx: &mut Tx, subscription_id: &str) -> Result<(), sqlx::Error> {
         let query = match (self.ended, self.started_at) {
-            (true, Some(at)) => sqlx::query("UPDATE subscriptions SET failing_since = ? WHERE id = ?").bind(at),
+            (true, Some(at)) => sqlx::query("UPDATE subscriptions SET failing_since = $1 WHERE id = $2").bind(at),
             (false, Some(at)) => {
-                sqlx::query("UPDATE subscriptions SET failing_since = ? WHERE id = ? AND failing_since IS NULL")
+                sqlx::query("UPDATE subscriptions SET failing_since = $1 WHERE id = $2 AND failing_since IS NULL")
                     .bind(at)
             }
             (true, None) => {
-                sqlx::query("UPDATE subscriptions SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL")
+                sqlx::query("UPDATE subscriptions SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL")
             }
             (false, None) => return Ok(()),
         };

@@ -1,11 +1,11 @@
 //! Operator keys, stored as hashes, on SQLite.
 
-use super::Sqlite;
+use super::Backend;
 use crate::store::OperatorKeyRecord;
 
-impl Sqlite {
+impl Backend {
     pub async fn insert_operator_key(&self, key: &OperatorKeyRecord, key_hash: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO operator_keys (id, name, prefix, key_hash, created_at) VALUES (?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO operator_keys (id, name, prefix, key_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(&key.id)
             .bind(&key.name)
             .bind(&key.prefix)
@@ -22,7 +22,7 @@ impl Sqlite {
     ) -> Result<Option<OperatorKeyRecord>, sqlx::Error> {
         sqlx::query_as(
             "SELECT id, name, prefix, created_at, last_used_at FROM operator_keys
-             WHERE key_hash = ? AND revoked_at IS NULL",
+             WHERE key_hash = $1 AND revoked_at IS NULL",
         )
         .bind(key_hash)
         .fetch_optional(&self.pool)
@@ -38,7 +38,7 @@ impl Sqlite {
     }
 
     pub async fn revoke_operator_keys(&self, name: &str, now: i64) -> Result<u64, sqlx::Error> {
-        let done = sqlx::query("UPDATE operator_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL")
+        let done = sqlx::query("UPDATE operator_keys SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL")
             .bind(now)
             .bind(name)
             .execute(&self.writer)
@@ -48,7 +48,7 @@ impl Sqlite {
 
     pub async fn touch_operator_key(&self, id: &str, now: i64, recorded_before: i64) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "UPDATE operator_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
+            "UPDATE operator_keys SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)",
         )
         .bind(now)
         .bind(id)

@@ -1,17 +1,17 @@
 //! Inbound sources and the log of what they received, on SQLite.
 
-use super::Sqlite;
+use super::Backend;
 use crate::store::{is_unique_violation, InboundRequestRecord, SourceRecord, SourceWithToken};
 
 const COLUMNS: &str = "id, account_id, name, slug, token_in, event_type, type_from_header, type_from_pointer,
                        verify_scheme, verify_secret, created_at";
 
-impl Sqlite {
+impl Backend {
     pub async fn insert_source(&self, source: &SourceRecord, token_hash: &str) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(
             "INSERT INTO sources (id, account_id, name, slug, token_hash, token_in, event_type, type_from_header,
                  type_from_pointer, verify_scheme, verify_secret, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(&source.id)
         .bind(&source.account_id)
@@ -35,7 +35,7 @@ impl Sqlite {
     }
 
     pub async fn find_source(&self, account_id: &str, id: &str) -> Result<Option<SourceRecord>, sqlx::Error> {
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM sources WHERE account_id = ? AND id = ?"))
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM sources WHERE account_id = $1 AND id = $2"))
             .bind(account_id)
             .bind(id)
             .fetch_optional(&self.pool)
@@ -43,7 +43,7 @@ impl Sqlite {
     }
 
     pub async fn find_source_by_slug(&self, slug: &str) -> Result<Option<SourceWithToken>, sqlx::Error> {
-        sqlx::query_as(&format!("SELECT {COLUMNS}, token_hash FROM sources WHERE slug = ?"))
+        sqlx::query_as(&format!("SELECT {COLUMNS}, token_hash FROM sources WHERE slug = $1"))
             .bind(slug)
             .fetch_optional(&self.pool)
             .await
@@ -56,18 +56,18 @@ impl Sqlite {
         limit: u32,
     ) -> Result<Vec<SourceRecord>, sqlx::Error> {
         sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM sources WHERE account_id = ? AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?"
+            "SELECT {COLUMNS} FROM sources WHERE account_id = $1 AND ($2 IS NULL OR id < $3) ORDER BY id DESC LIMIT $4"
         ))
         .bind(account_id)
         .bind(before)
         .bind(before)
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await
     }
 
     pub async fn delete_source(&self, account_id: &str, id: &str) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM sources WHERE account_id = ? AND id = ?")
+        let done = sqlx::query("DELETE FROM sources WHERE account_id = $1 AND id = $2")
             .bind(account_id)
             .bind(id)
             .execute(&self.writer)
@@ -78,7 +78,7 @@ impl Sqlite {
     pub async fn insert_inbound_request(&self, request: &InboundRequestRecord) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO inbound_requests (id, account_id, source_id, received_at, status_code, message, event_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(&request.id)
         .bind(&request.account_id)
@@ -95,7 +95,7 @@ impl Sqlite {
     pub async fn count_inbound_refusal(&self, request: &InboundRequestRecord, minute: i64) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO inbound_requests (id, account_id, source_id, received_at, status_code, message, event_id, count, refused_minute)
-             VALUES (?, ?, ?, ?, ?, ?, NULL, 1, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, NULL, 1, $7)
              ON CONFLICT (source_id, refused_minute) WHERE refused_minute IS NOT NULL
              DO UPDATE SET count = count + 1, received_at = excluded.received_at",
         )
@@ -119,11 +119,11 @@ impl Sqlite {
     ) -> Result<Vec<InboundRequestRecord>, sqlx::Error> {
         sqlx::query_as(
             "SELECT id, account_id, source_id, received_at, status_code, message, event_id, count FROM inbound_requests
-             WHERE source_id = ? AND account_id = ? ORDER BY id DESC LIMIT ?",
+             WHERE source_id = $1 AND account_id = $2 ORDER BY id DESC LIMIT $3",
         )
         .bind(source_id)
         .bind(account_id)
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await
     }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::Sqlite;
+use super::Backend;
 use crate::model::DeliveryStatus;
 use crate::store::{DeliveryHourRecord, FailureGroupRecord};
 
@@ -21,7 +21,7 @@ fn bucket_start(bucket: &str) -> Option<i64> {
     ulid::Ulid::from_string(&padded).ok().and_then(|ulid| i64::try_from(ulid.timestamp_ms()).ok())
 }
 
-impl Sqlite {
+impl Backend {
     pub async fn deliveries_per_hour(
         &self,
         account_id: &str,
@@ -33,21 +33,22 @@ impl Sqlite {
         // page its 100 ms. The time is the event id's (a delivery is made with its event), in
         // buckets of its first seven time characters (2^15 ms, 33 s); Rust puts each bucket in
         // its hour.
-        let one = if subscription_id.is_some() { "AND s.id = ?" } else { "" };
+        let one = if subscription_id.is_some() { "AND s.id = $3" } else { "" };
         let sql = format!(
             "SELECT s.id AS subscription_id, substr(d.event_id, {BUCKET_START}, {BUCKET_CHARS}) AS bucket,
                     d.status, COUNT(*) AS count
              FROM subscriptions s
              JOIN deliveries d ON d.subscription_id = s.id AND d.account_id = s.account_id
-             WHERE s.account_id = ? {one}
-               AND d.status IN ('pending', 'retrying', 'succeeded', 'failed') AND d.event_id >= ?
+             WHERE s.account_id = $1 {one}
+               AND d.status IN ('pending', 'retrying', 'succeeded', 'failed') AND d.event_id >= $2
              GROUP BY s.id, bucket, d.status"
         );
-        let mut query = sqlx::query_as::<_, (String, String, DeliveryStatus, i64)>(&sql).bind(account_id);
+        let mut query =
+            sqlx::query_as::<_, (String, String, DeliveryStatus, i64)>(&sql).bind(account_id).bind(since_event_id);
         if let Some(subscription_id) = subscription_id {
             query = query.bind(subscription_id);
         }
-        let rows = query.bind(since_event_id).fetch_all(&self.pool).await?;
+        let rows = query.fetch_all(&self.pool).await?;
         let mut hours: HashMap<(String, i64, DeliveryStatus), i64> = HashMap::new();
         for (subscription_id, bucket, status, count) in rows {
             let Some(at) = bucket_start(&bucket) else { continue };
@@ -66,7 +67,7 @@ impl Sqlite {
         since: i64,
         limit: u32,
     ) -> Result<Vec<FailureGroupRecord>, sqlx::Error> {
-        let one = if subscription_id.is_some() { "AND d.subscription_id = ?" } else { "" };
+        let one = if subscription_id.is_some() { "AND d.subscription_id = $4" } else { "" };
         // Attempt ids sort by time, so the greatest is a group's most recent attempt.
         let sql = format!(
             "WITH grouped AS (
@@ -74,7 +75,7 @@ impl Sqlite {
                         COUNT(DISTINCT a.delivery_id) AS deliveries, COUNT(*) AS attempts,
                         MIN(a.started_at) AS first_at, MAX(a.id) AS latest_attempt_id
                  FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
-                 WHERE a.account_id = ? AND a.started_at >= ? AND a.error_kind IS NOT NULL {one}
+                 WHERE a.account_id = $1 AND a.started_at >= $2 AND a.error_kind IS NOT NULL {one}
                  GROUP BY d.subscription_id, a.response_status, a.error_kind
              )
              SELECT g.*, l.delivery_id AS latest_delivery_id, ld.event_id AS latest_event_id,
@@ -82,13 +83,13 @@ impl Sqlite {
              FROM grouped g
              JOIN attempts l ON l.id = g.latest_attempt_id
              JOIN deliveries ld ON ld.id = l.delivery_id
-             ORDER BY l.started_at DESC, g.latest_attempt_id DESC LIMIT ?"
+             ORDER BY l.started_at DESC, g.latest_attempt_id DESC LIMIT $3"
         );
-        let mut query = sqlx::query_as(&sql).bind(account_id).bind(since);
+        let mut query = sqlx::query_as(&sql).bind(account_id).bind(since).bind(i64::from(limit));
         if let Some(subscription_id) = subscription_id {
             query = query.bind(subscription_id);
         }
-        query.bind(limit).fetch_all(&self.pool).await
+        query.fetch_all(&self.pool).await
     }
 }
 

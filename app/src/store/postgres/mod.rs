@@ -1,0 +1,117 @@
+//! The PostgreSQL backend: one database for several Hookrelay instances. Everything particular
+//! to PostgreSQL lives here: the pool, the migration (under sqlx's migration lock, so one
+//! instance migrates and the others wait), what a busy database looks like, the session store,
+//! what the instances share (the session key, the login throttle, one retention run at a
+//! time) and the queue (`queue.rs`). The SQL
+//! both backends run alike is `store/sql/`, compiled here against PostgreSQL.
+
+shared_sql!();
+mod claim;
+mod shared_state;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+use super::POSTGRES_MIGRATOR;
+
+/// What `store/sql/` is compiled against here.
+type Db = sqlx::Postgres;
+type Backend = Postgres;
+type Tx = sqlx::Transaction<'static, Db>;
+
+/// How `store/sql/events.rs` groups an event's matching deliveries into one row: by the event's
+/// primary key too, so that its other columns may be selected (PostgreSQL asks for it).
+const EVENTS_OF_DELIVERIES: &str = "d.event_id, e.id";
+
+#[derive(Clone, Debug)]
+pub struct Postgres {
+    pool: PgPool,
+    /// The same pool: the SQL of `store/sql/` writes through `writer` (SQLite's one writer
+    /// connection); PostgreSQL takes concurrent writers.
+    writer: PgPool,
+    /// Who holds a claim (`deliveries.leased_by`): an instance that restarts releases only its own.
+    instance_id: String,
+}
+
+impl Postgres {
+    pub async fn connect(url: &str, instance_id: &str) -> Result<Self, sqlx::Error> {
+        let options = PgConnectOptions::from_str(url)?.application_name("hookrelay");
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        Ok(Postgres { writer: pool.clone(), pool, instance_id: instance_id.to_string() })
+    }
+
+    /// Applies the migrations under sqlx's advisory lock: an instance that starts while another
+    /// migrates waits for it, then finds nothing left to do.
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        POSTGRES_MIGRATOR.run(&self.pool).await
+    }
+
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+    }
+
+    async fn write_transaction(&self) -> Result<Tx, sqlx::Error> {
+        self.pool.begin().await
+    }
+
+    /// A copy is `pg_dump`'s job: `hookrelay backup` refuses before it gets here.
+    pub async fn copy_into(&self, _path: &str) -> Result<(), sqlx::Error> {
+        Err(sqlx::Error::Configuration("on PostgreSQL, back up with pg_dump".into()))
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub fn session_store(&self) -> tower_sessions_sqlx_store::PostgresStore {
+        tower_sessions_sqlx_store::PostgresStore::new(self.pool.clone())
+    }
+
+    /// Retention on one instance at a time: the others find the lock taken and skip their run.
+    pub async fn purge_before(&self, cutoff: i64) -> Result<u64, sqlx::Error> {
+        let mut lock = self.pool.acquire().await?;
+        let taken: bool =
+            sqlx::query_scalar("SELECT pg_try_advisory_lock($1)").bind(RETENTION_LOCK).fetch_one(&mut *lock).await?;
+        if !taken {
+            return Ok(0);
+        }
+        let purged = self.purge_batches(cutoff).await;
+        sqlx::query("SELECT pg_advisory_unlock($1)").bind(RETENTION_LOCK).execute(&mut *lock).await?;
+        purged
+    }
+}
+
+/// The advisory lock one retention run holds (any number unique to Hookrelay's locks).
+const RETENTION_LOCK: i64 = 0x686f_6f6b_0001;
+
+/// Serialization failures, deadlocks, lock and statement timeouts, a database that is
+/// starting or shutting down or out of connections, and a pool with no free connection in
+/// time: all pass if tried again.
+pub fn is_busy(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(database) => database.code().is_some_and(|code| {
+            matches!(
+                code.as_ref(),
+                "40001"
+                    | "40P01"
+                    | "55P03"
+                    | "57014"
+                    | "57P01"
+                    | "57P02"
+                    | "57P03"
+                    | "53300"
+                    | "08000"
+                    | "08003"
+                    | "08006"
+            )
+        }),
+        _ => false,
+    }
+}

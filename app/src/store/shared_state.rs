@@ -1,0 +1,40 @@
+//! What instances on one database share beyond the data: the session signing key and the
+//! login throttle's allowances. On SQLite there is one instance, which keeps both itself (the
+//! key in the data folder, the throttle in memory): these answer `None` there.
+
+use super::{Backend, Store};
+
+impl Store {
+    /// The session signing key kept in the database: made by the first instance that asks
+    /// (`candidate`), the same for every instance after. `None` on SQLite.
+    pub async fn shared_session_key(&self, candidate: &[u8]) -> Result<Option<Vec<u8>>, sqlx::Error> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(None),
+            Backend::Postgres(db) => db.shared_session_key(candidate).await.map(Some),
+        }
+    }
+
+    /// Spends one from `key`'s allowance (`burst` at once, then one every `refill_ms`), counted
+    /// in the database so that every instance draws on the same allowance; whether there was
+    /// one to spend. `None` on SQLite.
+    pub async fn spend_allowance(
+        &self,
+        key: &str,
+        burst: u32,
+        refill_ms: i64,
+        now: i64,
+    ) -> Result<Option<bool>, sqlx::Error> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(None),
+            Backend::Postgres(db) => db.spend_allowance(key, burst, refill_ms, now).await.map(Some),
+        }
+    }
+
+    /// Forgets allowances that are full again (nothing spent is left to count).
+    pub async fn forget_full_allowances(&self, now: i64) -> Result<(), sqlx::Error> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(()),
+            Backend::Postgres(db) => db.forget_full_allowances(now).await,
+        }
+    }
+}
