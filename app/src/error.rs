@@ -121,6 +121,9 @@ impl From<sqlx::Error> for AppError {
             tracing::warn!(%error, %location, "database busy past the timeout");
             return AppError::Unavailable;
         }
+        if crate::store::is_unstorable_text(&error) {
+            return AppError::BadRequest("Text may not contain NUL characters.".into());
+        }
         tracing::error!(%error, %location, "database error");
         AppError::Internal
     }

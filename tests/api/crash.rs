@@ -184,16 +184,15 @@ async fn repeated_kill_9_under_load_loses_nothing_and_duplicates_nothing() {
     let missing: Vec<_> = ids.difference(&seen).collect();
     assert!(missing.is_empty(), "{} accepted events never arrived: {missing:?}", missing.len());
 
-    let db =
-        sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("hookrelay.db").display())).await.unwrap();
-    let twice: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT idempotency_key, COUNT(*) FROM events WHERE idempotency_key IS NOT NULL GROUP BY idempotency_key HAVING COUNT(*) > 1",
-    )
-    .fetch_all(&db)
-    .await
-    .unwrap();
+    let db = crate::database::TestDatabase::open(dir.path()).await;
+    let twice = db
+        .counted(
+            "SELECT idempotency_key, COUNT(*) FROM events WHERE idempotency_key IS NOT NULL
+             GROUP BY idempotency_key HAVING COUNT(*) > 1",
+        )
+        .await;
     assert!(twice.is_empty(), "idempotency keys that made two events: {twice:?}");
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(&db).await.unwrap();
+    let stored = db.number("SELECT COUNT(*) FROM events", &[]).await;
     // Every stored event was answered, except at most one per kill that was committed while
     // its answer was lost; its retry got the same event back, so it is in `accepted` too.
     assert_eq!(stored as usize, accepted.len(), "every stored event is one the publisher holds");

@@ -8,7 +8,7 @@ use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use crate::delivery::{call, delivery_when, only_delivery, publish, setup, subscribe};
+use crate::delivery::{call, delivery_when, only_delivery, publish, setup, subscribe, Setup};
 use crate::helpers::expect_error;
 
 /// A raw TCP receiver: reads one request's head, then lets `answer` write whatever it likes.
@@ -118,6 +118,9 @@ async fn a_receiver_that_is_down_for_a_while_gets_the_event_when_it_returns() {
 #[tokio::test]
 async fn the_database_briefly_locked_by_another_process() {
     let s = setup(&[]).await;
+    if crate::helpers::on_postgres() {
+        return events_locked_on_postgres(&s).await;
+    }
     let db = s.app.data_dir.join("hookrelay.db");
     let lock = |seconds: f64| {
         std::process::Command::new("python3")
@@ -161,4 +164,50 @@ async fn the_database_briefly_locked_by_another_process() {
     let (_, after) = call(&s.app, &s.alice.key, Method::GET, "/events?limit=250", None).await;
     assert_eq!(after["data"], before["data"], "the refused publish stored nothing");
     publish(&s, "invoice.paid", json!({"after": "unlocked"})).await;
+}
+
+/// The same on PostgreSQL: another session locks the events table against writes. A short hold
+/// is waited out; one past the lock timeout (5 s) fails the publish with 503 and `Retry-After`
+/// and stores nothing; publishing works again once the lock is gone.
+async fn events_locked_on_postgres(s: &Setup) {
+    use sqlx::Connection;
+    let url = crate::helpers::database_url(&s.app.data_dir).expect("on PostgreSQL");
+    let lock = |seconds: f64| {
+        let url = url.clone();
+        let (locked, is_locked) = tokio::sync::oneshot::channel();
+        let holder = tokio::spawn(async move {
+            let mut connection = sqlx::PgConnection::connect(&url).await.unwrap();
+            let mut tx = connection.begin().await.unwrap();
+            sqlx::query("LOCK TABLE events IN EXCLUSIVE MODE").execute(&mut *tx).await.unwrap();
+            let _ = locked.send(());
+            tokio::time::sleep(Duration::from_secs_f64(seconds)).await;
+            tx.commit().await.unwrap();
+        });
+        (holder, is_locked)
+    };
+
+    let (short, locked) = lock(1.5);
+    locked.await.unwrap();
+    let event = publish(s, "invoice.paid", json!({"while": "locked"})).await;
+    short.await.unwrap();
+    let (status, _) =
+        call(&s.app, &s.alice.key, Method::GET, &format!("/events/{}", event["id"].as_str().unwrap()), None).await;
+    assert_eq!(status, 200);
+
+    let (_, before) = call(&s.app, &s.alice.key, Method::GET, "/events?limit=250", None).await;
+    let (long, locked) = lock(8.0);
+    locked.await.unwrap();
+    let refused = s
+        .app
+        .api(Method::POST, "/events", &s.alice.key)
+        .json(&json!({"type": "invoice.paid", "data": {"while": "locked too long"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("1"));
+    expect_error(refused, 503, "unavailable").await;
+    long.await.unwrap();
+    let (_, after) = call(&s.app, &s.alice.key, Method::GET, "/events?limit=250", None).await;
+    assert_eq!(after["data"], before["data"], "the refused publish stored nothing");
+    publish(s, "invoice.paid", json!({"after": "unlocked"})).await;
 }

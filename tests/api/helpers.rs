@@ -97,6 +97,11 @@ pub async fn spawn_app_in(data_dir: &Path) -> TestApp {
 
 /// Starts the server on a data folder with extra `serve` options.
 pub async fn spawn_app_with(data_dir: &Path, extra: &[&str]) -> TestApp {
+    // The server's errors (RUST_LOG for more) appear in the output of a test that fails.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_test_writer()
+        .try_init();
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("local addr");
     let mut args = serve_args(data_dir, extra);

@@ -348,15 +348,15 @@ async fn wrong_tokens_are_counted_per_minute_not_stored_one_row_each() {
         let response = inbound(&s, "flood").bearer_auth(format!("hrs_wrong{n}")).json(&json!({})).send().await.unwrap();
         assert_eq!(response.status(), 401);
     }
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", s.app.data_dir.join("hookrelay.db").display()))
-        .await
-        .unwrap();
-    let (rows, total): (i64, i64) =
-        sqlx::query_as("SELECT COUNT(*), COALESCE(SUM(count), 0) FROM inbound_requests WHERE source_id = ?")
-            .bind(source["id"].as_str().unwrap())
-            .fetch_one(&db)
-            .await
-            .unwrap();
+    let db = crate::database::TestDatabase::open(&s.app.data_dir).await;
+    let source_id = source["id"].as_str().unwrap();
+    let rows = db.number("SELECT COUNT(*) FROM inbound_requests WHERE source_id = $1", &[source_id]).await;
+    let total = db
+        .number(
+            "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM inbound_requests WHERE source_id = $1",
+            &[source_id],
+        )
+        .await;
     db.close().await;
     assert!(rows <= 2, "{rows} rows for 200 refusals");
     assert_eq!(total, 200);

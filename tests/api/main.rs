@@ -1,5 +1,6 @@
-//! Integration tests: the real server on a random port with a temporary SQLite file, driven over
-//! HTTP. One binary, one module per area.
+//! Integration tests: the real server on a random port with a temporary SQLite file (or, with
+//! `HOOKRELAY_TEST_BACKEND=postgres`, a database of its own on PostgreSQL), driven over HTTP. One
+//! binary, one module per area.
 
 mod alerts;
 mod auth;
@@ -7,6 +8,7 @@ mod binary;
 mod cli;
 pub(crate) mod crash;
 mod dashboard;
+mod database;
 mod delivery;
 mod faults;
 mod helpers;

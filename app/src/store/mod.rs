@@ -190,6 +190,12 @@ pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
+/// Whether an error says the request's text cannot be stored (PostgreSQL refuses NUL
+/// characters in text, which SQLite takes): the caller's input, not the server, is at fault.
+pub fn is_unstorable_text(error: &sqlx::Error) -> bool {
+    postgres::is_unstorable_text(error)
+}
+
 /// Whether an error means the database is busy and the request may succeed if tried again.
 pub fn is_busy(error: &sqlx::Error) -> bool {
     sqlite::is_busy(error) || postgres::is_busy(error)

@@ -2,56 +2,40 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::Duration;
 
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, SqliteConnection};
+use crate::database::TestDatabase;
 
 /// Tables that change on any request without changing what a user owns: sessions are touched
-/// on every signed-in request (their expiry slides).
-const IGNORED_TABLES: &[&str] = &["tower_sessions"];
+/// on every signed-in request (their expiry slides), and the login throttle counts attempts
+/// (on PostgreSQL, where the instances share it).
+const IGNORED_TABLES: &[&str] = &["tower_sessions", "login_throttle"];
 /// Columns that record use, not content: a key's last use is stamped once a minute.
 const IGNORED_COLUMNS: &[(&str, &str)] = &[("api_keys", "last_used_at"), ("operator_keys", "last_used_at")];
 
 #[derive(Debug, PartialEq, Eq)]
 pub struct Snapshot(BTreeMap<String, Vec<String>>);
 
-pub struct Database(SqliteConnection);
+pub struct Database(TestDatabase);
 
 impl Database {
-    pub async fn open(path: &Path) -> Database {
-        let connection = SqliteConnectOptions::new()
-            .filename(path)
-            .busy_timeout(Duration::from_secs(10))
-            .connect()
-            .await
-            .expect("open the server's database");
-        Database(connection)
+    pub async fn open(data_dir: &Path) -> Database {
+        Database(TestDatabase::open(data_dir).await)
     }
 
     /// Every row of every table, each as the SQL literals of its columns.
     pub async fn snapshot(&mut self) -> Snapshot {
-        let tables: Vec<String> = sqlx::query_scalar(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-        )
-        .fetch_all(&mut self.0)
-        .await
-        .expect("list tables");
         let mut rows = BTreeMap::new();
-        for table in tables.into_iter().filter(|table| !IGNORED_TABLES.contains(&table.as_str())) {
-            let columns: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?)")
-                .bind(&table)
-                .fetch_all(&mut self.0)
+        for table in self.0.tables().await.into_iter().filter(|table| !IGNORED_TABLES.contains(&table.as_str())) {
+            let literals: Vec<String> = self
+                .0
+                .columns(&table)
                 .await
-                .expect("list columns");
-            let literals: Vec<String> = columns
                 .iter()
                 .filter(|column| !IGNORED_COLUMNS.contains(&(table.as_str(), column.as_str())))
-                .map(|column| format!("quote(\"{column}\")"))
+                .map(|column| self.0.literal(column))
                 .collect();
             let select = format!("SELECT {} AS line FROM \"{table}\" ORDER BY line", literals.join(" || '|' || "));
-            let lines: Vec<String> = sqlx::query_scalar(&select).fetch_all(&mut self.0).await.expect("read table");
-            rows.insert(table, lines);
+            rows.insert(table, self.0.texts(&select, &[]).await);
         }
         Snapshot(rows)
     }

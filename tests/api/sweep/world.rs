@@ -1,7 +1,6 @@
 //! Two accounts with one of everything, on a real server, a real receiver and a real SQLite
 //! file: the ground every sweep runs over.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use reqwest::Method;
@@ -60,7 +59,6 @@ pub struct World {
     /// The session cookie of a portal visitor in Alice's account.
     pub visitor: String,
     pub receiver: Receiver,
-    pub db: PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -68,7 +66,7 @@ pub struct World {
 pub async fn ready() -> (World, Database, Findings) {
     let world = build().await;
     world.settle().await;
-    let db = Database::open(&world.db).await;
+    let db = Database::open(&world.app.data_dir).await;
     (world, db, Findings::default())
 }
 
@@ -95,8 +93,7 @@ pub async fn build() -> World {
         owned.invitation = invited["id"].as_str().expect("an invitation id").to_string();
     }
     let visitor = portal_visitor(&app, &operator_key, &alices.account).await;
-    let db = app.data_dir.join("hookrelay.db");
-    World { app, alice, bob, alices, bobs, revoked_key, operator_key, visitor, receiver, db, _dir: dir }
+    World { app, alice, bob, alices, bobs, revoked_key, operator_key, visitor, receiver, _dir: dir }
 }
 
 /// Opens a portal link into `account`; the visitor's session cookie.

@@ -37,7 +37,9 @@ pub struct Postgres {
 
 impl Postgres {
     pub async fn connect(url: &str, instance_id: &str) -> Result<Self, sqlx::Error> {
-        let options = PgConnectOptions::from_str(url)?.application_name("hookrelay");
+        // A statement that waits on a lock longer than SQLite's busy timeout fails (and its
+        // request gets 503 with Retry-After) rather than holding its caller indefinitely.
+        let options = PgConnectOptions::from_str(url)?.application_name("hookrelay").options([("lock_timeout", "5s")]);
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
@@ -94,24 +96,23 @@ const RETENTION_LOCK: i64 = 0x686f_6f6b_0001;
 /// starting or shutting down or out of connections, and a pool with no free connection in
 /// time: all pass if tried again.
 pub fn is_busy(error: &sqlx::Error) -> bool {
+    /// Serialization failure, deadlock, lock not available, query cancelled (a timeout), admin
+    /// and crash shutdown, cannot connect now, too many connections, connection failures.
+    const TRANSIENT: &[&str] =
+        &["40001", "40P01", "55P03", "57014", "57P01", "57P02", "57P03", "53300", "08000", "08003", "08006"];
     match error {
         sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => true,
-        sqlx::Error::Database(database) => database.code().is_some_and(|code| {
-            matches!(
-                code.as_ref(),
-                "40001"
-                    | "40P01"
-                    | "55P03"
-                    | "57014"
-                    | "57P01"
-                    | "57P02"
-                    | "57P03"
-                    | "53300"
-                    | "08000"
-                    | "08003"
-                    | "08006"
-            )
-        }),
+        sqlx::Error::Database(database) => code_of(database.as_ref()).is_some_and(|code| TRANSIENT.contains(&code)),
         _ => false,
     }
+}
+
+/// `character_not_in_repertoire`: a NUL in text.
+pub fn is_unstorable_text(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(database) if code_of(database.as_ref()) == Some("22021"))
+}
+
+/// The SQLSTATE of an error PostgreSQL reported (never one of SQLite's, whose codes are numbers).
+fn code_of(error: &dyn sqlx::error::DatabaseError) -> Option<&str> {
+    error.try_downcast_ref::<sqlx::postgres::PgDatabaseError>().map(|error| error.code())
 }

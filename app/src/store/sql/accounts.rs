@@ -69,12 +69,11 @@ impl Backend {
     }
 
     pub async fn is_member(&self, user_id: &str, account_id: &str) -> Result<bool, sqlx::Error> {
-        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM memberships WHERE user_id = $1 AND account_id = $2")
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM memberships WHERE user_id = $1 AND account_id = $2)")
             .bind(user_id)
             .bind(account_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(found.is_some())
+            .fetch_one(&self.pool)
+            .await
     }
 
     pub async fn accounts_of_user(&self, user_id: &str) -> Result<Vec<(String, String)>, sqlx::Error> {

@@ -97,7 +97,7 @@ impl Backend {
             "INSERT INTO inbound_requests (id, account_id, source_id, received_at, status_code, message, event_id, count, refused_minute)
              VALUES ($1, $2, $3, $4, $5, $6, NULL, 1, $7)
              ON CONFLICT (source_id, refused_minute) WHERE refused_minute IS NOT NULL
-             DO UPDATE SET count = count + 1, received_at = excluded.received_at",
+             DO UPDATE SET count = inbound_requests.count + 1, received_at = excluded.received_at",
         )
         .bind(&request.id)
         .bind(&request.account_id)

@@ -109,7 +109,8 @@ pub fn is_busy(error: &sqlx::Error) -> bool {
     match error {
         sqlx::Error::PoolTimedOut => true,
         sqlx::Error::Database(database) => database
-            .code()
+            .try_downcast_ref::<sqlx::sqlite::SqliteError>()
+            .and_then(|error| sqlx::error::DatabaseError::code(error))
             .and_then(|code| code.parse::<i32>().ok())
             .is_some_and(|code| matches!(code & 0xff, SQLITE_BUSY | SQLITE_LOCKED)),
         _ => false,
