@@ -9,6 +9,9 @@
 //! BENCH_RATE (events/s of the moderate run, default 200). BENCH_SERVE_ARGS adds options to
 //! `hookrelay serve` (to try a setting).
 //! BENCH_BINARY runs another build of the binary, to compare two in one sitting.
+//! BENCH_DATABASE_URL runs on PostgreSQL (a fresh database on that server for each case), and
+//! BENCH_INSTANCES starts that many instances on it (default 1), the publishers spread over
+//! them; CPU and memory are then the sum over the instances.
 
 mod common;
 
@@ -21,7 +24,7 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::json;
 
-use common::{env_number, percentile, run_cli, Server, EMAIL, PASSWORD};
+use common::{database_env, env_number, percentile, run_cli, Server, EMAIL, PASSWORD};
 
 type Arrivals = Arc<Mutex<Vec<(String, Instant)>>>;
 
@@ -44,18 +47,22 @@ async fn main() {
     let events = env_number("BENCH_EVENTS", 20_000);
     let concurrency = env_number("BENCH_CONCURRENCY", 32);
     let rate = env_number("BENCH_RATE", 200);
+    let instances = env_number("BENCH_INSTANCES", 1).max(1);
     let cases = match std::env::var("BENCH_SUBSCRIPTIONS").ok().and_then(|v| v.parse().ok()) {
         Some(subscriptions) => vec![subscriptions],
         None => vec![1, 4],
     };
-    println!("Hookrelay delivery benchmark: {events} events, {concurrency} publishers");
+    let database = if std::env::var_os("BENCH_DATABASE_URL").is_some() { "PostgreSQL" } else { "SQLite" };
+    println!(
+        "Hookrelay delivery benchmark: {events} events, {concurrency} publishers, {database}, {instances} instance(s)"
+    );
     for subscriptions in cases {
-        run_case(events, subscriptions, concurrency, rate).await;
+        run_case(events, subscriptions, concurrency, rate, instances).await;
     }
 }
 
 /// One endpoint count on a fresh server and database.
-async fn run_case(events: usize, subscriptions: usize, concurrency: usize, rate: usize) {
+async fn run_case(events: usize, subscriptions: usize, concurrency: usize, rate: usize, instances: usize) {
     // The receiver: answers 200 at once and notes when each delivery arrived.
     let arrivals: Arrivals = Arc::default();
     let record = arrivals.clone();
@@ -75,11 +82,18 @@ async fn run_case(events: usize, subscriptions: usize, concurrency: usize, rate:
     let receiving = tokio::spawn(async move { axum::serve(listener, receiver).await });
 
     let dir = tempfile::tempdir().expect("temp dir");
-    run_cli(dir.path(), &["user", "create", "--email", EMAIL], &format!("{PASSWORD}\n"));
-    let key = run_cli(dir.path(), &["api-key", "create", "--email", EMAIL, "--name", "bench"], "");
+    let env = database_env().await;
+    run_cli(dir.path(), &env, &["user", "create", "--email", EMAIL], &format!("{PASSWORD}\n"));
+    let key = run_cli(dir.path(), &env, &["api-key", "create", "--email", EMAIL, "--name", "bench"], "");
     let extra = std::env::var("BENCH_SERVE_ARGS").unwrap_or_default();
-    let server = Server::start(dir.path(), &extra.split_whitespace().collect::<Vec<_>>()).await;
-    let base = server.base.clone();
+    let extra: Vec<&str> = extra.split_whitespace().collect();
+    let mut servers = Vec::new();
+    for n in 0..instances {
+        let id = format!("bench-{n}");
+        servers.push(Server::start(dir.path(), &env, &[extra.as_slice(), &["--instance-id", &id]].concat()).await);
+    }
+    let bases: Vec<String> = servers.iter().map(|server| server.base.clone()).collect();
+    let base = bases[0].clone();
     let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build().expect("client");
     http.post(format!("{base}/api/v1/event-types"))
         .bearer_auth(&key)
@@ -95,17 +109,19 @@ async fn run_case(events: usize, subscriptions: usize, concurrency: usize, rate:
             .await
             .expect("sub");
     }
-    let idle_kib = server.memory_kib();
+    let idle_kib = sum(servers.iter().map(Server::memory_kib));
 
     // 1. Full load: publish `events` as fast as `concurrency` publishers can.
     let endpoints = if subscriptions == 1 { "1 endpoint".to_string() } else { format!("{subscriptions} endpoints") };
     println!("{endpoints}:");
-    let cpu_before = server.cpu_seconds();
+    let cpu_seconds = || sum(servers.iter().map(Server::cpu_seconds));
+    let cpu_before = cpu_seconds();
     let started = Instant::now();
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut publishers = Vec::new();
-    for _ in 0..concurrency {
-        let (http, base, key, next) = (http.clone(), base.clone(), key.clone(), next.clone());
+    for publisher in 0..concurrency {
+        let base = bases[publisher % bases.len()].clone();
+        let (http, key, next) = (http.clone(), key.clone(), next.clone());
         publishers.push(tokio::spawn(async move {
             let mut accepted = Vec::new();
             loop {
@@ -128,7 +144,7 @@ async fn run_case(events: usize, subscriptions: usize, concurrency: usize, rate:
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let delivery_time = started.elapsed();
-    let cpu = server.cpu_seconds().zip(cpu_before).map(|(after, before)| after - before);
+    let cpu = cpu_seconds().zip(cpu_before).map(|(after, before)| after - before);
     let (delivered, full_load) = latencies(&arrivals, &accepted_at);
     println!(
         "  events accepted:          {:>6.0} /s  ({events} in {:.2} s)",
@@ -159,7 +175,7 @@ async fn run_case(events: usize, subscriptions: usize, concurrency: usize, rate:
     let mut pending = Vec::new();
     for n in 0..count {
         tick.tick().await;
-        let (http, base, key) = (http.clone(), base.clone(), key.clone());
+        let (http, base, key) = (http.clone(), bases[n % bases.len()].clone(), key.clone());
         pending.push(tokio::spawn(async move { publish(&http, &base, &key, n).await }));
     }
     for task in pending {
@@ -174,9 +190,15 @@ async fn run_case(events: usize, subscriptions: usize, concurrency: usize, rate:
     let (_, moderate) = latencies(&arrivals, &accepted_at);
     print_latency(&format!("{rate} events/s"), &moderate);
     let kib = |kib: Option<u64>| kib.map_or("unavailable".to_string(), |kib| format!("{:.1} MiB", kib as f64 / 1024.0));
-    println!("  server memory:            {} idle, {} at peak", kib(idle_kib), kib(server.peak_memory_kib()));
-    drop(server);
+    let peak_kib = sum(servers.iter().map(Server::peak_memory_kib));
+    println!("  server memory:            {} idle, {} at peak", kib(idle_kib), kib(peak_kib));
+    drop(servers);
     receiving.abort();
+}
+
+/// The sum over the instances, if every one has a figure.
+fn sum<T: std::iter::Sum<T>>(figures: impl Iterator<Item = Option<T>>) -> Option<T> {
+    figures.collect::<Option<Vec<T>>>().map(|all| all.into_iter().sum())
 }
 
 /// How many deliveries arrived, and the sorted times from each one's acceptance to its arrival.

@@ -63,7 +63,7 @@ async fn main() {
 
     let seeded_at = saved["at"].as_i64().expect("seed time");
 
-    let server = Server::start(&data_dir, KEEP_EVERYTHING).await;
+    let server = Server::start(&data_dir, &[], KEEP_EVERYTHING).await;
     let base = server.base.clone();
     // Not following redirects: a page answered with the login page would time the wrong thing.
     let http = reqwest::Client::builder()
@@ -179,11 +179,11 @@ async fn middle_event(data_dir: &Path) -> String {
 /// the delivery benchmark; this only needs the rows).
 async fn seed(data_dir: &Path, events: usize) -> Seeded {
     let started = Instant::now();
-    run_cli(data_dir, &["user", "create", "--email", EMAIL], &format!("{PASSWORD}\n"));
-    let key = run_cli(data_dir, &["api-key", "create", "--email", EMAIL, "--name", "bench"], "");
+    run_cli(data_dir, &[], &["user", "create", "--email", EMAIL], &format!("{PASSWORD}\n"));
+    let key = run_cli(data_dir, &[], &["api-key", "create", "--email", EMAIL, "--name", "bench"], "");
     let mut subscriptions = Vec::new();
     {
-        let server = Server::start(data_dir, KEEP_EVERYTHING).await;
+        let server = Server::start(data_dir, &[], KEEP_EVERYTHING).await;
         let http = reqwest::Client::new();
         for name in TYPES {
             let response = http

@@ -9,10 +9,10 @@ use app::domain::pipeline::Pipeline;
 use app::metrics::Metrics;
 use app::server::rate_limit::LoginThrottle;
 use app::server::{AppState, Settings};
-use app::store::SessionStore;
-use app::store::Store;
+use app::store::{Notice, Notices, SessionStore, Store};
 use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -28,6 +28,9 @@ pub struct Server {
     retention: Duration,
     sessions: SessionStore,
     session_layer: SessionManagerLayer<SessionStore, tower_sessions::service::SignedCookie>,
+    /// The other instances' notices, on a shared database.
+    notices: Option<Notices>,
+    wake: Arc<Notify>,
 }
 
 impl Server {
@@ -49,7 +52,9 @@ impl Server {
         let live = LiveFeed::default();
         let metrics = Metrics::default();
         let pipeline = Pipeline::start(store.clone(), live.clone(), metrics.clone());
-        let worker = Worker::new(store.clone(), worker_config(args), pipeline.wakeup(), live.clone(), metrics.clone())?;
+        let wake = pipeline.wakeup();
+        let worker = Worker::new(store.clone(), worker_config(args), wake.clone(), live.clone(), metrics.clone())?;
+        let notices = store.notices().await.context("cannot listen to the other instances")?;
         let login_throttle = Arc::new(match store.is_shared() {
             true => LoginThrottle::default().shared(store.clone()),
             false => LoginThrottle::default(),
@@ -71,13 +76,16 @@ impl Server {
             live,
             metrics,
         };
-        Ok(Server { state, worker, sessions, session_layer, retention: args.retention })
+        Ok(Server { state, worker, sessions, session_layer, retention: args.retention, notices, wake })
     }
 
     /// Serves on `listener` until `shutdown` is cancelled.
     pub async fn run(self, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
-        let Server { state, worker, sessions, session_layer, retention } = self;
+        let Server { state, worker, sessions, session_layer, retention, notices, wake } = self;
         let store = state.store.clone();
+        if let Some(notices) = notices {
+            tokio::spawn(follow_other_instances(notices, state.live.clone(), wake, shutdown.clone()));
+        }
         let housekeeping = tokio::spawn(housekeeping(
             sessions,
             store.clone(),
@@ -118,6 +126,26 @@ fn worker_config(args: &ServeArgs) -> WorkerConfig {
         max_in_flight_per_subscription: args.max_in_flight_per_subscription as usize,
         max_in_flight_per_account: args.max_in_flight_per_account().get() as usize,
         disable_failing_after: args.disable_failing_after,
+    }
+}
+
+/// On a shared database, passes every instance's notices to this one: its open pages re-read
+/// what changed, its worker looks for due deliveries at once. A dropped link may have lost
+/// notices, so every page re-reads then.
+async fn follow_other_instances(mut notices: Notices, live: LiveFeed, wake: Arc<Notify>, shutdown: CancellationToken) {
+    loop {
+        let notice = tokio::select! {
+            _ = shutdown.cancelled() => return,
+            notice = notices.next() => notice,
+        };
+        match notice {
+            Notice::Changed(account_id) => live.changed(&account_id),
+            Notice::Due => wake.notify_one(),
+            Notice::Missed => {
+                live.changed_everywhere();
+                wake.notify_one();
+            }
+        }
     }
 }
 

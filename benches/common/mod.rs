@@ -24,12 +24,33 @@ pub fn binary() -> PathBuf {
     path
 }
 
+/// The database a benchmark runs on: SQLite in its data folder, or with `BENCH_DATABASE_URL`
+/// (a PostgreSQL server, e.g. `postgres://user@host/postgres`) a fresh database made there for
+/// each run; as the environment its commands and servers need.
+pub async fn database_env() -> Vec<(&'static str, String)> {
+    use sqlx::Connection;
+    let Ok(server) = std::env::var("BENCH_DATABASE_URL") else {
+        return Vec::new();
+    };
+    let name = format!(
+        "bench_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::UNIX_EPOCH.elapsed().map_or(0, |d| d.as_micros())
+    );
+    let mut admin = sqlx::PgConnection::connect(&server).await.expect("BENCH_DATABASE_URL answers");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("a benchmark database");
+    let mut url = url::Url::parse(&server).expect("BENCH_DATABASE_URL is a URL");
+    url.set_path(&name);
+    vec![("HOOKRELAY_DATABASE_URL", url.to_string())]
+}
+
 /// Runs a `hookrelay` command on `data_dir` with `stdin`; its last line of output.
-pub fn run_cli(data_dir: &Path, args: &[&str], stdin: &str) -> String {
+pub fn run_cli(data_dir: &Path, env: &[(&str, String)], args: &[&str], stdin: &str) -> String {
     let mut child = Command::new(binary())
         .args(args)
         .arg("--data-dir")
         .arg(data_dir)
+        .envs(env.iter().map(|(name, value)| (*name, value)))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -47,7 +68,7 @@ pub struct Server {
 }
 
 impl Server {
-    pub async fn start(data_dir: &Path, extra: &[&str]) -> Server {
+    pub async fn start(data_dir: &Path, env: &[(&str, String)], extra: &[&str]) -> Server {
         let port =
             std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("port");
         let child = Command::new(binary())
@@ -55,6 +76,7 @@ impl Server {
             .arg("--data-dir")
             .arg(data_dir)
             .args(extra)
+            .envs(env.iter().map(|(name, value)| (*name, value)))
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -7,6 +7,7 @@ use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use app::domain::live::LiveFeed;
 use app::server::session::require_user;
 use app::server::AppState;
 use axum::extract::State;
@@ -103,7 +104,7 @@ impl Listener {
                 notice = self.notices.recv() => notice,
             };
             match notice {
-                Ok(account_id) if account_id == self.account_id => break,
+                Ok(notice) if LiveFeed::concerns(&notice, &self.account_id) => break,
                 Ok(_) => continue,
                 // Notices were missed, ours possibly among them: have the page re-read.
                 Err(RecvError::Lagged(_)) => break,

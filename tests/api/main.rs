@@ -13,6 +13,7 @@ mod delivery;
 mod faults;
 mod helpers;
 mod inbound;
+mod instances;
 mod layers;
 mod limits;
 mod operations;

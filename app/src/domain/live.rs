@@ -10,6 +10,10 @@ use tokio::sync::broadcast;
 /// refresh everything instead).
 const BACKLOG: usize = 1024;
 
+/// The notice that concerns every account: this instance may have missed notices from the
+/// others (its link to them dropped), so every page re-reads.
+const EVERY_ACCOUNT: &str = "*";
+
 #[derive(Clone, Debug)]
 pub struct LiveFeed {
     sender: broadcast::Sender<Arc<str>>,
@@ -26,6 +30,16 @@ impl LiveFeed {
     pub fn changed(&self, account_id: &str) {
         // No listener is not an error: nobody has a page open.
         let _ = self.sender.send(Arc::from(account_id));
+    }
+
+    /// Something of any account may have changed.
+    pub fn changed_everywhere(&self) {
+        let _ = self.sender.send(Arc::from(EVERY_ACCOUNT));
+    }
+
+    /// Whether a notice concerns `account_id`.
+    pub fn concerns(notice: &str, account_id: &str) -> bool {
+        notice == account_id || notice == EVERY_ACCOUNT
     }
 
     /// Every account's notices, for one listener to filter.
@@ -57,5 +71,15 @@ mod tests {
         assert_eq!(&*listener.recv().await.unwrap(), "acc_a");
         assert_eq!(&*listener.recv().await.unwrap(), "acc_b");
         assert!(listener.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn a_notice_for_every_account_concerns_each_one() {
+        let feed = LiveFeed::default();
+        let mut listener = feed.listen();
+        feed.changed_everywhere();
+        let notice = listener.recv().await.unwrap();
+        assert!(LiveFeed::concerns(&notice, "acc_a") && LiveFeed::concerns(&notice, "acc_b"));
+        assert!(!LiveFeed::concerns("acc_a", "acc_b"));
     }
 }

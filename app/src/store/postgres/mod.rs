@@ -2,12 +2,15 @@
 //! to PostgreSQL lives here: the pool, the migration (under sqlx's migration lock, so one
 //! instance migrates and the others wait), what a busy database looks like, the session store,
 //! what the instances share (the session key, the login throttle, one retention run at a
-//! time) and the queue (`queue.rs`). The SQL
+//! time), the notices between them (`notify.rs`) and the queue's claims (`claim.rs`). The SQL
 //! both backends run alike is `store/sql/`, compiled here against PostgreSQL.
 
 shared_sql!();
 mod claim;
+mod notify;
 mod shared_state;
+
+pub use notify::Notices;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -31,6 +31,10 @@ impl Backend {
             }
         }
         let mut created = insert_many(&mut tx, &plain, &mut new_delivery_id).await?.into_iter();
+        let mut accounts: Vec<&str> = events.iter().map(|event| event.record.account_id.as_str()).collect();
+        accounts.sort_unstable();
+        accounts.dedup();
+        self.notify(&mut tx, &accounts, true).await?;
         tx.commit().await?;
         Ok(results
             .into_iter()

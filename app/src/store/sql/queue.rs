@@ -26,6 +26,10 @@ impl Backend {
     ) -> Result<Turned, sqlx::Error> {
         let mut tx = self.turn_transaction().await?;
         record(&mut tx, turn.finished, &mut new_delivery_id).await?;
+        let mut accounts: Vec<&str> = turn.finished.iter().map(|item| item.claimed.account_id.as_str()).collect();
+        accounts.sort_unstable();
+        accounts.dedup();
+        self.notify(&mut tx, &accounts, false).await?;
         for claimed in turn.ended {
             end_without_attempt(&mut tx, claimed, turn.now).await?;
         }

@@ -85,6 +85,11 @@ impl Sqlite {
         sqlx::query("VACUUM INTO ?").bind(path).execute(&self.pool).await.map(|_| ())
     }
 
+    /// Other instances to tell of a change: there are none on SQLite.
+    async fn notify(&self, _tx: &mut Tx, _account_ids: &[&str], _due: bool) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
     /// Retention, in small batches (`store/sql/retention.rs`).
     pub async fn purge_before(&self, cutoff: i64) -> Result<u64, sqlx::Error> {
         self.purge_batches(cutoff).await

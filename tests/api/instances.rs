@@ -1,0 +1,227 @@
+//! Several instances on one PostgreSQL database: any of them takes publishes, serves pages and
+//! delivers, and one can die without losing anything. These run in the PostgreSQL pass of the
+//! suite (`HOOKRELAY_TEST_BACKEND=postgres`); SQLite has one instance per database.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::binary::{free_port, Binary};
+use crate::delivery::LOCAL;
+use crate::helpers::{on_postgres, spawn_app_with, unique_email, TestApp, PASSWORD};
+use crate::receiver::{Receiver, Reply};
+
+/// Whether this run can have several instances; says so when it cannot.
+fn several_instances_possible() -> bool {
+    if !on_postgres() {
+        eprintln!("several instances need PostgreSQL: this test runs in the suite's PostgreSQL pass");
+    }
+    on_postgres()
+}
+
+/// Three in-process instances on the database of `dir`, each with its own instance id.
+async fn three_instances(dir: &std::path::Path) -> Vec<TestApp> {
+    let mut apps = Vec::new();
+    for name in ["a", "b", "c"] {
+        let mut args = LOCAL.to_vec();
+        args.extend(["--instance-id", name]);
+        apps.push(spawn_app_with(dir, &args).await);
+    }
+    apps
+}
+
+/// An event type and a subscription to `receiver`, made through `app` with `key`.
+async fn subscribe(app: &TestApp, key: &str, receiver: &Receiver) {
+    let created = app.api(Method::POST, "/event-types", key).json(&json!({"name": "load.tick"})).send().await.unwrap();
+    assert_eq!(created.status(), 201);
+    let sub = app.api(Method::POST, "/subscriptions", key).json(&json!({"url": receiver.url})).send().await.unwrap();
+    assert_eq!(sub.status(), 201);
+}
+
+async fn wait_for_all(receiver: &Receiver, accepted: &HashSet<String>, within: Duration) -> HashSet<String> {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let seen = receiver.webhook_ids();
+        if accepted.is_subset(&seen) || tokio::time::Instant::now() > deadline {
+            return seen;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// 2,000 events published through three instances arrive exactly once each; an event
+/// published on one is read at once through another; a sign-in on one is valid on the others,
+/// and the sign-in throttle counts attempts made on any of them.
+#[tokio::test]
+async fn three_instances_share_the_work_the_data_the_sessions_and_the_throttle() {
+    if !several_instances_possible() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let apps = three_instances(dir.path()).await;
+    let receiver = Receiver::start(Reply::status(204)).await;
+    let email = unique_email("instances");
+    let caller = apps[0].caller(&email).await;
+    subscribe(&apps[1], &caller.key, &receiver).await;
+
+    const EVENTS: usize = 2_000;
+    let mut publishers = Vec::new();
+    for (n, app) in apps.iter().enumerate() {
+        let (base, http, key) = (app.base.clone(), app.http.clone(), caller.key.clone());
+        let reader = apps[(n + 1) % apps.len()].base.clone();
+        publishers.push(tokio::spawn(async move {
+            let mut ids = Vec::new();
+            for i in (n..EVENTS).step_by(3) {
+                let response = http
+                    .post(format!("{base}/api/v1/events"))
+                    .bearer_auth(&key)
+                    .json(&json!({"type": "load.tick", "data": {"n": i}}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(response.status(), 202);
+                let event: Value = response.json().await.unwrap();
+                let id = event["id"].as_str().unwrap().to_string();
+                if i % 50 == n {
+                    // Read back at once through the next instance.
+                    let read = http.get(format!("{reader}/api/v1/events/{id}")).bearer_auth(&key).send().await.unwrap();
+                    assert_eq!(read.status(), 200, "an event published on one instance is read through another");
+                }
+                ids.push(id);
+            }
+            ids
+        }));
+    }
+    let mut accepted = HashSet::new();
+    for publisher in publishers {
+        accepted.extend(publisher.await.unwrap());
+    }
+    assert_eq!(accepted.len(), EVENTS);
+    let seen = wait_for_all(&receiver, &accepted, Duration::from_secs(120)).await;
+    let missing = accepted.difference(&seen).count();
+    assert_eq!(missing, 0, "{missing} accepted events never arrived");
+    // Nothing was sent twice (no instance died, so no lease ran out).
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(receiver.count(), EVENTS, "every event arrived exactly once");
+
+    // A session made on one instance is valid on another.
+    let signed_in = apps[1].login(&email, PASSWORD).await;
+    assert_eq!(signed_in.status(), 200);
+    let cookie = crate::helpers::session_cookie(signed_in.headers()).expect("a session cookie");
+    let listed = apps[2].rpc("api_keys/list", &[], Some(&cookie)).await;
+    assert_eq!(listed.status(), 200, "the session signed in on b is valid on c");
+
+    // Ten guesses at one email spread over the instances spend its whole allowance.
+    let target = unique_email("throttled");
+    for n in 0..10 {
+        let refused = apps[n % 3].login(&target, "wrong password").await;
+        assert_ne!(refused.status(), 429, "attempt {n} is within the allowance");
+    }
+    for app in &apps {
+        assert_eq!(
+            app.login(&target, "wrong password").await.status(),
+            429,
+            "the allowance is spent on every instance"
+        );
+    }
+
+    for app in apps {
+        app.stop().await;
+    }
+}
+
+/// A publish on one instance reaches a live page served by another.
+#[tokio::test]
+async fn a_publish_on_one_instance_reaches_a_live_page_on_another() {
+    if !several_instances_possible() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let apps = three_instances(dir.path()).await;
+    let caller = apps[0].caller(&unique_email("live")).await;
+    let created = apps[0]
+        .api(Method::POST, "/event-types", &caller.key)
+        .json(&json!({"name": "load.tick"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+
+    let mut live = apps[2].get("/live", Some(&caller.cookie)).await;
+    assert_eq!(live.status(), 200);
+    // The stream is open (its headers came); publish through another instance and wait for
+    // the nudge.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let published = apps[0]
+        .api(Method::POST, "/events", &caller.key)
+        .json(&json!({"type": "load.tick", "data": {}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(published.status(), 202);
+    let nudged = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut text = String::new();
+        while let Ok(Some(chunk)) = live.chunk().await {
+            text.push_str(&String::from_utf8_lossy(&chunk));
+            if text.contains("event: change") {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(nudged, Ok(true), "the page on c heard of the publish on a");
+    drop(live);
+    for app in apps {
+        app.stop().await;
+    }
+}
+
+/// SIGKILL one of two instances while it holds deliveries to a slow receiver: the other sends
+/// them once its leases run out, and every accepted event arrives. (Both publish and deliver;
+/// the events go in through the one that dies.)
+#[tokio::test]
+async fn a_killed_instance_leaves_nothing_undelivered() {
+    if !several_instances_possible() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // A 2 s request timeout makes leases of 12 s, so the other instance takes over soon.
+    let args = [LOCAL, &["--request-timeout", "2s", "--retry-schedule", "200ms,200ms,200ms"]].concat();
+    let receiver = Receiver::start(Reply::status(200).delay(Duration::from_millis(1_500))).await;
+    let mut doomed = Binary::start(dir.path(), free_port(), &args, &[]).await;
+    let key = crate::crash::prepare(dir.path(), &doomed.base, &receiver.url).await;
+    let mut survivor = Binary::start(dir.path(), free_port(), &args, &[]).await;
+    let http = reqwest::Client::new();
+
+    let mut accepted = HashSet::new();
+    for n in 0..20 {
+        let response = http
+            .post(format!("{}/api/v1/events", doomed.base))
+            .bearer_auth(&key)
+            .json(&json!({"type": "load.tick", "data": {"n": n}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 202);
+        let event: Value = response.json().await.unwrap();
+        accepted.insert(event["id"].as_str().unwrap().to_string());
+    }
+    // It is sending now (the receiver holds each request 1.5 s): kill it mid-attempt.
+    for _ in 0..100 {
+        if receiver.count() > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(receiver.count() > 0, "the first instance started delivering");
+    doomed.kill();
+    receiver.set_default(Reply::status(204));
+
+    let seen = wait_for_all(&receiver, &accepted, Duration::from_secs(60)).await;
+    let missing: Vec<&String> = accepted.difference(&seen).collect();
+    assert!(missing.is_empty(), "{} accepted events never arrived: {missing:?}", missing.len());
+    survivor.kill();
+}
