@@ -2,7 +2,7 @@
 #   make run    builds the release binary (installing what is missing) and starts Hookrelay
 #   make test   runs every test: unit, integration (real server, on SQLite and on PostgreSQL),
 #               browser tests and schemathesis against the OpenAPI document
-.PHONY: run test setup setup-e2e build test-rust test-e2e test-api-schema fuzz fuzz-smoke bench bench-events clean
+.PHONY: run test setup setup-e2e build test-rust test-e2e test-api-schema fuzz fuzz-smoke bench bench-postgres bench-events clean
 
 run: build
 	./target/release/hookrelay serve
@@ -43,6 +43,11 @@ fuzz-smoke:
 # Prints ingest and delivery throughput, latency and peak memory (see benches/delivery.rs).
 bench: build
 	cargo bench --bench delivery
+
+# The same on a throwaway PostgreSQL cluster, with one instance and then two
+# (BENCH_DATABASE_URL and BENCH_INSTANCES run `make bench` on a server of your own).
+bench-postgres: setup-e2e build
+	./scripts/bench-postgres.sh
 
 # Seeds a million events once (target/bench-events) and times the dashboard's pages on them.
 bench-events: build

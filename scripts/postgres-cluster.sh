@@ -1,7 +1,8 @@
-# Sourced by the test scripts: `start_postgres` starts a throwaway PostgreSQL cluster in a
-# temporary folder on a free loopback port (fsync off: nothing in it outlives the run), exports
-# HOOKRELAY_TEST_POSTGRES_URL naming its `postgres` database, and stops and removes it when the
-# calling script exits, whether it succeeds or fails. No system service is used or needed.
+# Sourced by the test and benchmark scripts: `start_postgres` starts a throwaway PostgreSQL
+# cluster in a temporary folder on a free loopback port, exports HOOKRELAY_TEST_POSTGRES_URL
+# naming its `postgres` database, and stops and removes it when the calling script exits,
+# whether it succeeds or fails. No system service is used or needed. fsync is off (nothing in
+# it outlives the run) unless PG_FSYNC=on (the benchmark: commits cost what they cost).
 # initdb refuses to run as root, so as root the cluster runs as the `postgres` user.
 
 postgres_bin() {
@@ -32,7 +33,7 @@ start_postgres() {
   PG_CTL=("${PG_AS[@]}" "${bin}/pg_ctl" -D "${PG_DIR}/data")
   trap stop_postgres EXIT
   "${PG_CTL[@]}" -w -l "${PG_DIR}/server.log" start \
-    -o "-c listen_addresses=127.0.0.1 -p ${port} -k ${PG_DIR} -c fsync=off -c full_page_writes=off -c max_connections=400" >/dev/null \
+    -o "-c listen_addresses=127.0.0.1 -p ${port} -k ${PG_DIR} -c fsync=${PG_FSYNC:-off} -c full_page_writes=${PG_FSYNC:-off} -c max_connections=400" >/dev/null \
     || { cat "${PG_DIR}/server.log" >&2; return 1; }
   export HOOKRELAY_TEST_POSTGRES_URL="postgres://hookrelay@127.0.0.1:${port}/postgres"
   printf '\033[1m==> PostgreSQL for the tests at %s\033[0m\n' "${HOOKRELAY_TEST_POSTGRES_URL}" >&2

@@ -9,4 +9,4 @@ source scripts/postgres-cluster.sh
 start_postgres
 cargo test --profile tests --workspace --features app/ssr
 printf '\033[1m==> the integration suite again, on PostgreSQL\033[0m\n' >&2
-HOOKRELAY_TEST_BACKEND=postgres cargo test --profile tests --features app/ssr --test api
+HOOKRELAY_TEST_BACKEND=postgres cargo test --profile tests --workspace --features app/ssr --test api

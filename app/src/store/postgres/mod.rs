@@ -45,7 +45,8 @@ impl Postgres {
         let options = PgConnectOptions::from_str(url)?.application_name("hookrelay").options([("lock_timeout", "5s")]);
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(Duration::from_secs(10))
+            // As long as a statement may wait on a lock: past it, the request gets 503.
+            .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
             .await?;
         Ok(Postgres { writer: pool.clone(), pool, instance_id: instance_id.to_string() })
