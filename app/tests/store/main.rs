@@ -4,6 +4,7 @@
 
 mod dashboard;
 mod events;
+mod instances;
 mod queue;
 mod retention;
 mod world;

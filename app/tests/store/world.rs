@@ -13,6 +13,8 @@ pub const NOW: i64 = 1_800_000_000_000;
 pub struct World {
     pub store: Store,
     pub account_id: String,
+    /// Where the database is (to open it again as another instance).
+    url: String,
     /// The directory the database lives in, removed at the end of the test.
     _dir: tempfile::TempDir,
 }
@@ -53,7 +55,7 @@ async fn open(url: &str, dir: tempfile::TempDir) -> World {
     let account_id = new_id("acc");
     let account = AccountRecord { id: account_id.clone(), name: "Tests".into(), external_id: None, created_at: NOW };
     store.insert_account(&account).await.expect("an account");
-    let world = World { store, account_id, _dir: dir };
+    let world = World { store, account_id, url: url.to_string(), _dir: dir };
     world.event_type(EVENT_TYPE, false).await;
     world
 }
@@ -62,6 +64,15 @@ async fn open(url: &str, dir: tempfile::TempDir) -> World {
 pub const EVENT_TYPE: &str = "order.created";
 
 impl World {
+    /// The same database opened by another instance named `name`, where several instances can
+    /// share one (PostgreSQL); `None` on SQLite.
+    pub async fn another_instance(&self, name: &str) -> Option<Store> {
+        if !app::store::is_postgres_url(&self.url) {
+            return None;
+        }
+        Some(Store::connect(&self.url, name).await.expect("the store opens again"))
+    }
+
     /// Declares an event type in the account.
     pub async fn event_type(&self, name: &str, archived: bool) {
         let record = EventTypeRecord {
@@ -138,8 +149,7 @@ impl World {
 
     /// A turn that only claims.
     pub async fn claim_within(&self, now: i64, limits: ClaimLimits<'_>) -> Turned {
-        let turn = Turn { claim: Some(limits), lease_ms: LEASE_MS, ..Turn::closing(now, &[], &[], &[]) };
-        self.store.turn(&turn, || new_id("dlv")).await.expect("a claim")
+        claim_from(&self.store, now, limits).await
     }
 
     /// A turn that only records.
@@ -155,6 +165,12 @@ impl World {
     pub async fn release(&self, ids: &[String], now: i64) {
         self.store.turn(&Turn::closing(now, &[], &[], ids), || new_id("dlv")).await.expect("a release");
     }
+}
+
+/// A turn of `store` that only claims.
+pub async fn claim_from(store: &Store, now: i64, limits: ClaimLimits<'_>) -> Turned {
+    let turn = Turn { claim: Some(limits), lease_ms: LEASE_MS, ..Turn::closing(now, &[], &[], &[]) };
+    store.turn(&turn, || new_id("dlv")).await.expect("a claim")
 }
 
 pub const LEASE_MS: i64 = 40_000;
