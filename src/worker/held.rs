@@ -33,9 +33,7 @@ struct Ahead {
 
 /// A delivery an attempt task holds.
 struct Running {
-    delivery_id: String,
-    subscription_id: String,
-    account_id: String,
+    claimed: Claimed,
 }
 
 #[derive(Default)]
@@ -102,22 +100,15 @@ impl Held {
 
     /// Notes which task runs a delivery that [`Held::ready`] gave out.
     pub fn started(&mut self, task: Id, claimed: &Claimed) {
-        self.running.insert(
-            task,
-            Running {
-                delivery_id: claimed.id.clone(),
-                subscription_id: claimed.subscription_id.clone(),
-                account_id: claimed.account_id.clone(),
-            },
-        );
+        self.running.insert(task, Running { claimed: claimed.clone() });
     }
 
     /// Frees a finished task's slot; which subscription it was for.
     pub fn finished(&mut self, task: Id) -> Option<String> {
-        let running = self.running.remove(&task)?;
-        let_go(&mut self.per_subscription, &running.subscription_id, true);
-        let_go(&mut self.per_account, &running.account_id, true);
-        Some(running.subscription_id)
+        let Running { claimed } = self.running.remove(&task)?;
+        let_go(&mut self.per_subscription, &claimed.subscription_id, true);
+        let_go(&mut self.per_account, &claimed.account_id, true);
+        Some(claimed.subscription_id)
     }
 
     /// A delivery claimed ahead is given back.
@@ -127,20 +118,20 @@ impl Held {
     }
 
     /// Everything claimed ahead, given up (the worker stops).
-    pub fn give_up_ahead(&mut self) -> Vec<String> {
+    pub fn give_up_ahead(&mut self) -> Vec<Claimed> {
         let ahead: Vec<Ahead> = self.ahead.drain(..).collect();
         ahead
             .into_iter()
             .map(|ahead| {
                 self.drop_held(&ahead.claimed);
-                ahead.claimed.id
+                ahead.claimed
             })
             .collect()
     }
 
     /// The deliveries of running attempts.
-    pub fn running_deliveries(&self) -> Vec<String> {
-        self.running.values().map(|running| running.delivery_id.clone()).collect()
+    pub fn running_deliveries(&self) -> Vec<Claimed> {
+        self.running.values().map(|running| running.claimed.clone()).collect()
     }
 
     pub fn running(&self) -> usize {
@@ -171,7 +162,7 @@ impl Held {
         );
         let mut account_of: HashMap<&str, &str> = HashMap::new();
         for running in self.running.values() {
-            account_of.insert(&running.subscription_id, &running.account_id);
+            account_of.insert(&running.claimed.subscription_id, &running.claimed.account_id);
         }
         for ahead in &self.ahead {
             account_of.insert(&ahead.claimed.subscription_id, &ahead.claimed.account_id);

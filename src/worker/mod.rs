@@ -11,10 +11,11 @@
 //! endpoint a window's worth is claimed ahead (`held`), so a finished attempt starts the next
 //! without waiting for a turn.
 //!
-//! It sleeps until it is woken (a new event, a redeliver), an attempt finishes, or the next
-//! delivery falls due; it does not poll. Every claim carries a lease: if the process dies at any
-//! instant, the claimed deliveries fall due again when their lease runs out (or at the next
-//! start-up).
+//! It sleeps until it is woken (a new event, a redeliver: on a shared database also one on
+//! another instance, by its NOTIFY), an attempt finishes, or the next delivery falls due; it
+//! looks at the queue unasked only every `MAX_SLEEP`, as a backstop. Every claim carries a
+//! lease: if the process dies at any instant, the claimed deliveries fall due again when their
+//! lease runs out (or at the next start-up).
 
 mod attempt;
 mod held;
@@ -181,7 +182,7 @@ fn millis(duration: Duration) -> i64 {
 struct Due {
     finished: Vec<Finished>,
     ended: Vec<Claimed>,
-    released: Vec<String>,
+    released: Vec<Claimed>,
     /// When the next delivery falls due, as the last turn saw it (`None` if its claim took all
     /// it asked for: more may be due now, and the next turn comes at once).
     next_due_at: Option<i64>,
@@ -196,8 +197,11 @@ impl Due {
 /// A turn's result, with what it recorded (to count and announce once it is committed).
 struct TurnDone {
     finished: Vec<Finished>,
-    /// When the claim was made (its lease runs from then), and how many it asked for.
-    claimed_at: i64,
+    /// When the turn began by this process's clock (the claim's lease runs from no earlier),
+    /// how far the database's clock, which the turn ran by, is ahead of it, and how many
+    /// deliveries the claim asked for.
+    began_at: i64,
+    clock_offset: i64,
     asked: usize,
     result: Result<Turned, sqlx::Error>,
 }
@@ -225,7 +229,7 @@ impl Cycle {
     /// short are given back at the next turn.
     fn start_ready(&mut self, shared: &Arc<Shared>) {
         let (ready, expired) = self.held.ready(&self.windows, &self.limits, now_ms());
-        self.due.released.extend(expired.into_iter().map(|claimed| claimed.id));
+        self.due.released.extend(expired);
         for (claimed, context) in ready {
             let delivery = claimed.clone();
             let shared = shared.clone();
@@ -278,7 +282,8 @@ impl Cycle {
         tokio::spawn(async move {
             // The database's clock on PostgreSQL (leases are judged by it); if it does not
             // answer, the turn will not either.
-            let now = store.clock().await.unwrap_or_else(|_| now_ms());
+            let began_at = now_ms();
+            let now = store.clock().await.unwrap_or(began_at);
             let limits = ClaimLimits {
                 limit: u32::try_from(asked).unwrap_or(u32::MAX),
                 subscription_room: &room,
@@ -295,7 +300,7 @@ impl Cycle {
                 lease_ms,
             };
             let result = store.turn(&turn, || new_id("dlv")).await;
-            TurnDone { finished, claimed_at: now, asked: if claim { asked } else { 0 }, result }
+            TurnDone { finished, began_at, clock_offset: now - began_at, asked: if claim { asked } else { 0 }, result }
         })
     }
 
@@ -313,8 +318,10 @@ impl Cycle {
             Ok(turned) => {
                 announce(&done.finished, live, metrics);
                 let more = done.asked > 0 && turned.claimed.len() == done.asked;
-                self.due.next_due_at = turned.next_due_at;
-                let lease_until = done.claimed_at + self.lease_ms;
+                // Kept by this process's clock, which the worker waits and starts by: a lease
+                // judged by a database clock ahead of it would otherwise look longer than it is.
+                self.due.next_due_at = turned.next_due_at.map(|due| due - done.clock_offset);
+                let lease_until = done.began_at + self.lease_ms;
                 for work in turned.claimed {
                     match attempt::attemptable(work) {
                         Ok((claimed, context)) => self.held.take(claimed, context, lease_until),
@@ -371,7 +378,8 @@ impl Cycle {
         }
         released.extend(unfinished);
         released.append(&mut self.due.released);
-        let turn = Turn::closing(now_ms(), &self.due.finished, &self.due.ended, &released);
+        let now = store.clock().await.unwrap_or_else(|_| now_ms());
+        let turn = Turn::closing(now, &self.due.finished, &self.due.ended, &released);
         match store.turn(&turn, || new_id("dlv")).await {
             Ok(_) => announce(&self.due.finished, live, metrics),
             Err(error) => tracing::error!(

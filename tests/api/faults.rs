@@ -295,6 +295,8 @@ async fn postgres_out_of_reach_for_a_while() {
     expect_error(refused, 503, "unavailable").await;
     let health = app.get("/healthz", None).await;
     assert_eq!(health.status(), 503, "the health check says the database is down");
+    let sign_in = app.login(&crate::helpers::unique_email("unreachable"), crate::helpers::PASSWORD).await;
+    assert_eq!(sign_in.status(), 503, "a sign-in the throttle cannot count is unavailable, not throttled");
     proxy.restore();
 
     // Back: publishing works again (the first tries may meet connections that are reopening).

@@ -133,8 +133,9 @@ pub struct Turn<'a> {
     /// event is).
     pub ended: &'a [Claimed],
     /// Claimed deliveries the worker gives back unattempted (it stops, or one claimed ahead
-    /// waited too long to start within its lease): due again at once.
-    pub released: &'a [String],
+    /// waited too long to start within its lease): due again at once, unless the claim is no
+    /// longer the worker's (its lease ran out and another took it: the lease token differs).
+    pub released: &'a [Claimed],
     /// What to claim next, under a lease of `lease_ms`; `None` claims nothing.
     pub claim: Option<ClaimLimits<'a>>,
     pub lease_ms: i64,
@@ -142,7 +143,7 @@ pub struct Turn<'a> {
 
 impl<'a> Turn<'a> {
     /// A turn that only records and releases (the worker is stopping).
-    pub fn closing(now: i64, finished: &'a [Finished], ended: &'a [Claimed], released: &'a [String]) -> Self {
+    pub fn closing(now: i64, finished: &'a [Finished], ended: &'a [Claimed], released: &'a [Claimed]) -> Self {
         Turn { now, finished, ended, released, claim: None, lease_ms: 0 }
     }
 }

@@ -23,7 +23,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     use crate::server::{app_state, session};
     let state = app_state()?;
     let client = ssr::client_ip().await;
-    if !state.login_throttle.allow_attempt(&email, client).await {
+    if !state.login_throttle.allow_attempt(&email, client).await? {
         return Err(AppError::RateLimited("Too many sign-in attempts. Wait a minute, then try again.".into()));
     }
     let user = users::authenticate(&state.store, &email, &password).await?;
@@ -39,7 +39,7 @@ pub async fn register(email: String, password: String, next: Option<String>) -> 
     use crate::domain::accounts;
     use crate::server::{app_state, session};
     let state = app_state()?;
-    if !state.login_throttle.allow_registration(ssr::client_ip().await).await {
+    if !state.login_throttle.allow_registration(ssr::client_ip().await).await? {
         return Err(AppError::RateLimited(
             "Too many registrations from this address. Wait a minute, then try again.".into(),
         ));
@@ -101,7 +101,7 @@ pub async fn accept_invitation(token: String, password: String) -> Result<(), Ap
     use crate::server::{app_state, session};
     let state = app_state()?;
     let client = ssr::client_ip().await;
-    if !state.login_throttle.allow_attempt(&token, client).await {
+    if !state.login_throttle.allow_attempt(&token, client).await? {
         return Err(AppError::RateLimited("Too many attempts. Wait a minute, then try again.".into()));
     }
     let user = invitations::accept_invitation(&state.store, &token, &password).await?;

@@ -11,7 +11,10 @@
 //! that are all still spending, further attempts are refused until some refill.
 //!
 //! Several instances on one database ([`LoginThrottle::shared`]) count in the database
-//! instead, so that an attacker gains nothing by spreading guesses over the instances.
+//! instead, so that an attacker gains nothing by spreading guesses over the instances. The
+//! table there is bounded the same way ([`MAX_KEYS`] keys), and a name is counted only for
+//! an attempt its client's allowance lets through, so one address cannot fill it quickly. A
+//! database that does not answer is an error (503), not a refusal.
 
 use std::hash::Hash;
 use std::net::IpAddr;
@@ -89,32 +92,32 @@ impl LoginThrottle {
     /// Spends one attempt at `name` (an email, an invitation token) from `client`; false when
     /// either allowance is used up. A name over [`MAX_NAME_BYTES`] spends from the client's
     /// allowance only.
-    pub async fn allow_attempt(&self, name: &str, client: Option<IpAddr>) -> bool {
+    pub async fn allow_attempt(&self, name: &str, client: Option<IpAddr>) -> Result<bool, sqlx::Error> {
         let name_key = (name.len() <= MAX_NAME_BYTES)
             .then(|| -> [u8; 32] { Sha256::digest(name.trim().to_lowercase().as_bytes()).into() });
         let Some(store) = &self.shared else {
             let name_ok = name_key.is_none_or(|key| spend(&self.per_name, &key));
             let client_ok = client.is_none_or(|ip| spend(&self.per_client, &ip));
-            return name_ok && client_ok;
+            return Ok(name_ok && client_ok);
         };
-        let name_ok = match name_key {
+        if let Some(ip) = client {
+            if !spend_shared(store, &format!("client:{ip}"), self.bursts.per_client, PER_CLIENT_REFILL).await? {
+                return Ok(false);
+            }
+        }
+        match name_key {
             Some(key) => {
                 spend_shared(store, &format!("name:{}", hex::encode(key)), self.bursts.per_name, PER_NAME_REFILL).await
             }
-            None => true,
-        };
-        let client_ok = match client {
-            Some(ip) => spend_shared(store, &format!("client:{ip}"), self.bursts.per_client, PER_CLIENT_REFILL).await,
-            None => true,
-        };
-        name_ok && client_ok
+            None => Ok(true),
+        }
     }
 
     /// Spends one registration from `client`'s allowance; false when it is used up.
-    pub async fn allow_registration(&self, client: Option<IpAddr>) -> bool {
+    pub async fn allow_registration(&self, client: Option<IpAddr>) -> Result<bool, sqlx::Error> {
         match (client, &self.shared) {
-            (None, _) => true,
-            (Some(ip), None) => spend(&self.registrations, &ip),
+            (None, _) => Ok(true),
+            (Some(ip), None) => Ok(spend(&self.registrations, &ip)),
             (Some(ip), Some(store)) => {
                 spend_shared(store, &format!("registration:{ip}"), self.bursts.registrations, REGISTRATION_REFILL).await
             }
@@ -134,17 +137,11 @@ impl LoginThrottle {
     }
 }
 
-/// Spends from a key's allowance in the database. A database that does not answer refuses:
-/// the sign-in it guards could not work either.
-async fn spend_shared(store: &Store, key: &str, burst: u32, refill: Duration) -> bool {
+/// Spends from a key's allowance in the database, in a table of at most [`MAX_KEYS`] keys.
+async fn spend_shared(store: &Store, key: &str, burst: u32, refill: Duration) -> Result<bool, sqlx::Error> {
     let refill_ms = i64::try_from(refill.as_millis()).unwrap_or(i64::MAX);
-    match store.spend_allowance(key, burst.max(1), refill_ms, crate::domain::now_ms()).await {
-        Ok(allowed) => allowed.unwrap_or(true),
-        Err(error) => {
-            tracing::warn!(%error, "could not count a sign-in attempt");
-            false
-        }
-    }
+    let allowed = store.spend_allowance(key, burst.max(1), refill_ms, MAX_KEYS, crate::domain::now_ms()).await?;
+    Ok(allowed.unwrap_or(true))
 }
 
 impl Default for LoginThrottle {
@@ -161,21 +158,21 @@ mod tests {
     async fn an_email_is_throttled_after_its_burst_whatever_the_case() {
         let throttle = LoginThrottle::new(3, 100, 1);
         let client = Some("127.0.0.1".parse().unwrap());
-        assert!(throttle.allow_attempt("a@example.com", client).await);
-        assert!(throttle.allow_attempt("A@example.com", client).await);
-        assert!(throttle.allow_attempt("a@example.com ", client).await);
-        assert!(!throttle.allow_attempt("a@example.com", client).await);
-        assert!(throttle.allow_attempt("b@example.com", client).await);
+        assert!(throttle.allow_attempt("a@example.com", client).await.unwrap());
+        assert!(throttle.allow_attempt("A@example.com", client).await.unwrap());
+        assert!(throttle.allow_attempt("a@example.com ", client).await.unwrap());
+        assert!(!throttle.allow_attempt("a@example.com", client).await.unwrap());
+        assert!(throttle.allow_attempt("b@example.com", client).await.unwrap());
     }
 
     #[tokio::test]
     async fn a_client_is_throttled_across_emails() {
         let throttle = LoginThrottle::new(100, 2, 1);
         let client = Some("10.0.0.1".parse().unwrap());
-        assert!(throttle.allow_attempt("a@example.com", client).await);
-        assert!(throttle.allow_attempt("b@example.com", client).await);
-        assert!(!throttle.allow_attempt("c@example.com", client).await);
-        assert!(throttle.allow_attempt("c@example.com", Some("10.0.0.2".parse().unwrap())).await);
+        assert!(throttle.allow_attempt("a@example.com", client).await.unwrap());
+        assert!(throttle.allow_attempt("b@example.com", client).await.unwrap());
+        assert!(!throttle.allow_attempt("c@example.com", client).await.unwrap());
+        assert!(throttle.allow_attempt("c@example.com", Some("10.0.0.2".parse().unwrap())).await.unwrap());
     }
 
     #[tokio::test]
@@ -183,10 +180,10 @@ mod tests {
         let throttle = LoginThrottle::new(1, 2, 1);
         let client = Some("10.0.0.3".parse().unwrap());
         let long = "x".repeat(MAX_NAME_BYTES + 1);
-        assert!(throttle.allow_attempt(&long, client).await);
-        assert!(throttle.allow_attempt(&long, client).await);
+        assert!(throttle.allow_attempt(&long, client).await.unwrap());
+        assert!(throttle.allow_attempt(&long, client).await.unwrap());
         assert_eq!(throttle.per_name.len(), 0);
-        assert!(!throttle.allow_attempt(&long, client).await, "the client's allowance is spent");
+        assert!(!throttle.allow_attempt(&long, client).await.unwrap(), "the client's allowance is spent");
     }
 
     #[tokio::test]
@@ -194,7 +191,7 @@ mod tests {
         let throttle = LoginThrottle::new(1, 1_000_000, 1);
         let mut refused = 0;
         for n in 0..MAX_KEYS + 10 {
-            if !throttle.allow_attempt(&format!("{n}@example.com"), None).await {
+            if !throttle.allow_attempt(&format!("{n}@example.com"), None).await.unwrap() {
                 refused += 1;
             }
         }
@@ -206,9 +203,9 @@ mod tests {
     async fn registrations_are_throttled_per_client() {
         let throttle = LoginThrottle::new(10, 10, 2);
         let client = Some("10.0.0.4".parse().unwrap());
-        assert!(throttle.allow_registration(client).await);
-        assert!(throttle.allow_registration(client).await);
-        assert!(!throttle.allow_registration(client).await);
-        assert!(throttle.allow_registration(Some("10.0.0.5".parse().unwrap())).await);
+        assert!(throttle.allow_registration(client).await.unwrap());
+        assert!(throttle.allow_registration(client).await.unwrap());
+        assert!(!throttle.allow_registration(client).await.unwrap());
+        assert!(throttle.allow_registration(Some("10.0.0.5".parse().unwrap())).await.unwrap());
     }
 }

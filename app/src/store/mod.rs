@@ -1,8 +1,9 @@
 //! The storage layer. [`Store`] is the one type the rest of Hookrelay sees: every operation on
 //! the data is a method of it, declared in this folder's files (one per table family, beside
-//! the records it reads and writes) and carried out by the backend inside it. The SQL is the
-//! backend's: `sqlite/` today. Another database is another folder like it and another
-//! [`Backend`] variant; no caller changes.
+//! the records it reads and writes) and carried out by the backend inside it: SQLite
+//! (`sqlite/`) or PostgreSQL (`postgres/`). The SQL both run alike is written once, in `sql/`,
+//! and compiled into each; what one does its own way (claims, locks, pragmas, notices between
+//! instances) is in its own folder. No caller knows which backend it has.
 //!
 //! What every backend keeps: rows that belong together are written in one transaction (an event
 //! and its deliveries, an attempt and what it changes, an account and its owner, an accepted

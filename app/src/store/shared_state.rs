@@ -16,17 +16,18 @@ impl Store {
 
     /// Spends one from `key`'s allowance (`burst` at once, then one every `refill_ms`), counted
     /// in the database so that every instance draws on the same allowance; whether there was
-    /// one to spend. `None` on SQLite.
+    /// one to spend (none while `capacity` keys are counted). `None` on SQLite.
     pub async fn spend_allowance(
         &self,
         key: &str,
         burst: u32,
         refill_ms: i64,
+        capacity: usize,
         now: i64,
     ) -> Result<Option<bool>, sqlx::Error> {
         match &self.backend {
             Backend::Sqlite(_) => Ok(None),
-            Backend::Postgres(db) => db.spend_allowance(key, burst, refill_ms, now).await.map(Some),
+            Backend::Postgres(db) => db.spend_allowance(key, burst, refill_ms, capacity, now).await.map(Some),
         }
     }
 

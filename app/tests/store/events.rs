@@ -1,9 +1,11 @@
 //! Publishing: one delivery per matching subscription, and idempotency keys.
 
-use app::domain::ids::new_id;
-use app::store::Inserted;
+use std::time::Duration;
 
-use crate::world::{every_backend, NOW};
+use app::domain::ids::new_id;
+use app::store::{EventQuery, Inserted, NewEvent};
+
+use crate::world::{every_backend, EVENT_TYPE, NOW};
 
 #[tokio::test]
 async fn an_idempotency_key_stores_the_event_once_within_its_window() {
@@ -86,5 +88,40 @@ async fn an_event_of_a_type_not_active_is_not_stored() {
         for event in [&batch[0], &batch[2]] {
             assert!(world.store.find_event(&world.account_id, &event.record.id).await.expect("a read").is_none());
         }
+    }
+}
+
+#[tokio::test]
+async fn once_an_archive_is_done_no_publish_of_its_type_goes_in() {
+    for world in every_backend().await {
+        world.subscription().await;
+        // Four publishers write batches at once until the type is archived under them.
+        let mut publishers = Vec::new();
+        for _ in 0..4 {
+            let batches: Vec<Vec<NewEvent>> =
+                (0..200).map(|_| (0..50).map(|_| world.event(None, NOW)).collect()).collect();
+            let store = world.store.clone();
+            publishers.push(tokio::spawn(async move {
+                for batch in batches {
+                    let inserted = store.insert_events(&batch, || new_id("dlv")).await.expect("stored");
+                    if inserted.iter().any(|inserted| matches!(inserted, Inserted::InactiveType)) {
+                        break;
+                    }
+                }
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let mut archived =
+            world.store.find_event_type(&world.account_id, EVENT_TYPE).await.expect("a read").expect("the type");
+        archived.archived = true;
+        assert!(world.store.update_event_type(&archived).await.expect("archived"));
+        let every = EventQuery { limit: u32::MAX, ..Default::default() };
+        let at_archive = world.store.count_events(&world.account_id, &every).await.expect("a count");
+        for publisher in publishers {
+            publisher.await.expect("a publisher");
+        }
+        assert!(at_archive > 0, "publishes went in before the archive");
+        let after = world.store.count_events(&world.account_id, &every).await.expect("a count");
+        assert_eq!(after, at_archive, "none went in once the archive was done");
     }
 }

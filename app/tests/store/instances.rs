@@ -1,7 +1,7 @@
 //! The queue with several instances on one database (PostgreSQL): claims made at the same
 //! moment are disjoint, the limits count what the other instances hold, and a restart takes
 //! back only the restarting instance's claims. (Each test runs where a second instance can
-//! open the database, and says so where it cannot.) The lease-token fence holds on both.
+//! open the database, and says so where it cannot.) The lease-token fences hold on both.
 
 use std::collections::HashSet;
 
@@ -110,5 +110,65 @@ async fn a_holder_whose_lease_ran_out_cannot_overwrite_the_new_holders_record() 
         assert_eq!((done.status, done.attempts_made, done.next_attempt_at), (DeliveryStatus::Succeeded, 2, None));
         let attempts = world.store.attempts_of(&world.account_id, &due[0], None, 10).await.expect("a read");
         assert_eq!(attempts.len(), 2, "both attempts are kept");
+    }
+}
+
+#[tokio::test]
+async fn a_holder_whose_lease_ran_out_cannot_give_back_the_new_holders_claim() {
+    for world in every_backend().await {
+        world.subscription().await;
+        world.publish(1, NOW).await;
+        let late = world.claim(NOW, 10, 10).await;
+        let again = NOW + LEASE_MS + 1;
+        assert_eq!(world.claim(again, 10, 10).await.len(), 1, "claimed again once the lease ran out");
+        // The first holder gives it back (it stops): the new holder's claim stands.
+        world.release(&late, again + 1).await;
+        assert!(world.claim(again + 2, 10, 10).await.is_empty(), "still held by the new holder");
+    }
+}
+
+#[tokio::test]
+async fn work_held_by_other_instances_does_not_crowd_out_the_rest() {
+    for world in every_backend().await {
+        let Some(other) = world.another_instance("b").await else {
+            eprintln!("one instance on SQLite: its worker leaves out what it holds itself (see the queue tests)");
+            continue;
+        };
+        let busy = world.subscription().await;
+        world.publish(100, NOW).await;
+        let quiet = world.subscription().await;
+        // Published later (to both): the busy subscription's hundred are due first, many times
+        // more than a claim looks at (four times its limit).
+        world.publish(1, NOW + 1).await;
+        let limits = ClaimLimits { limit: 4, per_subscription: 4, ..ROOMY };
+        let mine = claim_from(&world.store, NOW + 2, limits).await.claimed;
+        assert_eq!(mine.len(), 4);
+        assert!(mine.iter().all(|work| work.claimed.subscription_id == busy), "a took the busy one's first four");
+
+        // b holds nothing itself, but the busy subscription is at its limit: b looks past it.
+        let theirs = claim_from(&other, NOW + 2, limits).await.claimed;
+        let subscriptions: Vec<&str> = theirs.iter().map(|work| work.claimed.subscription_id.as_str()).collect();
+        assert_eq!(subscriptions, [quiet.as_str()], "b claims the quiet subscription's delivery");
+    }
+}
+
+#[tokio::test]
+async fn the_shared_sign_in_allowances_are_kept_for_at_most_so_many_keys() {
+    for world in every_backend().await {
+        let spend = |key: &'static str| {
+            let store = world.store.clone();
+            async move { store.spend_allowance(key, 2, 60_000, 3, NOW).await.expect("a spend") }
+        };
+        if spend("name:a").await.is_none() {
+            eprintln!("one instance on SQLite: it keeps its allowances in memory (see rate_limit's tests)");
+            continue;
+        }
+        assert_eq!(spend("name:b").await, Some(true));
+        assert_eq!(spend("name:a").await, Some(true), "a's second of two");
+        assert_eq!(spend("name:a").await, Some(false), "a's allowance is spent");
+        assert_eq!(spend("name:c").await, Some(true), "the third key");
+        assert_eq!(spend("name:d").await, Some(false), "no fourth key is kept");
+        world.store.forget_full_allowances(NOW + 3 * 60_000).await.expect("forgotten");
+        assert_eq!(spend("name:d").await, Some(true), "room again once the full allowances are forgotten");
     }
 }

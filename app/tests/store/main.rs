@@ -1,7 +1,8 @@
 //! The store's contract, tested through `Store` alone: what every backend must do the same.
-//! Each test opens a fresh database (`world::open`), so that another backend runs the same
-//! tests by opening its own kind there.
+//! Each test opens a fresh database of each backend (`world::every_backend`) and runs the same
+//! steps on each.
 
+mod accounts;
 mod dashboard;
 mod events;
 mod instances;

@@ -57,9 +57,8 @@ async fn released_and_abandoned_leases_are_due_at_once() {
         world.subscription().await;
         world.publish(2, NOW).await;
         let claimed = world.claim(NOW, 10, 10).await;
-        let ids: Vec<String> = claimed.iter().map(|c| c.id.clone()).collect();
 
-        world.release(&ids[..1], NOW + 5).await;
+        world.release(&claimed[..1], NOW + 5).await;
         assert_eq!(world.claim(NOW + 5, 10, 10).await.len(), 1, "the released one is due again");
         assert_eq!(world.store.release_abandoned_leases(NOW + 6).await.expect("a release"), 2);
         assert_eq!(world.claim(NOW + 6, 10, 10).await.len(), 2, "a restart takes back every lease");

@@ -26,16 +26,50 @@ const POSTGRES_ENV: &str = "HOOKRELAY_TEST_POSTGRES_URL";
 /// A migrated, empty store with one account on each backend: SQLite, and PostgreSQL when the
 /// test script has started one. (Without it, the PostgreSQL half is left out, and says so.)
 pub async fn every_backend() -> Vec<World> {
+    let mut worlds = Vec::new();
+    for empty in every_empty_backend().await {
+        worlds.push(empty.with_an_account().await);
+    }
+    worlds
+}
+
+/// A migrated store with nothing in it, on each backend (as [`every_backend`]).
+pub async fn every_empty_backend() -> Vec<Empty> {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let mut worlds = vec![open(&format!("sqlite://{}", dir.path().join("store.db").display()), dir).await];
+    let mut stores = vec![Empty::open(&format!("sqlite://{}", dir.path().join("store.db").display()), dir).await];
     match std::env::var(POSTGRES_ENV) {
         Ok(server) => {
             let url = fresh_postgres_database(&server).await;
-            worlds.push(open(&url, tempfile::tempdir().expect("a temporary directory")).await);
+            stores.push(Empty::open(&url, tempfile::tempdir().expect("a temporary directory")).await);
         }
         Err(_) => eprintln!("{POSTGRES_ENV} is not set: this store test ran on SQLite only (make test-rust sets it)"),
     }
-    worlds
+    stores
+}
+
+/// A migrated store with nothing in it.
+pub struct Empty {
+    pub store: Store,
+    url: String,
+    dir: tempfile::TempDir,
+}
+
+impl Empty {
+    async fn open(url: &str, dir: tempfile::TempDir) -> Empty {
+        let store = Store::connect(url, "store-tests").await.expect("the store opens");
+        store.migrate().await.expect("the schema applies");
+        Empty { store, url: url.to_string(), dir }
+    }
+
+    async fn with_an_account(self) -> World {
+        let account_id = new_id("acc");
+        let account =
+            AccountRecord { id: account_id.clone(), name: "Tests".into(), external_id: None, created_at: NOW };
+        self.store.insert_account(&account).await.expect("an account");
+        let world = World { store: self.store, account_id, url: self.url, _dir: self.dir };
+        world.event_type(EVENT_TYPE, false).await;
+        world
+    }
 }
 
 /// A new, empty database on the PostgreSQL server at `server`; its URL.
@@ -47,17 +81,6 @@ async fn fresh_postgres_database(server: &str) -> String {
     let mut url = url::Url::parse(server).expect("a PostgreSQL URL");
     url.set_path(&name);
     url.to_string()
-}
-
-async fn open(url: &str, dir: tempfile::TempDir) -> World {
-    let store = Store::connect(url, "store-tests").await.expect("the store opens");
-    store.migrate().await.expect("the schema applies");
-    let account_id = new_id("acc");
-    let account = AccountRecord { id: account_id.clone(), name: "Tests".into(), external_id: None, created_at: NOW };
-    store.insert_account(&account).await.expect("an account");
-    let world = World { store, account_id, url: url.to_string(), _dir: dir };
-    world.event_type(EVENT_TYPE, false).await;
-    world
 }
 
 /// The type `World::event` publishes.
@@ -162,8 +185,8 @@ impl World {
     }
 
     /// A turn that only gives claimed deliveries back.
-    pub async fn release(&self, ids: &[String], now: i64) {
-        self.store.turn(&Turn::closing(now, &[], &[], ids), || new_id("dlv")).await.expect("a release");
+    pub async fn release(&self, claimed: &[Claimed], now: i64) {
+        self.store.turn(&Turn::closing(now, &[], &[], claimed), || new_id("dlv")).await.expect("a release");
     }
 }
 

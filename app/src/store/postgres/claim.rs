@@ -6,42 +6,23 @@
 //!   both subqueries see the row due).
 //! - Limits hold across instances: one claim at a time takes a transaction-level advisory lock,
 //!   and counts what the other instances hold under live leases, per subscription and account.
-//! - Each claim writes a lease token and this instance's id: recording is fenced by the token
-//!   (`store/sql/queue.rs`), and an instance that restarts releases only its own claims.
+//! - Each claim writes a lease token and this instance's id: recording and giving back are
+//!   fenced by the token (`store/sql/queue.rs`), and an instance that restarts releases only
+//!   its own claims.
 //! - The statement's text is fixed (the limits go in as arrays), so it is prepared once.
 
 use super::{Postgres, Tx};
 use crate::domain::queue::{ClaimLimits, Claimed};
 
-/// The advisory lock a claim holds until its turn commits (any number unique to Hookrelay).
-const CLAIM_LOCK: i64 = 0x686f_6f6b_0002;
-
 impl Postgres {
     /// A turn's transaction. A lost commit of a turn (the server crashing within the WAL
     /// writer's delay) costs an attempt made again, never an event: a turn only records
-    /// attempts and claims, so it need not wait for the disk. Publishes do.
+    /// attempts (with the alert events they raised, which are lost with them and raised again
+    /// by the attempt made again) and claims, so it need not wait for the disk. Publishes do.
     pub(super) async fn turn_transaction(&self) -> Result<Tx, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("SET LOCAL synchronous_commit = off").execute(&mut *tx).await?;
         Ok(tx)
-    }
-
-    /// Makes deliveries this instance gives back unattempted due at once, unless another
-    /// instance holds them now.
-    pub(super) async fn release(&self, tx: &mut Tx, ids: &[String], now: i64) -> Result<(), sqlx::Error> {
-        if ids.is_empty() {
-            return Ok(());
-        }
-        sqlx::query(
-            "UPDATE deliveries SET lease_until = NULL, next_attempt_at = $1
-             WHERE id = ANY($2) AND lease_until IS NOT NULL AND leased_by = $3",
-        )
-        .bind(now)
-        .bind(ids)
-        .bind(&self.instance_id)
-        .execute(&mut **tx)
-        .await
-        .map(|_| ())
     }
 
     /// At start-up: this instance's claims from before (same `--instance-id`) are due again.
@@ -71,12 +52,13 @@ impl Postgres {
         lease_ms: i64,
         limits: &ClaimLimits<'_>,
     ) -> Result<Vec<Claimed>, sqlx::Error> {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(CLAIM_LOCK).execute(&mut **tx).await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(super::locks::CLAIM).execute(&mut **tx).await?;
         let (subscriptions, subscription_rooms) = split(limits.subscription_room);
         let (accounts, account_rooms) = split(limits.account_room);
         // As on SQLite: only the first few due rows (by the due-time index) are looked at, and
-        // subscriptions and accounts this worker has no room for are left out before that cut.
-        // The room each row may use is this worker's less what other instances hold.
+        // subscriptions and accounts with no room left are left out before that cut, so that
+        // they cannot crowd the others out of it. The room is this worker's less what the other
+        // instances hold; the claimed come back in the order they were chosen.
         sqlx::query_as(
             r#"WITH given_subscription AS (
                    SELECT id COLLATE "C" AS id, room FROM UNNEST($1::TEXT[], $2::BIGINT[]) AS g(id, room)),
@@ -86,11 +68,21 @@ impl Postgres {
                    SELECT subscription_id, account_id, COUNT(*) AS held FROM deliveries
                    WHERE lease_until > $5 AND leased_by IS DISTINCT FROM $6
                    GROUP BY subscription_id, account_id),
+               subscription_room AS (
+                   SELECT COALESCE(g.id, e.id) AS id, COALESCE(g.room, $8) - COALESCE(e.held, 0) AS room
+                   FROM given_subscription g
+                   FULL JOIN (SELECT subscription_id AS id, SUM(held)::BIGINT AS held FROM elsewhere
+                              GROUP BY subscription_id) e ON e.id = g.id),
+               account_room AS (
+                   SELECT COALESCE(g.id, e.id) AS id, COALESCE(g.room, $9) - COALESCE(e.held, 0) AS room
+                   FROM given_account g
+                   FULL JOIN (SELECT account_id AS id, SUM(held)::BIGINT AS held FROM elsewhere
+                              GROUP BY account_id) e ON e.id = g.id),
                candidates AS (
                    SELECT id, subscription_id, account_id, next_attempt_at AS due FROM deliveries
                    WHERE next_attempt_at <= $5
-                     AND subscription_id <> ALL (ARRAY(SELECT id FROM given_subscription WHERE room <= 0))
-                     AND account_id <> ALL (ARRAY(SELECT id FROM given_account WHERE room <= 0))
+                     AND subscription_id <> ALL (ARRAY(SELECT id FROM subscription_room WHERE room <= 0))
+                     AND account_id <> ALL (ARRAY(SELECT id FROM account_room WHERE room <= 0))
                    ORDER BY next_attempt_at LIMIT $7
                    FOR UPDATE SKIP LOCKED),
                ranked AS (
@@ -99,17 +91,19 @@ impl Postgres {
                           ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY due, id) AS nth_of_account
                    FROM candidates c),
                chosen AS (
-                   SELECT r.id FROM ranked r
-                   WHERE r.nth <= COALESCE((SELECT room FROM given_subscription g WHERE g.id = r.subscription_id), $8)
-                                  - COALESCE((SELECT SUM(held) FROM elsewhere e WHERE e.subscription_id = r.subscription_id), 0)
-                     AND r.nth_of_account <= COALESCE((SELECT room FROM given_account g WHERE g.id = r.account_id), $9)
-                                  - COALESCE((SELECT SUM(held) FROM elsewhere e WHERE e.account_id = r.account_id), 0)
-                   ORDER BY r.nth_of_account, r.due, r.id LIMIT $10)
-           UPDATE deliveries d
-           SET lease_until = $5 + $11, next_attempt_at = $5 + $11, lease_token = $12, leased_by = $6
-           FROM chosen WHERE d.id = chosen.id
-           RETURNING d.id, d.account_id, d.event_id, d.subscription_id, d.status, d.attempts_made,
-                     d.next_trigger, d.triggered_by, d.version, d.lease_token"#,
+                   SELECT r.id, r.nth_of_account, r.due FROM ranked r
+                   WHERE r.nth <= COALESCE((SELECT room FROM subscription_room s WHERE s.id = r.subscription_id), $8)
+                     AND r.nth_of_account <= COALESCE((SELECT room FROM account_room a WHERE a.id = r.account_id), $9)
+                   ORDER BY r.nth_of_account, r.due, r.id LIMIT $10),
+               claimed AS (
+                   UPDATE deliveries d
+                   SET lease_until = $5 + $11, next_attempt_at = $5 + $11, lease_token = $12, leased_by = $6
+                   FROM chosen WHERE d.id = chosen.id
+                   RETURNING d.id, d.account_id, d.event_id, d.subscription_id, d.status, d.attempts_made,
+                             d.next_trigger, d.triggered_by, d.version, d.lease_token, chosen.nth_of_account, chosen.due)
+           SELECT id, account_id, event_id, subscription_id, status, attempts_made, next_trigger, triggered_by,
+                  version, lease_token
+           FROM claimed ORDER BY nth_of_account, due, id"#,
         )
         .bind(subscriptions)
         .bind(subscription_rooms)

@@ -28,6 +28,10 @@ type Tx = sqlx::Transaction<'static, Db>;
 /// primary key too, so that its other columns may be selected (PostgreSQL asks for it).
 const EVENTS_OF_DELIVERIES: &str = "d.event_id, e.id";
 
+/// What a read in a write transaction adds to keep the rows it read unchanged until it
+/// commits (an update of them waits; one committed first is what the read sees).
+const FOR_SHARE: &str = "FOR SHARE";
+
 #[derive(Clone, Debug)]
 pub struct Postgres {
     pool: PgPool,
@@ -80,21 +84,35 @@ impl Postgres {
     }
 
     /// Retention on one instance at a time: the others find the lock taken and skip their run.
+    /// The lock is held by a connection of its own, out of the pool, and closing it releases
+    /// the lock, also when the run stops half-way (an error, the server stopping): a pooled
+    /// connection would go back to the pool still holding it.
     pub async fn purge_before(&self, cutoff: i64) -> Result<u64, sqlx::Error> {
-        let mut lock = self.pool.acquire().await?;
+        let mut lock = self.pool.acquire().await?.detach();
         let taken: bool =
-            sqlx::query_scalar("SELECT pg_try_advisory_lock($1)").bind(RETENTION_LOCK).fetch_one(&mut *lock).await?;
-        if !taken {
-            return Ok(0);
-        }
-        let purged = self.purge_batches(cutoff).await;
-        sqlx::query("SELECT pg_advisory_unlock($1)").bind(RETENTION_LOCK).execute(&mut *lock).await?;
+            sqlx::query_scalar("SELECT pg_try_advisory_lock($1)").bind(locks::RETENTION).fetch_one(&mut lock).await?;
+        let purged = if taken { self.purge_batches(cutoff).await } else { Ok(0) };
+        sqlx::Connection::close(lock).await?;
         purged
+    }
+
+    /// Makes registrations one at a time, to the end of `tx`: the first account's owner is the
+    /// instance admin, and two first registrations must not both find no account.
+    async fn one_registration_at_a_time(&self, tx: &mut Tx) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(locks::REGISTRATION).execute(&mut **tx).await.map(|_| ())
     }
 }
 
-/// The advisory lock one retention run holds (any number unique to Hookrelay's locks).
-const RETENTION_LOCK: i64 = 0x686f_6f6b_0001;
+/// Hookrelay's advisory locks: numbers another application on the same database is unlikely
+/// to take ("hook" and a serial).
+mod locks {
+    /// Held by the instance whose retention run is under way.
+    pub const RETENTION: i64 = 0x686f_6f6b_0001;
+    /// Held by a claim until its turn commits.
+    pub const CLAIM: i64 = 0x686f_6f6b_0002;
+    /// Held by a registration until it commits.
+    pub const REGISTRATION: i64 = 0x686f_6f6b_0003;
+}
 
 /// Serialization failures, deadlocks, lock and statement timeouts, a database that is
 /// starting or shutting down or out of connections, and a pool with no free connection in

@@ -47,11 +47,19 @@ impl Notices {
         match self.listener.try_recv().await {
             Ok(Some(notification)) if notification.channel() == DUE => Notice::Due,
             Ok(Some(notification)) => Notice::Changed(notification.payload().to_string()),
-            // The connection dropped; the next call connects again and listens anew.
+            // The connection dropped, and the listener has connected again and listens anew.
             Ok(None) => Notice::Missed,
             Err(error) => {
-                tracing::warn!(%error, "lost the notices of the other instances; listening again in a second");
-                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                tracing::warn!(%error, "lost the notices of the other instances; listening again once the database answers");
+                // Missed only once listening again: pages that re-read before then could miss
+                // a change made between their read and the listening. (A query on the listener
+                // connects it again and listens anew.)
+                loop {
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    if sqlx::query("SELECT 1").execute(&mut self.listener).await.is_ok() {
+                        break;
+                    }
+                }
                 Notice::Missed
             }
         }

@@ -20,10 +20,19 @@ impl Postgres {
 
     /// GCRA: `spent_to` is when the key's allowance is whole again; a spend moves it on by
     /// `refill_ms` and is allowed while it stays within `burst` refills of now. One statement,
-    /// so two instances spending at once are serialised on the row.
-    pub async fn spend_allowance(&self, key: &str, burst: u32, refill_ms: i64, now: i64) -> Result<bool, sqlx::Error> {
+    /// so two instances spending at once are serialised on the row. Nothing is spent while the
+    /// table holds `capacity` keys (housekeeping forgets the full ones).
+    pub async fn spend_allowance(
+        &self,
+        key: &str,
+        burst: u32,
+        refill_ms: i64,
+        capacity: usize,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
         let spent: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO login_throttle (key, spent_to) VALUES ($1, $2 + $3)
+            "INSERT INTO login_throttle (key, spent_to)
+             SELECT $1, $2 + $3 WHERE (SELECT COUNT(*) FROM login_throttle) < $5
              ON CONFLICT (key) DO UPDATE SET spent_to = GREATEST(login_throttle.spent_to, $2) + $3
              WHERE GREATEST(login_throttle.spent_to, $2) + $3 <= $2 + $4
              RETURNING spent_to",
@@ -32,6 +41,7 @@ impl Postgres {
         .bind(now)
         .bind(refill_ms)
         .bind(i64::from(burst) * refill_ms)
+        .bind(i64::try_from(capacity).unwrap_or(i64::MAX))
         .fetch_optional(&self.pool)
         .await?;
         Ok(spent.is_some())

@@ -1,4 +1,4 @@
-//! Accounts, and the memberships that join users to them, on SQLite.
+//! Accounts, and the memberships that join users to them.
 
 use super::users::insert_user;
 use super::{Backend, Db};
@@ -14,7 +14,9 @@ impl Backend {
         admin: bool,
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.write_transaction().await?;
-        // Read inside the write transaction, so two first registrations cannot both see none.
+        // Read inside the write transaction, after any other registration's commit, so two
+        // first registrations cannot both see none.
+        self.one_registration_at_a_time(&mut tx).await?;
         let first: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM accounts WHERE id <> $1)")
             .bind(CATALOG_ACCOUNT)
             .fetch_one(&mut *tx)

@@ -1,4 +1,4 @@
-//! API keys, stored as hashes, on SQLite.
+//! API keys, stored as hashes.
 
 use super::Backend;
 use crate::store::ApiKeyRecord;

@@ -1,4 +1,4 @@
-//! Reading deliveries and their attempts, on SQLite.
+//! Reading deliveries and their attempts.
 
 use sqlx::QueryBuilder;
 

@@ -1,10 +1,10 @@
-//! Events, and the fan-out that creates their deliveries in the same transaction, on SQLite.
+//! Events, and the fan-out that creates their deliveries in the same transaction.
 
 use std::collections::hash_map::{Entry, HashMap};
 
 use sqlx::QueryBuilder;
 
-use super::{Backend, Db, Tx, EVENTS_OF_DELIVERIES};
+use super::{Backend, Db, Tx, EVENTS_OF_DELIVERIES, FOR_SHARE};
 use crate::model::DeliveryStatus;
 use crate::store::{EventQuery, EventRecord, FanOut, Inserted, NewEvent, TroubledDeliveryRecord, CATALOG_ACCOUNT};
 
@@ -314,15 +314,16 @@ async fn insert_many(
     Ok(results)
 }
 
-/// Whether `event_type` is an active type of the account or of the catalog.
+/// Whether `event_type` is an active type of the account or of the catalog; it stays so until
+/// `tx` commits (an archive waits for it).
 async fn is_active(
     tx: &mut Tx,
     account_id: &str,
     event_type: &str,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM event_types WHERE account_id IN ($1, $2) AND NOT archived AND name = $3)",
-    )
+    sqlx::query_scalar(&format!(
+        "SELECT EXISTS (SELECT 1 FROM event_types WHERE account_id IN ($1, $2) AND NOT archived AND name = $3 {FOR_SHARE})",
+    ))
     .bind(account_id)
     .bind(CATALOG_ACCOUNT)
     .bind(event_type)

@@ -1,4 +1,4 @@
-//! Invitations to join an account, on SQLite.
+//! Invitations to join an account.
 
 use super::Backend;
 use crate::store::{InvitationRecord, NewUser};

@@ -1,4 +1,4 @@
-//! Operator keys, stored as hashes, on SQLite.
+//! Operator keys, stored as hashes.
 
 use super::Backend;
 use crate::store::OperatorKeyRecord;

@@ -1,4 +1,4 @@
-//! The figures of the dashboard's overview, on SQLite.
+//! The figures of the dashboard's overview.
 
 use std::collections::HashMap;
 

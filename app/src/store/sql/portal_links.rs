@@ -1,4 +1,4 @@
-//! One-time portal links into an account's dashboard, on SQLite.
+//! One-time portal links into an account's dashboard.
 
 use super::Backend;
 use crate::store::UsedPortalLink;

@@ -1,7 +1,7 @@
 //! The queue's SQL both backends run alike: recording finished attempts (fenced by the claim's
 //! lease token), reading claimed deliveries' contexts, ending deliveries without an attempt,
 //! the queue's state, and the requests that make a delivery due again. Claiming is each
-//! backend's own (`sqlite/queue.rs`, `postgres/queue.rs`).
+//! backend's own (`sqlite/claim.rs`, `postgres/claim.rs`).
 //!
 //! A turn's cost is a handful of statements however many attempts it records: each statement is
 //! a round trip, so rows go in many at a time.
@@ -33,7 +33,7 @@ impl Backend {
         for claimed in turn.ended {
             end_without_attempt(&mut tx, claimed, turn.now).await?;
         }
-        self.release(&mut tx, turn.released, turn.now).await?;
+        release(&mut tx, turn.released, turn.now).await?;
         let mut turned = Turned::default();
         if let Some(limits) = &turn.claim {
             let claimed = self.claim(&mut tx, turn.now, turn.lease_ms, limits).await?;
@@ -381,4 +381,22 @@ fn failure_runs(finished: &[Finished]) -> Vec<(&str, FailureRun)> {
         }
     }
     runs
+}
+
+/// Makes deliveries given back unattempted due at once, each only if the claim that gives it
+/// back is still the one that holds it (the same lease token): one whose lease ran out and
+/// was claimed again stays the new holder's.
+async fn release(tx: &mut Tx, released: &[Claimed], now: i64) -> Result<(), sqlx::Error> {
+    for claimed in released {
+        sqlx::query(
+            "UPDATE deliveries SET lease_until = NULL, next_attempt_at = $1
+             WHERE id = $2 AND lease_token = $3 AND lease_until IS NOT NULL",
+        )
+        .bind(now)
+        .bind(&claimed.id)
+        .bind(claimed.lease_token)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }

@@ -1,4 +1,4 @@
-//! Inbound sources and the log of what they received, on SQLite.
+//! Inbound sources and the log of what they received.
 
 use super::Backend;
 use crate::store::{is_unique_violation, InboundRequestRecord, SourceRecord, SourceWithToken};

@@ -1,4 +1,4 @@
-//! Subscriptions of an account and their event-type filters, on SQLite.
+//! Subscriptions of an account and their event-type filters.
 
 use super::{Backend, Tx};
 use crate::store::{numbered_placeholders, SecretsRecord, SubscriptionRecord};
@@ -84,7 +84,7 @@ impl Backend {
         sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM subscriptions
              WHERE account_id = $1 AND deleted_at IS NULL AND (NOT enabled OR failing_since IS NOT NULL)
-             ORDER BY enabled, failing_since, id LIMIT 50"
+             ORDER BY enabled, failing_since IS NOT NULL, failing_since, id LIMIT 50"
         ))
         .bind(account_id)
         .fetch_all(&self.pool)

@@ -1,4 +1,4 @@
-//! Users: their logins and passwords, on SQLite.
+//! Users: their logins and passwords.
 
 use super::{Backend, Tx};
 use crate::store::{NewUser, UserRecord};

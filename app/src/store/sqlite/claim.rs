@@ -13,18 +13,6 @@ impl Sqlite {
         self.write_transaction().await
     }
 
-    /// Makes deliveries the worker gives back unattempted due at once.
-    pub(super) async fn release(&self, tx: &mut Tx, ids: &[String], now: i64) -> Result<(), sqlx::Error> {
-        for id in ids {
-            sqlx::query("UPDATE deliveries SET lease_until = NULL, next_attempt_at = ? WHERE id = ? AND lease_until IS NOT NULL")
-                .bind(now)
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
-        }
-        Ok(())
-    }
-
     pub async fn release_abandoned_leases(&self, now: i64) -> Result<u64, sqlx::Error> {
         let done =
             sqlx::query("UPDATE deliveries SET lease_until = NULL, next_attempt_at = ? WHERE lease_until IS NOT NULL")

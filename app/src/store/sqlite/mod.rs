@@ -1,6 +1,6 @@
 //! The SQLite backend: the database in one file beside the binary. Everything particular to
 //! SQLite lives here: the pragmas, the one writer connection, `BEGIN IMMEDIATE`, `VACUUM INTO`,
-//! what a busy database looks like, the session store, and the queue (`queue.rs`). The SQL both
+//! what a busy database looks like, the session store, and the queue's claims (`claim.rs`). The SQL both
 //! backends run alike is `store/sql/`, compiled here against SQLite.
 
 shared_sql!();
@@ -21,6 +21,10 @@ type Tx = sqlx::Transaction<'static, Db>;
 /// How `store/sql/events.rs` groups an event's matching deliveries into one row: by the
 /// delivery's event id, the order of the index it walks.
 const EVENTS_OF_DELIVERIES: &str = "d.event_id";
+
+/// What a read in a write transaction adds to keep the rows it read unchanged until it
+/// commits: nothing here, where a write transaction keeps every other writer out.
+const FOR_SHARE: &str = "";
 
 #[derive(Clone, Debug)]
 pub struct Sqlite {
@@ -83,6 +87,11 @@ impl Sqlite {
         // VACUUM INTO writes into an empty file as into a new one: this one is the owner's only.
         create_private_file(std::path::Path::new(path))?;
         sqlx::query("VACUUM INTO ?").bind(path).execute(&self.pool).await.map(|_| ())
+    }
+
+    /// Registrations are one at a time already: every write transaction is (`BEGIN IMMEDIATE`).
+    async fn one_registration_at_a_time(&self, _tx: &mut Tx) -> Result<(), sqlx::Error> {
+        Ok(())
     }
 
     /// Other instances to tell of a change: there are none on SQLite.
