@@ -151,6 +151,15 @@ async fn the_database_briefly_locked_by_another_process() {
     let (_, before) = call(&s.app, &s.alice.key, Method::GET, "/events?limit=250", None).await;
     let mut long = lock(8.0);
     wait_locked(&mut long);
+    publish_refused(s).await;
+    assert!(long.wait().unwrap().success());
+    let (_, after) = call(&s.app, &s.alice.key, Method::GET, "/events?limit=250", None).await;
+    assert_eq!(after["data"], before["data"], "the refused publish stored nothing");
+    publish(&s, "invoice.paid", json!({"after": "unlocked"})).await;
+}
+
+/// A publish while the database is locked past its timeout: 503 `unavailable`, `Retry-After: 1`.
+async fn publish_refused(s: &Setup) {
     let refused = s
         .app
         .api(Method::POST, "/events", &s.alice.key)
@@ -160,10 +169,6 @@ async fn the_database_briefly_locked_by_another_process() {
         .unwrap();
     assert_eq!(refused.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("1"));
     expect_error(refused, 503, "unavailable").await;
-    assert!(long.wait().unwrap().success());
-    let (_, after) = call(&s.app, &s.alice.key, Method::GET, "/events?limit=250", None).await;
-    assert_eq!(after["data"], before["data"], "the refused publish stored nothing");
-    publish(&s, "invoice.paid", json!({"after": "unlocked"})).await;
 }
 
 /// The same on PostgreSQL: another session locks the events table against writes. A short hold
@@ -197,15 +202,7 @@ async fn events_locked_on_postgres(s: &Setup) {
     let (_, before) = call(&s.app, &s.alice.key, Method::GET, "/events?limit=250", None).await;
     let (long, locked) = lock(8.0);
     locked.await.unwrap();
-    let refused = s
-        .app
-        .api(Method::POST, "/events", &s.alice.key)
-        .json(&json!({"type": "invoice.paid", "data": {"while": "locked too long"}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(refused.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("1"));
-    expect_error(refused, 503, "unavailable").await;
+    publish_refused(s).await;
     long.await.unwrap();
     let (_, after) = call(&s.app, &s.alice.key, Method::GET, "/events?limit=250", None).await;
     assert_eq!(after["data"], before["data"], "the refused publish stored nothing");
