@@ -21,7 +21,18 @@ impl Postgres {
     /// by the attempt made again) and claims, so it need not wait for the disk. Publishes do.
     pub(super) async fn turn_transaction(&self) -> Result<Tx, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("SET LOCAL synchronous_commit = off").execute(&mut *tx).await?;
+        // Index scans only: a turn's statements each touch a few rows by an index, but the
+        // queue's indexes fill with dead entries faster than statistics and vacuum follow
+        // (each claim and record moves a row's lease and due time). Planned from stale
+        // statistics, a claim read the whole table or a bitmap of every dead entry (2.7 ms a
+        // claim in a burst of 20,000); an index scan marks the dead entries it meets, so the
+        // next one skips them (0.5 ms).
+        sqlx::query(
+            "SELECT set_config('synchronous_commit', 'off', true), set_config('enable_seqscan', 'off', true),
+                    set_config('enable_bitmapscan', 'off', true)",
+        )
+        .execute(&mut *tx)
+        .await?;
         Ok(tx)
     }
 
