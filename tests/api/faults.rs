@@ -151,7 +151,7 @@ async fn the_database_briefly_locked_by_another_process() {
     let (_, before) = call(&s.app, &s.alice.key, Method::GET, "/events?limit=250", None).await;
     let mut long = lock(8.0);
     wait_locked(&mut long);
-    publish_refused(s).await;
+    publish_refused(&s).await;
     assert!(long.wait().unwrap().success());
     let (_, after) = call(&s.app, &s.alice.key, Method::GET, "/events?limit=250", None).await;
     assert_eq!(after["data"], before["data"], "the refused publish stored nothing");
