@@ -9,7 +9,7 @@ use app::domain::pipeline::Pipeline;
 use app::metrics::Metrics;
 use app::server::rate_limit::LoginThrottle;
 use app::server::{AppState, Settings};
-use app::store::{Notice, Notices, SessionStore, Store};
+use app::store::{InstanceHold, Notice, Notices, SessionStore, Store};
 use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
@@ -31,6 +31,8 @@ pub struct Server {
     /// The other instances' notices, on a shared database.
     notices: Option<Notices>,
     wake: Arc<Notify>,
+    /// This instance's id, kept from other instances until the worker has stopped.
+    instance: InstanceHold,
 }
 
 impl Server {
@@ -38,6 +40,13 @@ impl Server {
     /// that says what to fix.
     pub async fn build(args: &ServeArgs, public_url: String) -> anyhow::Result<Server> {
         let store = args.storage.open().await?;
+        let instance_id = args.storage.instance_id();
+        let instance =
+            store.hold_instance_id().await.context("cannot take this instance's id")?.with_context(|| {
+                format!(
+                    "a running instance uses the instance id {instance_id:?}: give each instance its own --instance-id"
+                )
+            })?;
         let sessions = store.session_store();
         sessions.migrate().await.context("cannot create the session table")?;
         let key = session_key::load(&args.storage.data_dir, &store).await?;
@@ -76,12 +85,12 @@ impl Server {
             live,
             metrics,
         };
-        Ok(Server { state, worker, sessions, session_layer, retention: args.retention, notices, wake })
+        Ok(Server { state, worker, sessions, session_layer, retention: args.retention, notices, wake, instance })
     }
 
     /// Serves on `listener` until `shutdown` is cancelled.
     pub async fn run(self, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
-        let Server { state, worker, sessions, session_layer, retention, notices, wake } = self;
+        let Server { state, worker, sessions, session_layer, retention, notices, wake, instance } = self;
         let store = state.store.clone();
         if let Some(notices) = notices {
             tokio::spawn(follow_other_instances(notices, state.live.clone(), wake, shutdown.clone()));
@@ -111,6 +120,9 @@ impl Server {
             tracing::error!(%error, "the delivery worker stopped abnormally");
         }
         let _ = housekeeping.await;
+        if let Err(error) = instance.release().await {
+            tracing::warn!(%error, "could not free this instance's id (it is freed as the connection closes)");
+        }
         store.close().await;
         served
     }

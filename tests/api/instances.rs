@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use crate::binary::{free_port, Binary};
 use crate::delivery::LOCAL;
-use crate::helpers::{on_postgres, spawn_app_with, unique_email, TestApp, PASSWORD};
+use crate::helpers::{on_postgres, serve_args, spawn_app_with, unique_email, TestApp, PASSWORD};
 use crate::receiver::{Receiver, Reply};
 
 /// Whether this run can have several instances; says so when it cannot.
@@ -132,36 +132,39 @@ async fn three_instances_share_the_work_the_data_the_sessions_and_the_throttle()
     }
 }
 
-/// A publish on one instance reaches a live page served by another.
+/// An instance that starts takes back the claims made under its id, so a second instance under
+/// a running one's id is refused (it would send that one's deliveries again); another id on the
+/// same database starts. The id is free again once its instance stops, or dies by SIGKILL.
 #[tokio::test]
-async fn a_publish_on_one_instance_reaches_a_live_page_on_another() {
+async fn an_instance_id_runs_once_at_a_time() {
     if !several_instances_possible() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let apps = three_instances(dir.path()).await;
-    let caller = apps[0].caller(&unique_email("live")).await;
-    let created = apps[0]
-        .api(Method::POST, "/event-types", &caller.key)
-        .json(&json!({"name": "load.tick"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
+    let first = spawn_app_with(dir.path(), &["--instance-id", "only"]).await;
+    let twin_args = serve_args(dir.path(), &["--instance-id", "only"]);
+    let twin = hookrelay::server::Server::build(&twin_args, "http://127.0.0.1:1".to_string());
+    match twin.await {
+        Ok(_) => panic!("a second instance started under a running instance's id"),
+        Err(error) => {
+            let message = format!("{error:#}");
+            assert!(message.contains("\"only\"") && message.contains("--instance-id"), "{message}");
+        }
+    }
+    let other = spawn_app_with(dir.path(), &["--instance-id", "other"]).await;
+    other.stop().await;
+    first.stop().await;
+    spawn_app_with(dir.path(), &["--instance-id", "only"]).await.stop().await;
 
-    let mut live = apps[2].get("/live", Some(&caller.cookie)).await;
-    assert_eq!(live.status(), 200);
-    // The stream is open (its headers came); publish through another instance and wait for
-    // the nudge.
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let published = apps[0]
-        .api(Method::POST, "/events", &caller.key)
-        .json(&json!({"type": "load.tick", "data": {}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(published.status(), 202);
-    let nudged = tokio::time::timeout(Duration::from_secs(10), async {
+    let mut doomed = Binary::start(dir.path(), free_port(), &["--instance-id", "process"], &[]).await;
+    doomed.kill();
+    let mut restarted = Binary::start(dir.path(), free_port(), &["--instance-id", "process"], &[]).await;
+    restarted.kill();
+}
+
+/// Whether `live` (an open `/live` stream) says something changed within `within`.
+async fn heard_a_change(live: &mut reqwest::Response, within: Duration) -> bool {
+    let heard = tokio::time::timeout(within, async {
         let mut text = String::new();
         while let Ok(Some(chunk)) = live.chunk().await {
             text.push_str(&String::from_utf8_lossy(&chunk));
@@ -170,9 +173,71 @@ async fn a_publish_on_one_instance_reaches_a_live_page_on_another() {
             }
         }
         false
-    })
-    .await;
-    assert_eq!(nudged, Ok(true), "the page on c heard of the publish on a");
+    });
+    heard.await == Ok(true)
+}
+
+/// What changes on one instance reaches a live page served by another: a publish, a redeliver
+/// (before its attempt ends), a line of a source's request log.
+#[tokio::test]
+async fn changes_on_one_instance_reach_a_live_page_on_another() {
+    if !several_instances_possible() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let apps = three_instances(dir.path()).await;
+    let caller = apps[0].caller(&unique_email("live")).await;
+    let receiver = Receiver::start(Reply::status(204)).await;
+    subscribe(&apps[0], &caller.key, &receiver).await;
+    // Opens a page's stream on c once its headers came (the stream is listening).
+    let open_page = || async {
+        let live = apps[2].get("/live", Some(&caller.cookie)).await;
+        assert_eq!(live.status(), 200);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        live
+    };
+
+    let mut live = open_page().await;
+    let published = apps[0]
+        .api(Method::POST, "/events", &caller.key)
+        .json(&json!({"type": "load.tick", "data": {}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(published.status(), 202);
+    let event: Value = published.json().await.unwrap();
+    assert!(heard_a_change(&mut live, Duration::from_secs(10)).await, "the page on c heard of the publish on a");
+    let delivery_id = event["deliveries"][0]["id"].as_str().unwrap().to_string();
+    let delivery_path = format!("/deliveries/{delivery_id}");
+    for _ in 0..200 {
+        let delivery: Value =
+            apps[0].api(Method::GET, &delivery_path, &caller.key).send().await.unwrap().json().await.unwrap();
+        if delivery["status"] == "succeeded" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // The attempt the redeliver asks for takes 10 s: what the pages hear before it ends is the
+    // request, and then the refused request.
+    receiver.set_default(Reply::status(204).delay(Duration::from_secs(10)));
+    let mut live = open_page().await;
+    let path = format!("{delivery_path}/redeliver");
+    let redelivered = apps[0].api(Method::POST, &path, &caller.key).send().await.unwrap();
+    assert_eq!(redelivered.status(), 202);
+    assert!(heard_a_change(&mut live, Duration::from_secs(4)).await, "the page on c heard of the redeliver on a");
+
+    let source = apps[0]
+        .api(Method::POST, "/sources", &caller.key)
+        .json(&json!({"name": "Billing", "event_type": "load.tick"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(source.status(), 201);
+    let mut live = open_page().await;
+    let refused = apps[0].http.post(apps[0].url("/_webhooks/billing")).bearer_auth("hrs_wrong").send().await.unwrap();
+    assert_eq!(refused.status(), 401);
+    assert!(heard_a_change(&mut live, Duration::from_secs(4)).await, "the page on c heard of the refused request on a");
     drop(live);
     for app in apps {
         app.stop().await;

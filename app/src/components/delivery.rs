@@ -1,11 +1,11 @@
 //! How a delivery's state is shown everywhere: a status chip, a per-event summary, the
-//! outcome of one attempt, and the Redeliver button.
+//! outcome of one attempt, a success rate, and the Redeliver button.
 
 use leptos::prelude::*;
 
 use super::chip::{Chip, Tone};
 use super::time::RelativeTime;
-use crate::model::{AttemptErrorKind, DeliveryCounts, DeliveryStatus, FailureSummary};
+use crate::model::{AttemptErrorKind, DeliveryCounts, DeliveryStatus, DeliveryTotals, FailureSummary};
 use crate::rpc::events::Redeliver;
 
 pub fn status_tone(status: DeliveryStatus) -> Tone {
@@ -65,6 +65,13 @@ pub fn outcome_text(status_code: Option<i64>, error_kind: Option<AttemptErrorKin
         (None, Some(kind)) => kind.label().to_string(),
         (None, None) => "No answer".to_string(),
     }
+}
+
+/// "97.3 %", or "—" before any delivery ended.
+pub fn success_rate_text(totals: &DeliveryTotals) -> String {
+    totals
+        .success_per_mille()
+        .map_or_else(|| "—".to_string(), |per_mille| format!("{}.{} %", per_mille / 10, per_mille % 10))
 }
 
 /// Asks for a new attempt of `delivery_id` now; `action` is shared by the page so that it can

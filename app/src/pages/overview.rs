@@ -7,7 +7,7 @@ use leptos_meta::Title;
 
 use crate::components::chart::{DeliveriesChart, Sparkline};
 use crate::components::chip::{Chip, Tone};
-use crate::components::delivery::{outcome_text, LastFailure};
+use crate::components::delivery::{outcome_text, success_rate_text, LastFailure};
 use crate::components::first_run::{setup_hints, FirstRun};
 use crate::components::live::use_live;
 use crate::components::states::LoadError;
@@ -55,13 +55,6 @@ fn OverviewLoading() -> impl IntoView {
     }
 }
 
-/// "97.3 %", or "—" before any delivery ended.
-fn rate_text(totals: &DeliveryTotals) -> String {
-    totals
-        .success_per_mille()
-        .map_or_else(|| "—".to_string(), |per_mille| format!("{}.{} %", per_mille / 10, per_mille % 10))
-}
-
 /// Green when nothing failed, amber from 95 %, red below.
 fn rate_class(totals: &DeliveryTotals) -> &'static str {
     match totals.success_per_mille() {
@@ -84,7 +77,7 @@ fn Dashboard(overview: Overview, replay: ServerAction<ReplayFailed>) -> impl Int
         <div class="stat-row stat-row-4">
             <div class="panel stat">
                 <span class="stat-label">"Delivery success"</span>
-                <span class=format!("stat-value {}", rate_class(&totals)) data-stat="success-rate">{rate_text(&totals)}</span>
+                <span class=format!("stat-value {}", rate_class(&totals)) data-stat="success-rate">{success_rate_text(&totals)}</span>
                 <span class="muted">{format!("of {ended} deliveries that ended")}</span>
             </div>
             <a class="panel stat stat-link" href=status_href(DeliveryStatus::Succeeded)>
@@ -174,7 +167,7 @@ fn HealthRow(subscription: SubscriptionHealth) -> impl IntoView {
     let rate = if ended == 0 && s.totals.in_progress == 0 {
         view! { <span class="muted">"No deliveries"</span> }.into_any()
     } else {
-        view! { <span class=format!("rate {}", rate_class(&s.totals))>{rate_text(&s.totals)}</span> }.into_any()
+        view! { <span class=format!("rate {}", rate_class(&s.totals))>{success_rate_text(&s.totals)}</span> }.into_any()
     };
     view! {
         <tr data-subscription=s.id.clone()>

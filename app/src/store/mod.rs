@@ -44,6 +44,8 @@ macro_rules! shared_sql {
         mod events;
         #[path = "../sql/invitations.rs"]
         mod invitations;
+        #[path = "../sql/notices.rs"]
+        mod notices;
         #[path = "../sql/operator_keys.rs"]
         mod operator_keys;
         #[path = "../sql/overview.rs"]
@@ -95,6 +97,7 @@ pub use overview::{DeliveryHourRecord, FailureGroupRecord};
 pub use portal_links::UsedPortalLink;
 pub use queue::QueueState;
 pub use sessions::SessionStore;
+pub use shared_state::InstanceHold;
 pub use sources::{InboundRequestRecord, SourceRecord, SourceWithToken};
 pub use subscriptions::{SecretsRecord, SubscriptionRecord};
 pub use users::{NewUser, UserRecord};

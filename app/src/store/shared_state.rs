@@ -1,10 +1,33 @@
-//! What instances on one database share beyond the data: the session signing key and the
-//! login throttle's allowances. On SQLite there is one instance, which keeps both itself (the
-//! key in the data folder, the throttle in memory): these answer `None` there.
+//! What instances on one database share beyond the data: the session signing key, the
+//! login throttle's allowances and the instance ids in use. On SQLite there is one instance,
+//! which keeps the key in the data folder and the throttle in memory: these answer `None`
+//! there.
 
-use super::{Backend, Store};
+use super::{postgres, Backend, Store};
+
+/// This instance's id, taken while it runs: no other instance starts under it meanwhile.
+pub struct InstanceHold(Option<postgres::InstanceHold>);
+
+impl InstanceHold {
+    /// Frees the id for the next instance to start under it.
+    pub async fn release(self) -> Result<(), sqlx::Error> {
+        match self.0 {
+            Some(hold) => hold.release().await,
+            None => Ok(()),
+        }
+    }
+}
 
 impl Store {
+    /// Takes this instance's id (`--instance-id`) for as long as the hold is kept; `None` while
+    /// a running instance holds it. Always taken on SQLite, whose claims carry no id.
+    pub async fn hold_instance_id(&self) -> Result<Option<InstanceHold>, sqlx::Error> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(Some(InstanceHold(None))),
+            Backend::Postgres(db) => db.hold_instance_id().await.map(|hold| hold.map(|hold| InstanceHold(Some(hold)))),
+        }
+    }
+
     /// The session signing key kept in the database: made by the first instance that asks
     /// (`candidate`), the same for every instance after. `None` on SQLite.
     pub async fn shared_session_key(&self, candidate: &[u8]) -> Result<Option<Vec<u8>>, sqlx::Error> {

@@ -10,7 +10,7 @@ use super::{live_subscription, EventTypeTags, LiveSubscription, LiveSubscription
 use crate::components::chart::Sparkline;
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy::{select_on_focus, CopyButton};
-use crate::components::delivery::LastFailure;
+use crate::components::delivery::{success_rate_text, LastFailure};
 use crate::components::live::use_live;
 use crate::components::states::{ActionError, LoadError};
 use crate::components::subscription::WrappingUrl;
@@ -256,13 +256,12 @@ fn HealthPanel(health: SubscriptionHealth) -> impl IntoView {
         ),
     };
     let totals = health.totals;
-    let rate = totals.success_per_mille().map_or_else(|| "—".to_string(), |p| format!("{}.{} %", p / 10, p % 10));
     view! {
         <section class=class aria-labelledby="health-title">
             <h2 id="health-title" class="visually-hidden">"Health"</h2>
             {sentence}
             <dl class="health-figures">
-                <div><dt>"Success, 24 h"</dt><dd data-stat="success-rate">{rate}</dd></div>
+                <div><dt>"Success, 24 h"</dt><dd data-stat="success-rate">{success_rate_text(&totals)}</dd></div>
                 <div><dt>"Delivered"</dt><dd>{totals.succeeded.to_string()}</dd></div>
                 <div><dt>"Failed"</dt><dd class:danger-text={totals.failed > 0}>{totals.failed.to_string()}</dd></div>
                 <div><dt>"In progress"</dt><dd>{totals.in_progress.to_string()}</dd></div>

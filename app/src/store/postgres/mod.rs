@@ -2,14 +2,17 @@
 //! to PostgreSQL lives here: the pool, the migration (under sqlx's migration lock, so one
 //! instance migrates and the others wait), what a busy database looks like, the session store,
 //! what the instances share (the session key, the login throttle, one retention run at a
-//! time), the notices between them (`notify.rs`) and the queue's claims (`claim.rs`). The SQL
-//! both backends run alike is `store/sql/`, compiled here against PostgreSQL.
+//! time), one running instance per id (`instance_hold.rs`), the notices between them
+//! (`notify.rs`) and the queue's claims (`claim.rs`). The SQL both backends run alike is
+//! `store/sql/`, compiled here against PostgreSQL.
 
 shared_sql!();
 mod claim;
+mod instance_hold;
 mod notify;
 mod shared_state;
 
+pub use instance_hold::InstanceHold;
 pub use notify::Notices;
 
 use std::str::FromStr;
@@ -112,6 +115,8 @@ mod locks {
     pub const CLAIM: i64 = 0x686f_6f6b_0002;
     /// Held by a registration until it commits.
     pub const REGISTRATION: i64 = 0x686f_6f6b_0003;
+    /// Seeds the hash of an instance id whose lock its running instance holds.
+    pub const INSTANCE_ID_SEED: i64 = 0x686f_6f6b_0004;
 }
 
 /// Serialization failures, deadlocks, lock and statement timeouts, a database that is

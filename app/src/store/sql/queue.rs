@@ -73,6 +73,7 @@ impl Backend {
         triggered_by: Option<&str>,
         now: i64,
     ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.write_transaction().await?;
         let done = sqlx::query(
             "UPDATE deliveries SET next_attempt_at = $1, next_trigger = $2, triggered_by = $3, version = version + 1, updated_at = $4
              WHERE account_id = $5 AND id = $6",
@@ -83,9 +84,14 @@ impl Backend {
         .bind(now)
         .bind(account_id)
         .bind(delivery_id)
-        .execute(&self.writer)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
+        let requested = done.rows_affected() == 1;
+        match requested {
+            true => self.commit_noticed(tx, account_id, true).await?,
+            false => tx.rollback().await?,
+        }
+        Ok(requested)
     }
 
     pub async fn request_replay(
@@ -97,6 +103,7 @@ impl Backend {
         triggered_by: Option<&str>,
         now: i64,
     ) -> Result<u64, sqlx::Error> {
+        let mut tx = self.write_transaction().await?;
         let done = sqlx::query(
             "UPDATE deliveries SET next_attempt_at = $1, next_trigger = 'replay', triggered_by = $2, version = version + 1, updated_at = $3
              WHERE account_id = $4 AND subscription_id = $5 AND status = 'failed' AND created_at >= $6 AND created_at < $7",
@@ -108,9 +115,14 @@ impl Backend {
         .bind(subscription_id)
         .bind(since)
         .bind(until)
-        .execute(&self.writer)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected())
+        let requested = done.rows_affected();
+        match requested {
+            0 => tx.rollback().await?,
+            _ => self.commit_noticed(tx, account_id, true).await?,
+        }
+        Ok(requested)
     }
 }
 

@@ -75,7 +75,9 @@ impl Backend {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Adds a line to a source's request log; open pages on every instance hear of it.
     pub async fn insert_inbound_request(&self, request: &InboundRequestRecord) -> Result<(), sqlx::Error> {
+        let mut tx = self.write_transaction().await?;
         sqlx::query(
             "INSERT INTO inbound_requests (id, account_id, source_id, received_at, status_code, message, event_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -87,12 +89,15 @@ impl Backend {
         .bind(request.status_code)
         .bind(&request.message)
         .bind(&request.event_id)
-        .execute(&self.writer)
-        .await
-        .map(|_| ())
+        .execute(&mut *tx)
+        .await?;
+        self.commit_noticed(tx, &request.account_id, false).await
     }
 
+    /// Counts a refused request in its minute's line of the log; open pages on every instance
+    /// hear of it.
     pub async fn count_inbound_refusal(&self, request: &InboundRequestRecord, minute: i64) -> Result<(), sqlx::Error> {
+        let mut tx = self.write_transaction().await?;
         sqlx::query(
             "INSERT INTO inbound_requests (id, account_id, source_id, received_at, status_code, message, event_id, count, refused_minute)
              VALUES ($1, $2, $3, $4, $5, $6, NULL, 1, $7)
@@ -106,9 +111,9 @@ impl Backend {
         .bind(request.status_code)
         .bind(&request.message)
         .bind(minute)
-        .execute(&self.writer)
-        .await
-        .map(|_| ())
+        .execute(&mut *tx)
+        .await?;
+        self.commit_noticed(tx, &request.account_id, false).await
     }
 
     pub async fn recent_inbound_requests(
