@@ -18,7 +18,7 @@ impl Binary {
     /// `hookrelay serve` on `port` with `args`, and `env` added to the environment; waits until
     /// `/healthz` answers.
     pub async fn start(data_dir: &Path, port: u16, args: &[&str], env: &[(&str, &str)]) -> Binary {
-        let child = Command::new(env!("CARGO_BIN_EXE_hookrelay"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hookrelay"))
             .arg("serve")
             .args(args)
             .arg("--bind")
@@ -40,6 +40,8 @@ impl Binary {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        child.kill().ok();
+        child.wait().ok();
         panic!("hookrelay did not start");
     }
 

@@ -6,6 +6,9 @@
 //! (`notify.rs`) and the queue's claims (`claim.rs`). The SQL both backends run alike is
 //! `store/sql/`, compiled here against PostgreSQL.
 
+// Each backend compiles `store/sql/` against its own types: the same files are its modules too.
+#![allow(clippy::duplicate_mod)]
+
 shared_sql!();
 mod claim;
 mod instance_hold;

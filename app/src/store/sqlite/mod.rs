@@ -3,6 +3,9 @@
 //! what a busy database looks like, the session store, and the queue's claims (`claim.rs`). The SQL both
 //! backends run alike is `store/sql/`, compiled here against SQLite.
 
+// Each backend compiles `store/sql/` against its own types: the same files are its modules too.
+#![allow(clippy::duplicate_mod)]
+
 shared_sql!();
 mod claim;
 
@@ -124,7 +127,7 @@ pub fn is_busy(error: &sqlx::Error) -> bool {
         sqlx::Error::PoolTimedOut => true,
         sqlx::Error::Database(database) => database
             .try_downcast_ref::<sqlx::sqlite::SqliteError>()
-            .and_then(|error| sqlx::error::DatabaseError::code(error))
+            .and_then(sqlx::error::DatabaseError::code)
             .and_then(|code| code.parse::<i32>().ok())
             .is_some_and(|code| matches!(code & 0xff, SQLITE_BUSY | SQLITE_LOCKED)),
         _ => false,
