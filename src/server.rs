@@ -103,6 +103,7 @@ impl Server {
             shutdown.clone(),
         ));
         let worker = tokio::spawn(worker.run(shutdown.clone()));
+        let instance = tokio::spawn(keep_instance_id(instance, shutdown.clone()));
         let router = http::router(state, session_layer, shutdown.clone());
         // Pages are streamed in small writes; without TCP_NODELAY, Nagle's algorithm holds each
         // tail back until the browser's delayed ACK (about 40 ms per page, measured).
@@ -120,11 +121,24 @@ impl Server {
             tracing::error!(%error, "the delivery worker stopped abnormally");
         }
         let _ = housekeeping.await;
-        if let Err(error) = instance.release().await {
-            tracing::warn!(%error, "could not free this instance's id (it is freed as the connection closes)");
-        }
+        let lost = match instance.await {
+            Ok(Kept::Held(instance)) => {
+                if let Err(error) = instance.release().await {
+                    tracing::warn!(%error, "could not free this instance's id (it is freed as the connection closes)");
+                }
+                false
+            }
+            Ok(Kept::Lost) => true,
+            Err(error) => {
+                tracing::error!(%error, "keeping this instance's id stopped abnormally (it is freed as the connection closes)");
+                false
+            }
+        };
         store.close().await;
-        served
+        match lost {
+            true => Err(anyhow::anyhow!("another instance took this instance's id while it ran: stopped")),
+            false => served,
+        }
     }
 }
 
@@ -157,6 +171,48 @@ async fn follow_other_instances(mut notices: Notices, live: LiveFeed, wake: Arc<
                 live.changed_everywhere();
                 wake.notify_one();
             }
+        }
+    }
+}
+
+/// How the instance's id fared while it ran.
+enum Kept {
+    Held(InstanceHold),
+    /// Another instance took it: this one stopped.
+    Lost,
+}
+
+/// Keeps this instance's id while the server runs: a dropped link to the database loses the
+/// lock that holds it, so the id is checked every few seconds and taken again. If another
+/// instance holds it past the time the database takes to find this instance's old session
+/// dead, that one started under this id and took back this one's claims: this one stops, so
+/// that one id names one running instance again.
+async fn keep_instance_id(mut instance: InstanceHold, shutdown: CancellationToken) -> Kept {
+    /// How often the id is checked.
+    const CHECK_EVERY: Duration = Duration::from_secs(5);
+    /// Longer than the database takes to find a dead session (25 s: `instance_hold.rs`).
+    const HELD_ELSEWHERE_FOR: Duration = Duration::from_secs(40);
+    let mut held_elsewhere_since: Option<tokio::time::Instant> = None;
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return Kept::Held(instance),
+            _ = tokio::time::sleep(CHECK_EVERY) => {}
+        }
+        match instance.keep().await {
+            Ok(true) => held_elsewhere_since = None,
+            Ok(false) => {
+                let since = *held_elsewhere_since.get_or_insert_with(tokio::time::Instant::now);
+                if since.elapsed() >= HELD_ELSEWHERE_FOR {
+                    tracing::error!(
+                        "another instance runs under this instance's id (give each its own --instance-id): stopping"
+                    );
+                    shutdown.cancel();
+                    return Kept::Lost;
+                }
+                tracing::warn!("this instance's id is held by another session: taking it again");
+            }
+            // The database is out of reach: the id is taken again once it answers.
+            Err(error) => tracing::warn!(%error, "cannot check this instance's id"),
         }
     }
 }

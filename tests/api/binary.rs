@@ -38,6 +38,9 @@ impl Binary {
             if http.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
                 return Binary { child, base };
             }
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("hookrelay exited before it answered: {status}");
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         child.kill().ok();

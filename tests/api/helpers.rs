@@ -120,6 +120,12 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// The server's outcome if it stops by itself within `within`; `None` while it runs.
+    pub async fn ended_within(&mut self, within: std::time::Duration) -> Option<anyhow::Result<()>> {
+        let ended = tokio::time::timeout(within, &mut self.handle).await.ok()?;
+        Some(ended.expect("server task"))
+    }
+
     /// Stops the server and waits until it has released the database.
     pub async fn stop(self) -> Option<TempDir> {
         self.shutdown.cancel();

@@ -132,9 +132,28 @@ async fn three_instances_share_the_work_the_data_the_sessions_and_the_throttle()
     }
 }
 
+/// Where the session that holds instance id `$1` is, in `pg_locks` (the advisory lock's 64-bit
+/// key is split in two columns; `instance_hold.rs` seeds the id's hash with 0x686f_6f6b_0004).
+const HOLDERS_OF_ID: &str = "FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
+      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND ((classid::BIGINT << 32) | objid::BIGINT) = hashtextextended($1, 114827819941892)";
+
+/// Starting an instance under `id` on the database of `dir` is refused, and says why.
+async fn refused_under(dir: &std::path::Path, id: &str) {
+    let args = serve_args(dir, &["--instance-id", id]);
+    match hookrelay::server::Server::build(&args, "http://127.0.0.1:1".to_string()).await {
+        Ok(_) => panic!("a second instance started under the running instance's id {id}"),
+        Err(error) => {
+            let message = format!("{error:#}");
+            assert!(message.contains(&format!("{id:?}")) && message.contains("--instance-id"), "{message}");
+        }
+    }
+}
+
 /// An instance that starts takes back the claims made under its id, so a second instance under
 /// a running one's id is refused (it would send that one's deliveries again); another id on the
-/// same database starts. The id is free again once its instance stops, or dies by SIGKILL.
+/// same database starts. A dropped link loses the lock that holds the id: the instance takes it
+/// again. The id is free once its instance stops, or dies by SIGKILL.
 #[tokio::test]
 async fn an_instance_id_runs_once_at_a_time() {
     if !several_instances_possible() {
@@ -142,15 +161,23 @@ async fn an_instance_id_runs_once_at_a_time() {
     }
     let dir = tempfile::tempdir().unwrap();
     let first = spawn_app_with(dir.path(), &["--instance-id", "only"]).await;
-    let twin_args = serve_args(dir.path(), &["--instance-id", "only"]);
-    let twin = hookrelay::server::Server::build(&twin_args, "http://127.0.0.1:1".to_string());
-    match twin.await {
-        Ok(_) => panic!("a second instance started under a running instance's id"),
-        Err(error) => {
-            let message = format!("{error:#}");
-            assert!(message.contains("\"only\"") && message.contains("--instance-id"), "{message}");
+    refused_under(dir.path(), "only").await;
+
+    let db = crate::database::TestDatabase::open(dir.path()).await;
+    let cut = db.number(&format!("SELECT COUNT(pg_terminate_backend(pid)) {HOLDERS_OF_ID}"), &["only"]).await;
+    assert_eq!(cut, 1, "one session held the id");
+    let mut held = false;
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        held = db.number(&format!("SELECT COUNT(*) {HOLDERS_OF_ID}"), &["only"]).await == 1;
+        if held {
+            break;
         }
     }
+    db.close().await;
+    assert!(held, "the instance took its id again after its link dropped");
+    refused_under(dir.path(), "only").await;
+
     let other = spawn_app_with(dir.path(), &["--instance-id", "other"]).await;
     other.stop().await;
     first.stop().await;
@@ -160,6 +187,36 @@ async fn an_instance_id_runs_once_at_a_time() {
     doomed.kill();
     let mut restarted = Binary::start(dir.path(), free_port(), &["--instance-id", "process"], &[]).await;
     restarted.kill();
+}
+
+/// An instance whose id another session took while its link was down (here the test's own, for
+/// another instance started under the same id) stops once that lasts longer than a dead session
+/// of its own could, and says why.
+#[tokio::test]
+async fn an_instance_whose_id_was_taken_meanwhile_stops() {
+    if !several_instances_possible() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = spawn_app_with(dir.path(), &["--instance-id", "taken"]).await;
+    let db = crate::database::TestDatabase::open(dir.path()).await;
+    let mut taken = false;
+    for _ in 0..3 {
+        let cut = db.number(&format!("SELECT COUNT(pg_terminate_backend(pid)) {HOLDERS_OF_ID}"), &["taken"]).await;
+        assert_eq!(cut, 1, "one session held the id");
+        // Waits for the cut session to end, then holds the id (the pool keeps the connection).
+        // Should the instance take its id again first, cut it again.
+        let lock = db.number("SELECT COUNT(pg_advisory_lock(hashtextextended($1, 114827819941892)))", &["taken"]);
+        taken = tokio::time::timeout(Duration::from_secs(3), lock).await.is_ok();
+        if taken {
+            break;
+        }
+    }
+    assert!(taken, "the test took the instance's id");
+    let ended = app.ended_within(Duration::from_secs(90)).await.expect("the instance stopped");
+    let message = format!("{:#}", ended.expect_err("it stopped with an error"));
+    assert!(message.contains("another instance took this instance's id"), "{message}");
+    db.close().await;
 }
 
 /// Whether `live` (an open `/live` stream) says something changed within `within`.
@@ -189,12 +246,17 @@ async fn changes_on_one_instance_reach_a_live_page_on_another() {
     let caller = apps[0].caller(&unique_email("live")).await;
     let receiver = Receiver::start(Reply::status(204)).await;
     subscribe(&apps[0], &caller.key, &receiver).await;
-    // Opens a page's stream on c once its headers came (the stream is listening).
+    // Opens a page's stream on c and waits until it has been quiet for a second, so that what
+    // it hears next was caused by what the test does next.
     let open_page = || async {
-        let live = apps[2].get("/live", Some(&caller.cookie)).await;
+        let mut live = apps[2].get("/live", Some(&caller.cookie)).await;
         assert_eq!(live.status(), 200);
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        live
+        for _ in 0..10 {
+            if !heard_a_change(&mut live, Duration::from_secs(1)).await {
+                return live;
+            }
+        }
+        panic!("the page never fell quiet");
     };
 
     let mut live = open_page().await;
@@ -209,18 +271,21 @@ async fn changes_on_one_instance_reach_a_live_page_on_another() {
     assert!(heard_a_change(&mut live, Duration::from_secs(10)).await, "the page on c heard of the publish on a");
     let delivery_id = event["deliveries"][0]["id"].as_str().unwrap().to_string();
     let delivery_path = format!("/deliveries/{delivery_id}");
+    let mut status = Value::Null;
     for _ in 0..200 {
         let delivery: Value =
             apps[0].api(Method::GET, &delivery_path, &caller.key).send().await.unwrap().json().await.unwrap();
-        if delivery["status"] == "succeeded" {
+        status = delivery["status"].clone();
+        if status == "succeeded" {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    assert_eq!(status, "succeeded");
 
-    // The attempt the redeliver asks for takes 10 s: what the pages hear before it ends is the
+    // The attempt the redeliver asks for is held until the end: what the pages hear is the
     // request, and then the refused request.
-    receiver.set_default(Reply::status(204).delay(Duration::from_secs(10)));
+    receiver.set_default(Reply::status(204).hold());
     let mut live = open_page().await;
     let path = format!("{delivery_path}/redeliver");
     let redelivered = apps[0].api(Method::POST, &path, &caller.key).send().await.unwrap();
@@ -239,6 +304,7 @@ async fn changes_on_one_instance_reach_a_live_page_on_another() {
     assert_eq!(refused.status(), 401);
     assert!(heard_a_change(&mut live, Duration::from_secs(4)).await, "the page on c heard of the refused request on a");
     drop(live);
+    receiver.release();
     for app in apps {
         app.stop().await;
     }

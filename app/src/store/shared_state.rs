@@ -9,6 +9,15 @@ use super::{postgres, Backend, Store};
 pub struct InstanceHold(Option<postgres::InstanceHold>);
 
 impl InstanceHold {
+    /// Whether the id is still this instance's (a dropped link is made again and the id taken
+    /// again); `Ok(false)` while another session holds it. Always on SQLite.
+    pub async fn keep(&mut self) -> Result<bool, sqlx::Error> {
+        match &mut self.0 {
+            Some(hold) => hold.keep().await,
+            None => Ok(true),
+        }
+    }
+
     /// Frees the id for the next instance to start under it.
     pub async fn release(self) -> Result<(), sqlx::Error> {
         match self.0 {
@@ -20,7 +29,8 @@ impl InstanceHold {
 
 impl Store {
     /// Takes this instance's id (`--instance-id`) for as long as the hold is kept; `None` while
-    /// a running instance holds it. Always taken on SQLite, whose claims carry no id.
+    /// a running instance holds it (after waiting a few seconds for one that just died to be
+    /// found dead). Always taken on SQLite, whose claims carry no id.
     pub async fn hold_instance_id(&self) -> Result<Option<InstanceHold>, sqlx::Error> {
         match &self.backend {
             Backend::Sqlite(_) => Ok(Some(InstanceHold(None))),

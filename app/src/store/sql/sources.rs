@@ -94,15 +94,17 @@ impl Backend {
         self.commit_noticed(tx, &request.account_id, false).await
     }
 
-    /// Counts a refused request in its minute's line of the log; open pages on every instance
-    /// hear of it.
+    /// Counts a refused request in its minute's line of the log. Open pages on the other
+    /// instances hear of a new line, not of each count: whoever sends wrong tokens must not
+    /// make every instance's pages re-read at the rate they send.
     pub async fn count_inbound_refusal(&self, request: &InboundRequestRecord, minute: i64) -> Result<(), sqlx::Error> {
         let mut tx = self.write_transaction().await?;
-        sqlx::query(
+        let count: i64 = sqlx::query_scalar(
             "INSERT INTO inbound_requests (id, account_id, source_id, received_at, status_code, message, event_id, count, refused_minute)
              VALUES ($1, $2, $3, $4, $5, $6, NULL, 1, $7)
              ON CONFLICT (source_id, refused_minute) WHERE refused_minute IS NOT NULL
-             DO UPDATE SET count = inbound_requests.count + 1, received_at = excluded.received_at",
+             DO UPDATE SET count = inbound_requests.count + 1, received_at = excluded.received_at
+             RETURNING count",
         )
         .bind(&request.id)
         .bind(&request.account_id)
@@ -111,9 +113,12 @@ impl Backend {
         .bind(request.status_code)
         .bind(&request.message)
         .bind(minute)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
-        self.commit_noticed(tx, &request.account_id, false).await
+        match count {
+            1 => self.commit_noticed(tx, &request.account_id, false).await,
+            _ => tx.commit().await,
+        }
     }
 
     pub async fn recent_inbound_requests(
