@@ -41,12 +41,16 @@ impl Server {
     pub async fn build(args: &ServeArgs, public_url: String) -> anyhow::Result<Server> {
         let store = args.storage.open().await?;
         let instance_id = args.storage.instance_id();
-        let instance =
-            store.hold_instance_id().await.context("cannot take this instance's id")?.with_context(|| {
-                format!(
+        let Some(instance) = store.hold_instance_id().await.context("cannot take this instance's id")? else {
+            match store.is_shared() {
+                true => anyhow::bail!(
                     "a running instance uses the instance id {instance_id:?}: give each instance its own --instance-id"
-                )
-            })?;
+                ),
+                false => anyhow::bail!(
+                    "another server runs on this database: one server per SQLite database (several instances need PostgreSQL)"
+                ),
+            }
+        };
         let sessions = store.session_store();
         sessions.migrate().await.context("cannot create the session table")?;
         let key = session_key::load(&args.storage.data_dir, &store).await?;

@@ -1,6 +1,7 @@
 //! Several instances on one PostgreSQL database: any of them takes publishes, serves pages and
 //! delivers, and one can die without losing anything. These run in the PostgreSQL pass of the
-//! suite (`HOOKRELAY_TEST_BACKEND=postgres`); SQLite has one instance per database.
+//! suite (`HOOKRELAY_TEST_BACKEND=postgres`); SQLite has one server per database, which the
+//! SQLite pass checks.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -10,7 +11,7 @@ use serde_json::{json, Value};
 
 use crate::binary::{free_port, Binary};
 use crate::delivery::LOCAL;
-use crate::helpers::{on_postgres, serve_args, spawn_app_with, unique_email, TestApp, PASSWORD};
+use crate::helpers::{on_postgres, serve_args, spawn_app_in, spawn_app_with, unique_email, TestApp, PASSWORD};
 use crate::receiver::{Receiver, Reply};
 
 /// Whether this run can have several instances; says so when it cannot.
@@ -217,6 +218,32 @@ async fn an_instance_whose_id_was_taken_meanwhile_stops() {
     let message = format!("{:#}", ended.expect_err("it stopped with an error"));
     assert!(message.contains("another instance took this instance's id"), "{message}");
     db.close().await;
+}
+
+/// On SQLite one server runs per database: a second is refused (it would take back the first
+/// one's claims). The database is free again once the first stops, or dies by SIGKILL.
+#[tokio::test]
+async fn one_server_per_sqlite_database() {
+    if on_postgres() {
+        eprintln!("this is SQLite's: the SQLite pass runs it");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let first = spawn_app_in(dir.path()).await;
+    match hookrelay::server::Server::build(&serve_args(dir.path(), &[]), "http://127.0.0.1:1".to_string()).await {
+        Ok(_) => panic!("a second server started on the same SQLite database"),
+        Err(error) => {
+            let message = format!("{error:#}");
+            assert!(message.contains("one server per SQLite database"), "{message}");
+        }
+    }
+    first.stop().await;
+    spawn_app_in(dir.path()).await.stop().await;
+
+    let mut doomed = Binary::start(dir.path(), free_port(), &[], &[]).await;
+    doomed.kill();
+    let mut restarted = Binary::start(dir.path(), free_port(), &[], &[]).await;
+    restarted.kill();
 }
 
 /// Whether `live` (an open `/live` stream) says something changed within `within`.

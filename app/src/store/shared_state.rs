@@ -1,28 +1,37 @@
 //! What instances on one database share beyond the data: the session signing key, the
 //! login throttle's allowances and the instance ids in use. On SQLite there is one instance,
 //! which keeps the key in the data folder and the throttle in memory: these answer `None`
-//! there.
+//! there, and the one instance holds the database.
 
-use super::{postgres, Backend, Store};
+use super::{postgres, sqlite, Backend, Store};
 
-/// This instance's id, taken while it runs: no other instance starts under it meanwhile.
-pub struct InstanceHold(Option<postgres::InstanceHold>);
+/// This instance's id, taken while it runs: no other instance starts under it meanwhile. On
+/// SQLite, whose claims carry no id, the database itself: one server per database.
+pub struct InstanceHold(Held);
+
+enum Held {
+    Sqlite(sqlite::ServingLock),
+    Postgres(postgres::InstanceHold),
+}
 
 impl InstanceHold {
     /// Whether the id is still this instance's (a dropped link is made again and the id taken
     /// again); `Ok(false)` while another session holds it. Always on SQLite.
     pub async fn keep(&mut self) -> Result<bool, sqlx::Error> {
         match &mut self.0 {
-            Some(hold) => hold.keep().await,
-            None => Ok(true),
+            Held::Sqlite(_) => Ok(true),
+            Held::Postgres(hold) => hold.keep().await,
         }
     }
 
     /// Frees the id for the next instance to start under it.
     pub async fn release(self) -> Result<(), sqlx::Error> {
         match self.0 {
-            Some(hold) => hold.release().await,
-            None => Ok(()),
+            Held::Sqlite(lock) => {
+                drop(lock);
+                Ok(())
+            }
+            Held::Postgres(hold) => hold.release().await,
         }
     }
 }
@@ -30,11 +39,13 @@ impl InstanceHold {
 impl Store {
     /// Takes this instance's id (`--instance-id`) for as long as the hold is kept; `None` while
     /// a running instance holds it (after waiting a few seconds for one that just died to be
-    /// found dead). Always taken on SQLite, whose claims carry no id.
+    /// found dead). On SQLite, takes the database: `None` while another server runs on it.
     pub async fn hold_instance_id(&self) -> Result<Option<InstanceHold>, sqlx::Error> {
         match &self.backend {
-            Backend::Sqlite(_) => Ok(Some(InstanceHold(None))),
-            Backend::Postgres(db) => db.hold_instance_id().await.map(|hold| hold.map(|hold| InstanceHold(Some(hold)))),
+            Backend::Sqlite(db) => Ok(db.hold_serving()?.map(|lock| InstanceHold(Held::Sqlite(lock)))),
+            Backend::Postgres(db) => {
+                db.hold_instance_id().await.map(|hold| hold.map(|hold| InstanceHold(Held::Postgres(hold))))
+            }
         }
     }
 

@@ -1,13 +1,17 @@
 //! The SQLite backend: the database in one file beside the binary. Everything particular to
 //! SQLite lives here: the pragmas, the one writer connection, `BEGIN IMMEDIATE`, `VACUUM INTO`,
-//! what a busy database looks like, the session store, and the queue's claims (`claim.rs`). The SQL both
-//! backends run alike is `store/sql/`, compiled here against SQLite.
+//! what a busy database looks like, the session store, the queue's claims (`claim.rs`) and one
+//! server per database (`serving_lock.rs`). The SQL both backends run alike is `store/sql/`,
+//! compiled here against SQLite.
 
 // Each backend compiles `store/sql/` against its own types: the same files are its modules too.
 #![allow(clippy::duplicate_mod)]
 
 shared_sql!();
 mod claim;
+mod serving_lock;
+
+pub use serving_lock::ServingLock;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -37,6 +41,8 @@ pub struct Sqlite {
     /// writers here, in the pool, is far cheaper than letting connections collide and wait in
     /// SQLite's sleeping busy handler.
     writer: SqlitePool,
+    /// The file a server locks while it runs (`serving_lock.rs`); `None` in memory.
+    serving_lock_path: Option<std::path::PathBuf>,
 }
 
 impl Sqlite {
@@ -44,6 +50,7 @@ impl Sqlite {
     pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
         let options = SqliteConnectOptions::from_str(url)?;
         create_private_file(options.get_filename())?;
+        let serving_lock_path = serving_lock::serving_lock_path(options.get_filename());
         let options = options
             .create_if_missing(true)
             // WAL lets the dashboard read while the worker writes; NORMAL is durable across a
@@ -67,7 +74,7 @@ impl Sqlite {
             .test_before_acquire(false)
             .connect_with(options)
             .await?;
-        Ok(Sqlite { pool, writer })
+        Ok(Sqlite { pool, writer, serving_lock_path })
     }
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
