@@ -139,16 +139,19 @@ const HOLDERS_OF_ID: &str = "FROM pg_locks WHERE locktype = 'advisory' AND grant
       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
       AND ((classid::BIGINT << 32) | objid::BIGINT) = hashtextextended($1, 114827819941892)";
 
+/// Why a server with `extra` options on the database of `dir` is refused; panics if it starts.
+async fn refusal(dir: &std::path::Path, extra: &[&str]) -> String {
+    let args = serve_args(dir, extra);
+    match hookrelay::server::Server::build(&args, "http://127.0.0.1:1".to_string()).await {
+        Ok(_) => panic!("a second server started on the database (options {extra:?})"),
+        Err(error) => format!("{error:#}"),
+    }
+}
+
 /// Starting an instance under `id` on the database of `dir` is refused, and says why.
 async fn refused_under(dir: &std::path::Path, id: &str) {
-    let args = serve_args(dir, &["--instance-id", id]);
-    match hookrelay::server::Server::build(&args, "http://127.0.0.1:1".to_string()).await {
-        Ok(_) => panic!("a second instance started under the running instance's id {id}"),
-        Err(error) => {
-            let message = format!("{error:#}");
-            assert!(message.contains(&format!("{id:?}")) && message.contains("--instance-id"), "{message}");
-        }
-    }
+    let message = refusal(dir, &["--instance-id", id]).await;
+    assert!(message.contains(&format!("{id:?}")) && message.contains("--instance-id"), "{message}");
 }
 
 /// An instance that starts takes back the claims made under its id, so a second instance under
@@ -230,13 +233,8 @@ async fn one_server_per_sqlite_database() {
     }
     let dir = tempfile::tempdir().unwrap();
     let first = spawn_app_in(dir.path()).await;
-    match hookrelay::server::Server::build(&serve_args(dir.path(), &[]), "http://127.0.0.1:1".to_string()).await {
-        Ok(_) => panic!("a second server started on the same SQLite database"),
-        Err(error) => {
-            let message = format!("{error:#}");
-            assert!(message.contains("one server per SQLite database"), "{message}");
-        }
-    }
+    let message = refusal(dir.path(), &[]).await;
+    assert!(message.contains("one server per SQLite database"), "{message}");
     first.stop().await;
     spawn_app_in(dir.path()).await.stop().await;
 
